@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Runs every Tribune test, installing what the tests need first.
+#
+# Usage: ./scripts/test.sh [--quick]
+#
+#   --quick                 skip the browser tests (and Chromium, npm ci)
+#   TRIBUNE_SKIP_INSTALL=1  install nothing; fail if something is missing
+#   CHROMIUM=/path          the Chromium binary (default /usr/bin/chromium)
+#   TRIBUNE_E2E_VERBOSE=1   echo the tribune server's output in browser tests
+#
+# Needs Go, Node.js 20+ and npm. On Debian, as root (or with sudo), it
+# installs what is missing: gcc (for go test -race), redis-server (the Go
+# tests start their own on free ports) and chromium (the browser tests), and
+# runs `npm ci` in e2e/ when e2e/node_modules is missing or was installed
+# from another e2e/package-lock.json. apt-get update runs only when something must be
+# installed, so a second run installs nothing and goes straight to the tests.
+#
+# Then, stopping at the first failure:
+#   gofmt -l (no file may need formatting), go vet ./...,
+#   go test -race ./..., node --test on clientjs/**/*.test.{js,mjs},
+#   node --test on e2e/*.test.mjs (headless Chromium against the real binary).
+
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+quick=0
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    -h | --help)
+      sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "test.sh: unknown argument: $arg (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+started=$SECONDS
+section_started=$SECONDS
+section_name=
+
+section() {
+  finish_section
+  section_name=$1
+  section_started=$SECONDS
+  printf '\n==> %s\n' "$1"
+}
+
+finish_section() {
+  if [[ -n $section_name ]]; then
+    printf -- '--- %s: done in %ds\n' "$section_name" $((SECONDS - section_started))
+  fi
+}
+
+fail() {
+  printf '\nFAIL: %s\n' "$*" >&2
+  exit 1
+}
+
+chromium=${CHROMIUM:-/usr/bin/chromium}
+
+# Tests to run, found now so that setup installs only what they need.
+mapfile -t js_tests < <(find clientjs -type f \( -name '*.test.js' -o -name '*.test.mjs' \) \
+  -not -path '*/node_modules/*' 2>/dev/null | sort)
+mapfile -t e2e_tests < <(find e2e -maxdepth 1 -type f -name '*.test.mjs' 2>/dev/null | sort)
+if ((quick)); then
+  e2e_tests=()
+fi
+
+# --------------------------------------------------------------------------
+section "setup"
+
+for tool in go node npm; do
+  command -v "$tool" >/dev/null || fail "$tool not found in PATH: install Go, Node.js 20+ and npm first"
+done
+
+# have reports whether an executable of that name is in PATH (command -v
+# alone also accepts a file without the execute bit).
+have() {
+  local path
+  path=$(command -v "$1") && [[ -x $path ]]
+}
+
+missing=()
+have gcc || missing+=(gcc libc6-dev) # go test -race needs cgo
+have redis-server || missing+=(redis-server)
+if ((${#e2e_tests[@]})) && [[ ! -x $chromium ]]; then
+  if [[ -n ${CHROMIUM:-} ]]; then
+    fail "CHROMIUM=$CHROMIUM is not an executable file"
+  fi
+  missing+=(chromium)
+fi
+
+if ((${#missing[@]})); then
+  if [[ ${TRIBUNE_SKIP_INSTALL:-} == 1 ]]; then
+    fail "missing ${missing[*]} and TRIBUNE_SKIP_INSTALL=1: apt-get install -y ${missing[*]}"
+  fi
+  command -v apt-get >/dev/null || fail "missing ${missing[*]}, and no apt-get to install them with"
+  sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || fail "missing ${missing[*]}: run as root, or install them"
+    sudo=(sudo)
+  fi
+  echo "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  # Debian's redis-server package tries to start a service; where there is
+  # no init system that only warns, and the tests start their own anyway.
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" </dev/null
+fi
+
+if ((${#e2e_tests[@]})); then
+  # The stamp records which lockfile node_modules was installed from.
+  stamp=e2e/node_modules/.tribune-lock.sha256
+  want=$(sha256sum e2e/package-lock.json | cut -d' ' -f1)
+  if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    if [[ ${TRIBUNE_SKIP_INSTALL:-} == 1 ]]; then
+      fail "e2e/node_modules is missing or stale and TRIBUNE_SKIP_INSTALL=1: run (cd e2e && npm ci)"
+    fi
+    echo "npm ci in e2e/"
+    (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+fi
+
+go version
+echo "node $(node --version), npm $(npm --version)"
+redis-server --version
+if ((${#e2e_tests[@]})); then
+  "$chromium" --version 2>/dev/null || echo "chromium at $chromium"
+fi
+
+# --------------------------------------------------------------------------
+section "gofmt"
+if ! unformatted=$(find . -type f -name '*.go' \
+  -not -path './.git/*' -not -path '*/node_modules/*' -not -path '*/testdata/*' -print0 |
+  xargs -0 -r gofmt -l 2>&1); then
+  fail "gofmt: $unformatted"
+fi
+if [[ -n $unformatted ]]; then
+  printf '%s\n' "$unformatted" | sed 's/^/  /'
+  fail "gofmt: these files need formatting: gofmt -w ${unformatted//$'\n'/ }"
+fi
+echo "all Go files formatted"
+
+# --------------------------------------------------------------------------
+section "go vet"
+go vet ./... || fail "go vet"
+echo "go vet: no findings"
+
+# --------------------------------------------------------------------------
+section "go test -race"
+go test -race -count=1 -timeout 15m ./... || fail "go test"
+
+# --------------------------------------------------------------------------
+section "clientjs tests (node --test)"
+if ((${#js_tests[@]})); then
+  timeout --kill-after=30s 10m node --test "${js_tests[@]}" || fail "clientjs tests"
+else
+  echo "no clientjs/**/*.test.js files"
+fi
+
+# --------------------------------------------------------------------------
+section "browser tests (node --test e2e/)"
+if ((quick)); then
+  echo "skipped (--quick)"
+elif ((${#e2e_tests[@]} == 0)); then
+  echo "no e2e/*.test.mjs files"
+else
+  # One tribune binary for every test file (each runs in its own process).
+  bindir=$(mktemp -d "${TMPDIR:-/tmp}/tribune-bin.XXXXXX")
+  trap 'rm -rf "$bindir"' EXIT
+  if compgen -G 'cmd/tribune/*.go' >/dev/null; then
+    go build -o "$bindir/tribune" ./cmd/tribune || fail "go build ./cmd/tribune"
+    export TRIBUNE_BIN=$bindir/tribune
+  fi
+  export CHROMIUM=$chromium
+  timeout --kill-after=30s 20m node --test --test-timeout=300000 "${e2e_tests[@]}" ||
+    fail "browser tests (screenshots, if any, in e2e/artifacts/)"
+fi
+
+finish_section
+section_name=
+printf '\nAll tests passed in %ds.\n' $((SECONDS - started))
