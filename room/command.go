@@ -1,0 +1,270 @@
+package room
+
+// Role is what a session may do and see in a room.
+type Role uint8
+
+const (
+	// Participant is a person in the room or following remotely.
+	Participant Role = iota + 1
+	// Moderator holds the moderator capability: sees and decides everything.
+	Moderator
+	// Screen is the big screen: read-only, sees what the room should see.
+	Screen
+	// System is the hub itself: presence, aggregated reactions, recovery.
+	// No client session ever has this role.
+	System
+)
+
+var roleNames = [...]string{Participant: "participant", Moderator: "moderator", Screen: "screen", System: "system"}
+
+func (r Role) String() string {
+	if int(r) < len(roleNames) && roleNames[r] != "" {
+		return roleNames[r]
+	}
+	return "unknown"
+}
+
+// ParseRole returns the role named s, or 0 and false.
+func ParseRole(s string) (Role, bool) {
+	for r, n := range roleNames {
+		if n != "" && n == s {
+			return Role(r), true
+		}
+	}
+	return 0, false
+}
+
+// MarshalText encodes the role by name.
+func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText decodes a role name.
+func (r *Role) UnmarshalText(b []byte) error {
+	v, ok := ParseRole(string(b))
+	if !ok {
+		return ErrInvalid
+	}
+	*r = v
+	return nil
+}
+
+// Actor is who issues a command. ID is a pseudonymous participant id for
+// participants, a moderator session id for moderators, empty for the screen.
+// For System commands about one participant (join, leave), ID names that
+// participant.
+type Actor struct {
+	ID   string `json:"id,omitempty"`
+	Role Role   `json:"role"`
+}
+
+// Op names a command, and the event it produces when accepted.
+type Op string
+
+// Operations. The comment says who may issue it and which Command fields it
+// reads.
+const (
+	// OpCreate (System): Title, Text (description), Code, Steps, Settings.
+	// Always event 1 of a room.
+	OpCreate Op = "room.create"
+	// OpEdit (Moderator): Title, Text (description).
+	OpEdit Op = "room.edit"
+	// OpSettings (Moderator): Settings, replaced whole.
+	OpSettings Op = "room.settings"
+	// OpStart (Moderator): scheduled -> live.
+	OpStart Op = "room.start"
+	// OpEnd (Moderator): live or scheduled -> ended. The room is frozen
+	// except for written answers (OpAnswer).
+	OpEnd Op = "room.end"
+	// OpAgenda (Moderator): Steps, the whole agenda replaced.
+	OpAgenda Op = "agenda.set"
+	// OpGoto (Moderator): Step, the index of the current step, or -1.
+	OpGoto Op = "agenda.goto"
+	// OpAnnounce (Moderator): Text.
+	OpAnnounce Op = "announce"
+
+	// OpJoin (System, Actor.ID is the participant): Channel, Name.
+	OpJoin Op = "participant.join"
+	// OpLeave (System, Actor.ID is the participant).
+	OpLeave Op = "participant.leave"
+	// OpRename (Participant): Name.
+	OpRename Op = "participant.rename"
+	// OpPresenceReset (System): everyone is marked absent, after a restart.
+	OpPresenceReset Op = "presence.reset"
+
+	// OpAsk (Participant): Text, Name (optional). The question id is assigned
+	// in the event's Question field.
+	OpAsk Op = "question.ask"
+	// OpQuestionEdit (Participant, author, pending only): Question, Text.
+	OpQuestionEdit Op = "question.edit"
+	// OpWithdraw (Participant, author, pending only): Question.
+	OpWithdraw Op = "question.withdraw"
+	// OpUpvote and OpUnvote (Participant): Question.
+	OpUpvote Op = "question.upvote"
+	OpUnvote Op = "question.unvote"
+	// OpApprove (Moderator): Question (pending or rejected).
+	OpApprove Op = "question.approve"
+	// OpReject (Moderator): Question, Reason, Note (optional detail).
+	OpReject Op = "question.reject"
+	// OpAnswer (Moderator): Question, Text (the written answer, optional).
+	// Allowed after the room ended, for late written answers.
+	OpAnswer Op = "question.answer"
+	// OpReopen (Moderator): Question, answered -> live.
+	OpReopen Op = "question.reopen"
+	// OpHighlight (Moderator): Question, or 0 to clear. At most one.
+	OpHighlight Op = "question.highlight"
+	// OpPin (Moderator): Question, On.
+	OpPin Op = "question.pin"
+	// OpArchive and OpRestore (Moderator): Question.
+	OpArchive Op = "question.archive"
+	OpRestore Op = "question.restore"
+	// OpMerge (Moderator): Question (the duplicate), Into (the one kept).
+	OpMerge Op = "question.merge"
+
+	// OpPollCreate (Moderator): Kind, Text (the question asked), Options,
+	// Max, Scale, Visibility, Step. The poll id is assigned in Poll.
+	OpPollCreate Op = "poll.create"
+	// OpPollEdit (Moderator, no ballot cast yet): Poll and the fields of
+	// OpPollCreate.
+	OpPollEdit Op = "poll.edit"
+	// OpPollDelete (Moderator, draft only): Poll.
+	OpPollDelete Op = "poll.delete"
+	// OpPollOpen (Moderator): Poll, draft or closed -> open.
+	OpPollOpen Op = "poll.open"
+	// OpPollClose (Moderator): Poll, open -> closed.
+	OpPollClose Op = "poll.close"
+	// OpPollVisibility (Moderator): Poll, Visibility.
+	OpPollVisibility Op = "poll.visibility"
+	// OpPollLock (Moderator): Poll, On. A locked poll refuses changed ballots.
+	OpPollLock Op = "poll.lock"
+	// OpPollShow (Moderator): Poll, or 0, shown on the big screen.
+	OpPollShow Op = "poll.show"
+	// OpVote (Participant): Poll, and Choices (single, multiple), Rating
+	// (rating) or Text (open).
+	OpVote Op = "poll.vote"
+
+	// OpReact (Participant): Reaction. Never logged on its own: the hub
+	// checks it with Room.CheckReact and logs OpReactions per tick.
+	OpReact Op = "react"
+	// OpReactions (System): Counts, the taps gathered since the last one.
+	OpReactions Op = "reactions"
+)
+
+// Channel is how a participant follows the meeting.
+type Channel string
+
+const (
+	InRoom Channel = "room"
+	Remote Channel = "remote"
+)
+
+// Reason is why a moderator refused a question.
+type Reason string
+
+const (
+	Duplicate       Reason = "duplicate"
+	OffTopic        Reason = "off-topic"
+	Abusive         Reason = "abusive"
+	AlreadyAnswered Reason = "already-answered"
+	OtherReason     Reason = "other"
+)
+
+// Reasons lists every valid Reason, in the order reports show them.
+var Reasons = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason}
+
+// PollKind is the shape of a poll.
+type PollKind string
+
+const (
+	Single   PollKind = "single"
+	Multiple PollKind = "multiple"
+	Rating   PollKind = "rating"
+	Open     PollKind = "open" // short free answers, shown as a word cloud
+)
+
+// Visibility says who sees a poll's results, and when. The moderator always
+// sees them.
+type Visibility string
+
+const (
+	Live        Visibility = "live"   // everyone, as ballots arrive
+	AfterVoting Visibility = "voted"  // a participant once they voted; everyone once closed
+	AfterClose  Visibility = "closed" // everyone once the poll is closed
+	Hidden      Visibility = "hidden" // the moderator only
+)
+
+// Reaction is a quick signal from a participant.
+type Reaction string
+
+const (
+	Applause  Reaction = "applause"
+	Agree     Reaction = "agree"
+	Disagree  Reaction = "disagree"
+	Louder    Reaction = "louder"
+	SlowDown  Reaction = "slower"
+	BreakPlea Reaction = "break"
+)
+
+// Reactions lists every valid Reaction.
+var Reactions = []Reaction{Applause, Agree, Disagree, Louder, SlowDown, BreakPlea}
+
+// Settings are the room's rules; the moderator may change them at any time.
+type Settings struct {
+	QAOpen        bool   `json:"qaOpen"`
+	PreModeration bool   `json:"preModeration"`
+	Anonymous     bool   `json:"anonymous"` // names refused, everyone is anonymous
+	MaxLength     int    `json:"maxLength"` // question length in characters; 0 means DefaultMaxLength
+	Reactions     bool   `json:"reactions"` // reactions accepted
+	HideCount     bool   `json:"hideCount"` // attendee counts shown to the moderator only
+	StreamURL     string `json:"streamURL"` // live stream for remote followers, http(s) only
+}
+
+// QuestionID and PollID are assigned by the room, 1, 2, 3...
+type (
+	QuestionID int
+	PollID     int
+)
+
+// Command is a request to change a room. Which fields are read depends on Op
+// (see the Op constants). Commands come from untrusted clients: the room
+// validates every field.
+type Command struct {
+	Op Op `json:"op"`
+
+	Question QuestionID `json:"question,omitempty"`
+	Into     QuestionID `json:"into,omitempty"`
+	Poll     PollID     `json:"poll,omitempty"`
+	Step     int        `json:"step,omitempty"`
+	On       bool       `json:"on,omitempty"`
+
+	Title   string   `json:"title,omitempty"`
+	Text    string   `json:"text,omitempty"`
+	Name    string   `json:"name,omitempty"`
+	Code    string   `json:"code,omitempty"`
+	Steps   []string `json:"steps,omitempty"`
+	Channel Channel  `json:"channel,omitempty"`
+	Reason  Reason   `json:"reason,omitempty"`
+	Note    string   `json:"note,omitempty"`
+
+	Kind       PollKind   `json:"kind,omitempty"`
+	Options    []string   `json:"options,omitempty"`
+	Max        int        `json:"max,omitempty"`   // most choices in a Multiple poll
+	Scale      int        `json:"scale,omitempty"` // a Rating poll runs 1..Scale
+	Visibility Visibility `json:"visibility,omitempty"`
+	Choices    []int      `json:"choices,omitempty"`
+	Rating     int        `json:"rating,omitempty"`
+
+	Reaction Reaction         `json:"reaction,omitempty"`
+	Counts   map[Reaction]int `json:"counts,omitempty"`
+	Settings *Settings        `json:"settings,omitempty"`
+}
+
+// Event is an accepted command: the room's log is a sequence of events,
+// numbered from 1 without gaps, and a room's state is their fold. The
+// reducer normalises the command (trimmed text, assigned ids) before it
+// becomes an event, so applying an event never fails on a room whose
+// sequence number is Seq-1.
+type Event struct {
+	Seq   uint64 `json:"seq"`
+	At    int64  `json:"at"` // Unix milliseconds, given by the caller
+	Actor Actor  `json:"actor"`
+	Command
+}

@@ -1,0 +1,371 @@
+package room
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fuzzOps are the ops FuzzRoom draws from, with an unknown one.
+var fuzzOps = []Op{
+	OpCreate, OpEdit, OpSettings, OpStart, OpEnd, OpAgenda, OpGoto, OpAnnounce,
+	OpJoin, OpLeave, OpRename, OpPresenceReset,
+	OpAsk, OpQuestionEdit, OpWithdraw, OpUpvote, OpUnvote, OpApprove, OpReject,
+	OpAnswer, OpReopen, OpHighlight, OpPin, OpArchive, OpRestore, OpMerge,
+	OpPollCreate, OpPollEdit, OpPollDelete, OpPollOpen, OpPollClose,
+	OpPollVisibility, OpPollLock, OpPollShow, OpVote,
+	OpReact, OpReactions, "bogus",
+	// The ops of a busy room, again, so that random input reaches them often.
+	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
+	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
+	OpPollCreate, OpPollCreate, OpPollOpen, OpPollOpen, OpPollClose, OpPollVisibility,
+	OpVote, OpVote, OpVote, OpVote, OpVote, OpVote,
+}
+
+// fuzzText never contains "pid-": the leak check looks for participant ids.
+var fuzzText = []string{
+	"Why is the park closing?", "  padded  ", "", "a\nb", "bad \xff utf8",
+	"bidi \u202e", strings.Repeat("long ", 70), "Trees and benches, les arbres",
+	"Été 2026", "\t", "x", strings.Repeat("é", 81), "same", "same ", "Merci",
+	"Trees again", "Parks", "Budget?", "Bus lines", "Les arbres du parc",
+}
+
+var (
+	fuzzPIDs   = []string{"pid-a", "pid-b", "pid-c", "pid-d", "pid-e"}
+	fuzzMods   = []string{"mod-1", "mod-2"}
+	fuzzOpts   = []string{"a", "b", "c", "d", "e", " ", "a"}
+	fuzzScales = []int{0, 2, 5, 11, 1}
+	fuzzVis    = []Visibility{Live, AfterVoting, AfterClose, Hidden, AfterVoting, "", "bad"}
+	fuzzKinds  = []PollKind{Single, Multiple, Rating, Open, ""}
+	fuzzReason = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
+)
+
+// fuzzInput hands out the bytes of a fuzz input, then zeros.
+type fuzzInput struct {
+	b []byte
+}
+
+func (in *fuzzInput) byte() byte {
+	if len(in.b) == 0 {
+		return 0
+	}
+	x := in.b[0]
+	in.b = in.b[1:]
+	return x
+}
+
+func (in *fuzzInput) n(k int) int { return int(in.byte()) % k }
+
+func pick[T any](in *fuzzInput, s []T) T { return s[in.n(len(s))] }
+
+// next returns the next command and who sends it: mostly a role that may,
+// sometimes any.
+func (in *fuzzInput) next(r *Room) (Actor, Command) {
+	op := pick(in, fuzzOps)
+	if (op == OpEnd || op == OpCreate) && in.n(16) != 0 {
+		op = OpUpvote // an ended room refuses nearly everything: end rarely
+	}
+	who := in.byte()
+	pid := pick(in, fuzzPIDs)
+	var a Actor
+	switch rule := opRules[op]; {
+	case who >= 240:
+		a = Actor{ID: pid, Role: Role(who % 6)} // any role, invalid ones too
+	case rule.roles.has(System):
+		a = Actor{ID: pid, Role: System}
+	case rule.roles.has(Moderator):
+		a = Actor{ID: fuzzMods[who%2], Role: Moderator}
+	default:
+		a = Actor{ID: pid, Role: Participant}
+	}
+	// Mostly ids that exist, sometimes 0 or the next one.
+	id := func(n int) int {
+		if x := int(in.byte()); x < 16 {
+			return x % (n + 2)
+		} else {
+			return 1 + x%max(1, n)
+		}
+	}
+	qid := func() QuestionID { return QuestionID(id(len(r.questions))) }
+	pollID := func() PollID { return PollID(id(len(r.polls))) }
+	text := func() string { return pick(in, fuzzText) }
+	c := Command{Op: op}
+	switch op {
+	case OpCreate, OpEdit:
+		c.Title, c.Text, c.Code = text(), text(), pick(in, []string{"ABCD", "abc", "ABC234"})
+	case OpSettings:
+		bits := in.byte()
+		c.Settings = &Settings{
+			QAOpen: bits&1 != 0 || bits&64 != 0, PreModeration: bits&2 != 0, Anonymous: bits&4 != 0,
+			Reactions: bits&8 != 0, HideCount: bits&16 != 0,
+			MaxLength: pick(in, []int{0, 0, 20, 19, 2000}),
+			StreamURL: pick(in, []string{"", "https://example.org/live", "ftp://x"}),
+		}
+	case OpAgenda:
+		for range in.n(4) {
+			c.Steps = append(c.Steps, text())
+		}
+	case OpGoto:
+		c.Step = in.n(5) - 1
+	case OpAnnounce:
+		c.Text = text()
+	case OpJoin:
+		c.Channel = pick(in, []Channel{InRoom, Remote, InRoom, ""})
+		c.Name = pick(in, []string{"", "", "Ann", "a\nb"})
+	case OpRename:
+		c.Name = pick(in, []string{"", "Ann", "Bea", "\u200f"})
+	case OpAsk:
+		c.Text, c.Name = text(), pick(in, []string{"", "", "Ann"})
+	case OpQuestionEdit, OpAnswer:
+		c.Question, c.Text = qid(), text()
+	case OpWithdraw, OpUpvote, OpUnvote, OpApprove, OpReopen, OpHighlight, OpArchive, OpRestore:
+		c.Question = qid()
+	case OpReject:
+		c.Question, c.Reason, c.Note = qid(), pick(in, fuzzReason), pick(in, []string{"", "off topic", "\x00"})
+	case OpPin:
+		c.Question, c.On = qid(), in.n(2) == 1
+	case OpMerge:
+		c.Question, c.Into = qid(), qid()
+	case OpPollCreate, OpPollEdit:
+		c.Poll, c.Kind, c.Text = pollID(), pick(in, fuzzKinds), text()
+		if c.Kind == Single || c.Kind == Multiple || in.n(8) == 0 {
+			from, n := in.n(len(fuzzOpts)), 1+in.n(4)
+			for i := range n {
+				c.Options = append(c.Options, fuzzOpts[(from+i)%len(fuzzOpts)])
+			}
+		}
+		c.Visibility = pick(in, fuzzVis)
+		if in.n(4) == 0 {
+			c.Max, c.Scale = in.n(4), pick(in, fuzzScales)
+		}
+	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
+		c.Poll = pollID()
+	case OpPollVisibility:
+		c.Poll, c.Visibility = pollID(), pick(in, fuzzVis)
+	case OpPollLock:
+		c.Poll, c.On = pollID(), in.n(2) == 1
+	case OpVote:
+		c.Poll = pollID()
+		shape := in.n(5)
+		if shape < 3 && c.Poll >= 1 && int(c.Poll) <= len(r.polls) {
+			// Mostly a ballot of the poll's kind.
+			shape = map[PollKind]int{Rating: 0, Open: 1}[r.polls[c.Poll-1].kind]
+			if k := r.polls[c.Poll-1].kind; k == Single || k == Multiple {
+				shape = 2
+			}
+		}
+		switch shape {
+		case 0:
+			c.Rating = in.n(7)
+		case 1:
+			c.Text = text()
+		default:
+			for range 1 + in.n(3) {
+				c.Choices = append(c.Choices, in.n(6)-1)
+			}
+		}
+	case OpReact:
+		c.Reaction = pick(in, append(slices.Clone(Reactions), "boo"))
+	case OpReactions:
+		c.Counts = map[Reaction]int{pick(in, Reactions): in.n(4)}
+	}
+	return a, c
+}
+
+// fuzzModel is what the accepted events say about votes and ballots,
+// computed apart from the room.
+type fuzzModel struct {
+	voters  map[QuestionID]map[string]bool
+	ballots map[PollID]map[string]Ballot
+}
+
+func (m *fuzzModel) apply(ev Event) {
+	switch ev.Op {
+	case OpUpvote:
+		if m.voters[ev.Question] == nil {
+			m.voters[ev.Question] = map[string]bool{}
+		}
+		m.voters[ev.Question][ev.Actor.ID] = true
+	case OpUnvote:
+		delete(m.voters[ev.Question], ev.Actor.ID)
+	case OpMerge:
+		if m.voters[ev.Into] == nil {
+			m.voters[ev.Into] = map[string]bool{}
+		}
+		maps.Copy(m.voters[ev.Into], m.voters[ev.Question])
+		delete(m.voters, ev.Question)
+	case OpVote:
+		if m.ballots[ev.Poll] == nil {
+			m.ballots[ev.Poll] = map[string]Ballot{}
+		}
+		m.ballots[ev.Poll][ev.Actor.ID] = Ballot{Choices: ev.Choices, Rating: ev.Rating, Text: ev.Text}
+	}
+}
+
+// check compares the moderator's view with the model.
+func (m *fuzzModel) check(v View) error {
+	for _, q := range v.Questions {
+		if q.Votes != len(m.voters[q.ID]) {
+			return fmt.Errorf("question %d has %d votes, %d voters", q.ID, q.Votes, len(m.voters[q.ID]))
+		}
+	}
+	for _, p := range v.Polls {
+		bs := m.ballots[p.ID]
+		if p.Ballots != len(bs) {
+			return fmt.Errorf("poll %d counts %d ballots, model %d", p.ID, p.Ballots, len(bs))
+		}
+		want := Results{}
+		switch p.Kind {
+		case Single, Multiple:
+			want.Tally = make([]int, len(p.Options))
+			for _, b := range bs {
+				for _, x := range b.Choices {
+					want.Tally[x]++
+				}
+			}
+		case Rating:
+			want.Tally = make([]int, p.Scale)
+			sum := 0
+			for _, b := range bs {
+				want.Tally[b.Rating-1]++
+				sum += b.Rating
+			}
+			if len(bs) > 0 {
+				want.Average = float64(sum) / float64(len(bs))
+			}
+		case Open:
+			words := map[string]int{}
+			for _, b := range bs {
+				for _, w := range ballotWords(b.Text) {
+					words[w]++
+				}
+			}
+			want.Words = cloud(words)
+		}
+		if mustJSONString(want) != mustJSONString(p.Results) {
+			return fmt.Errorf("poll %d results %s, model %s", p.ID, mustJSONString(p.Results), mustJSONString(want))
+		}
+	}
+	return nil
+}
+
+// FuzzRoom applies random command sequences from several participants and
+// moderators and checks, after every step: a refused command changed
+// nothing; the event, through JSON, applies to a replica with the same
+// digest; tallies and upvote counts equal the ballots and upvotes of the
+// log; at most one question is highlighted, and a visible one; no
+// participant's view and Mine, nor the screen's view, holds what they may
+// not see; patches bring every role's view to the current one. At the end,
+// replaying the whole log gives the same digest.
+func FuzzRoom(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("\x0c\x00\x00\x00\x0f\x00\x01\x00\x0f\x00\x02\x00\x12\x00\x00\x01\x04\x02"))
+	f.Add([]byte("\x1a\x01\x00\x00\x00\x00\x00\x00\x00\x1d\x01\x00\x01\x22\x00\x01\x01\x02\x22\x00\x02\x01\x03\x1e\x01\x00\x01"))
+	f.Add([]byte(strings.Repeat("\x26\x00\x00\x00\x00\x27\x00\x01\x01\x28\x00\x02\x01\x1f\x01\x00\x01", 4)))
+	f.Add([]byte("\x02\x00\x00\x02\x00\x00\x0c\x00\x00\x00\x0c\x00\x01\x01\x11\x00\x00\x01\x12\x00\x00\x02\x00\x00\x19\x00\x00\x02\x01\x04\x02\x03"))
+	f.Fuzz(fuzzRoom)
+}
+
+func fuzzRoom(t *testing.T, data []byte) {
+	if len(data) > 512 {
+		t.Skip("100 commands take at most 512 bytes") // keeps minimising fast
+	}
+	in := &fuzzInput{b: data}
+	r, replica := New(), New()
+	model := &fuzzModel{voters: map[QuestionID]map[string]bool{}, ballots: map[PollID]map[string]Ballot{}}
+	var events []Event
+	at := t0
+	accept := func(ev Event) {
+		t.Helper()
+		events = append(events, ev)
+		model.apply(ev)
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Event
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if err := replica.Apply(back); err != nil {
+			t.Fatalf("replica refused event %s: %v", b, err)
+		}
+		if replica.Digest() != r.Digest() {
+			t.Fatalf("replica differs after %s", b)
+		}
+	}
+	prime := []step{
+		{sys, Command{Op: OpCreate, Title: "Fuzz", Code: "FUZZ", Steps: []string{"one", "two"}}},
+		{sys.as("pid-a"), Command{Op: OpJoin, Channel: InRoom}},
+		{sys.as("pid-b"), Command{Op: OpJoin, Channel: Remote}},
+		{sys.as("pid-c"), Command{Op: OpJoin, Channel: InRoom}},
+		{sys.as("pid-d"), Command{Op: OpJoin, Channel: InRoom}},
+	}
+	for _, st := range prime {
+		ev, err := r.Handle(st.a, at, st.c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accept(ev)
+	}
+	var fs []*follower
+	for _, role := range []Role{Participant, Moderator, Screen} {
+		fs = append(fs, newFollower(r, role, 1), newFollower(r, role, 5))
+	}
+	for step := 0; len(in.b) > 0 && step < 100; step++ {
+		a, c := in.next(r)
+		at += int64(in.n(3)) * 1000
+		if c.Op == OpReact {
+			_ = r.CheckReact(a, c.Reaction)
+			continue
+		}
+		before, seq := r.Digest(), r.Seq()
+		ev, err := r.Handle(a, at, c)
+		if err != nil {
+			if r.Digest() != before || r.Seq() != seq {
+				t.Fatalf("refused %s (%v) changed the room", c.Op, err)
+			}
+			continue
+		}
+		accept(ev)
+		for _, f := range fs {
+			if err := f.event(r, ev); err != nil {
+				t.Fatalf("after %s: %v", mustJSONString(ev), err)
+			}
+		}
+		mv := r.View(Moderator)
+		if err := model.check(mv); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
+		if h := mv.Meeting.Highlight; h != 0 && !r.questions[h-1].visible() {
+			t.Fatalf("highlighted question %d is not visible", h)
+		}
+		if err := viewLeak(r, r.View(Participant)); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
+		for _, pid := range fuzzPIDs {
+			mine := r.Mine(pid)
+			if err := mineLeak(r, &mine, pid); err != nil {
+				t.Fatalf("after %s: %v", mustJSONString(ev), err)
+			}
+		}
+		if err := viewLeak(r, r.View(Screen)); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
+	}
+	for _, f := range fs {
+		if err := f.flush(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	re, err := Replay(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re.Digest() != r.Digest() {
+		t.Fatal("replay differs from the live room")
+	}
+}

@@ -1,0 +1,285 @@
+package room
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Changes gathers what a run of events touched, so that a fan-out can send
+// each role only what changed since its last tick: many votes on one
+// question between two ticks become one QuestionView. Track is O(1) per
+// event but for the rare commands that touch many participants at once
+// (a merge, opening or closing a poll); the zero value is ready to use.
+type Changes struct {
+	meeting   bool
+	counts    bool
+	reactions bool
+	ledger    []LedgerEntry
+	questions map[QuestionID]struct{}
+	polls     map[PollID]struct{}
+	mine      map[string]struct{}
+}
+
+// Patch is what changed for one role between two sequence numbers. Applying
+// it to that role's View at the first gives the View at the second
+// (View.ApplyPatch does exactly this):
+// Questions and Polls replace the entries with the same id (or are added),
+// Gone and GonePolls are removed, Meeting, Counts and Reactions replace the
+// whole value when not nil, Ledger entries are appended (unless an entry
+// with the same Seq is there). A role that may not see attendance drops
+// Counts when Meeting.Settings.HideCount is set: a patch cannot carry a nil.
+type Patch struct {
+	Meeting   *MeetingView     `json:"meeting,omitempty"`
+	Questions []QuestionView   `json:"questions,omitempty"`
+	Gone      []QuestionID     `json:"gone,omitempty"`
+	Polls     []PollView       `json:"polls,omitempty"`
+	GonePolls []PollID         `json:"gonePolls,omitempty"`
+	Counts    *CountsView      `json:"counts,omitempty"`
+	Reactions map[Reaction]int `json:"reactions,omitempty"`
+	Ledger    []LedgerEntry    `json:"ledger,omitempty"`
+}
+
+// Empty reports whether the patch carries nothing.
+func (p *Patch) Empty() bool {
+	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Gone) == 0 &&
+		len(p.Polls) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
+		p.Reactions == nil && len(p.Ledger) == 0
+}
+
+func (c *Changes) question(id QuestionID) {
+	if c.questions == nil {
+		c.questions = make(map[QuestionID]struct{})
+	}
+	c.questions[id] = struct{}{}
+}
+
+func (c *Changes) poll(id PollID) {
+	if c.polls == nil {
+		c.polls = make(map[PollID]struct{})
+	}
+	c.polls[id] = struct{}{}
+}
+
+func (c *Changes) participant(id string) {
+	if c.mine == nil {
+		c.mine = make(map[string]struct{})
+	}
+	c.mine[id] = struct{}{}
+}
+
+// Track records in c what ev touched. Call it after Apply(ev) (or Handle),
+// before the next event: it reads the state ev left. Called later, it marks
+// at least what ev touched.
+func (r *Room) Track(c *Changes, ev Event) {
+	// fx says what the event did beyond its command; for an older event,
+	// assume the most it could have done.
+	fx := r.fx
+	if fx.seq != ev.Seq {
+		fx = effects{seq: ev.Seq, meeting: true}
+	}
+	if ev.Actor.Role == Moderator {
+		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, &ev.Command))
+	}
+	switch ev.Op {
+	case OpCreate, OpEdit, OpStart, OpEnd, OpAgenda, OpGoto, OpAnnounce, OpHighlight, OpPollShow:
+		c.meeting = true
+	case OpSettings:
+		// HideCount may have been turned off: send the counts again.
+		c.meeting, c.counts = true, true
+	case OpJoin:
+		c.counts = true
+		c.participant(ev.Actor.ID)
+	case OpLeave, OpPresenceReset:
+		c.counts = true
+	case OpRename:
+		c.participant(ev.Actor.ID)
+	case OpReactions:
+		c.reactions = true
+	case OpAsk, OpQuestionEdit, OpWithdraw, OpApprove, OpReject, OpAnswer, OpReopen, OpPin, OpArchive, OpRestore:
+		r.trackQuestion(c, ev.Question)
+		c.meeting = c.meeting || fx.meeting
+	case OpUpvote, OpUnvote:
+		r.trackQuestion(c, ev.Question)
+		c.participant(ev.Actor.ID)
+	case OpMerge:
+		r.trackQuestion(c, ev.Question)
+		r.trackQuestion(c, ev.Into)
+		if into, err := r.question(ev.Into); err == nil {
+			for v := range into.voters { // the duplicate's voters now vote for it
+				c.participant(v)
+			}
+		}
+		c.meeting = c.meeting || fx.meeting
+	case OpPollCreate, OpPollEdit, OpPollDelete, OpPollLock:
+		c.poll(ev.Poll)
+	case OpPollOpen, OpPollClose, OpPollVisibility:
+		// Whether voters alone see the results may have changed: their Mine
+		// holds them.
+		c.poll(ev.Poll)
+		if p, err := r.poll(ev.Poll); err == nil {
+			for v := range p.ballots {
+				c.participant(v)
+			}
+		}
+	case OpVote:
+		c.poll(ev.Poll)
+		c.participant(ev.Actor.ID)
+	}
+}
+
+// trackQuestion marks question id and its author, whose Mine shows it.
+func (r *Room) trackQuestion(c *Changes, id QuestionID) {
+	c.question(id)
+	if q, err := r.question(id); err == nil {
+		c.participant(q.author)
+	}
+}
+
+// Patch returns what changed for role since c was reset. It is built once
+// per role and tick, and shared by every connection of that role.
+func (r *Room) Patch(role Role, c *Changes) Patch {
+	var p Patch
+	mod := role == Moderator
+	if c.meeting {
+		m := r.meetingView()
+		p.Meeting = &m
+	}
+	if c.counts {
+		p.Counts = r.countsView(role)
+	}
+	if c.reactions {
+		p.Reactions = r.reactionsView()
+	}
+	for _, id := range sortedKeys(c.questions) {
+		q, err := r.question(id)
+		switch {
+		case err != nil:
+		case mod || q.visible():
+			p.Questions = append(p.Questions, q.view(mod))
+		case q.public:
+			// It may be in that role's view: take it out. A question that
+			// was never public is in no such view.
+			p.Gone = append(p.Gone, id)
+		}
+	}
+	for _, id := range sortedKeys(c.polls) {
+		if id < 1 || int(id) > len(r.polls) {
+			continue
+		}
+		pl := r.polls[id-1]
+		switch {
+		case pl.deleted:
+			if mod || pl.public() {
+				p.GonePolls = append(p.GonePolls, id)
+			}
+		case mod || pl.public():
+			p.Polls = append(p.Polls, pl.view(mod))
+		}
+	}
+	if mod && len(c.ledger) > 0 {
+		p.Ledger = slices.Clone(c.ledger)
+	}
+	return p
+}
+
+// VoterResults returns, for each poll in c with AfterVoting visibility whose
+// results are not yet public, the current results: the hub sends them to the
+// connections of participants who HasBallot in that poll.
+func (r *Room) VoterResults(c *Changes) map[PollID]Results {
+	var out map[PollID]Results
+	for id := range c.polls {
+		p, err := r.poll(id)
+		if err != nil || !p.voterOnly() || len(p.ballots) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[PollID]Results)
+		}
+		out[id] = *p.results()
+	}
+	return out
+}
+
+// Participants returns the participants in c whose Mine changed, sorted.
+func (c *Changes) Participants() []string { return sortedKeys(c.mine) }
+
+// Reset empties c for the next tick, keeping its memory.
+func (c *Changes) Reset() {
+	c.meeting, c.counts, c.reactions = false, false, false
+	clear(c.ledger)
+	c.ledger = c.ledger[:0]
+	clear(c.questions)
+	clear(c.polls)
+	clear(c.mine)
+}
+
+func sortedKeys[K cmp.Ordered](m map[K]struct{}) []K {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ApplyPatch brings v, a view of its role, to sequence number to by applying
+// p, the role's patch for the events after v.Seq up to to. It is what every
+// client does with a patch message (PROTOCOL.md, "Changes").
+func (v *View) ApplyPatch(to uint64, p *Patch) {
+	v.Seq = to
+	if p.Meeting != nil {
+		v.Meeting = *p.Meeting
+	}
+	if p.Counts != nil {
+		v.Counts = p.Counts
+	}
+	if v.Role != Moderator && v.Meeting.Settings.HideCount {
+		v.Counts = nil
+	}
+	if p.Reactions != nil {
+		v.Reactions = p.Reactions
+	}
+	if len(p.Questions) > 0 || len(p.Gone) > 0 {
+		v.Questions = mergeByID(v.Questions, p.Questions, p.Gone, func(q QuestionView) QuestionID { return q.ID })
+	}
+	if len(p.Polls) > 0 || len(p.GonePolls) > 0 {
+		v.Polls = mergeByID(v.Polls, p.Polls, p.GonePolls, func(q PollView) PollID { return q.ID })
+	}
+	if len(p.Ledger) > 0 {
+		have := make(map[uint64]bool, len(v.Ledger))
+		for _, e := range v.Ledger {
+			have[e.Seq] = true
+		}
+		for _, e := range p.Ledger {
+			if !have[e.Seq] {
+				have[e.Seq] = true
+				v.Ledger = append(v.Ledger, e)
+			}
+		}
+		slices.SortFunc(v.Ledger, func(a, b LedgerEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+}
+
+// mergeByID returns list, in id order, with changed replacing or adding the
+// entries of the same id and gone removed.
+func mergeByID[T any, K cmp.Ordered](list, changed []T, gone []K, id func(T) K) []T {
+	byID := make(map[K]T, len(list)+len(changed))
+	for _, x := range list {
+		byID[id(x)] = x
+	}
+	for _, x := range changed {
+		byID[id(x)] = x
+	}
+	for _, k := range gone {
+		delete(byID, k)
+	}
+	out := make([]T, 0, len(byID))
+	for _, x := range byID {
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
+	return out
+}

@@ -1,0 +1,173 @@
+package room
+
+// Status is a meeting's lifecycle.
+type Status string
+
+const (
+	Scheduled Status = "scheduled"
+	Running   Status = "live"
+	Ended     Status = "ended"
+)
+
+// QuestionStatus is where a question stands.
+type QuestionStatus string
+
+const (
+	Pending   QuestionStatus = "pending"   // waiting for a moderator (pre-moderation)
+	Approved  QuestionStatus = "live"      // visible to everyone
+	Answered  QuestionStatus = "answered"  // visible, answered
+	Rejected  QuestionStatus = "rejected"  // refused with a reason; the author and moderators see it
+	Withdrawn QuestionStatus = "withdrawn" // taken back by its author
+	Merged    QuestionStatus = "merged"    // folded into another question (MergedInto)
+)
+
+// PollStatus is where a poll stands.
+type PollStatus string
+
+const (
+	Draft     PollStatus = "draft"
+	PollOpen  PollStatus = "open"
+	PollEnded PollStatus = "closed"
+)
+
+// DefaultMaxLength is the question length limit when Settings.MaxLength is 0.
+const DefaultMaxLength = 280
+
+// Views are what a role is sent. They are plain values, built from the
+// state, that encode to JSON for the wire. A view is built once per role and
+// shared by every recipient of that role; what belongs to one participant
+// only is in Mine.
+
+// MeetingView is the room as a whole.
+type MeetingView struct {
+	Title         string         `json:"title"`
+	Description   string         `json:"description"`
+	Code          string         `json:"code"`
+	Status        Status         `json:"status"`
+	Settings      Settings       `json:"settings"`
+	Agenda        []string       `json:"agenda"`
+	Step          int            `json:"step"`      // index into Agenda, -1 for none
+	Highlight     QuestionID     `json:"highlight"` // 0 for none
+	ScreenPoll    PollID         `json:"screenPoll"`
+	Announcements []Announcement `json:"announcements"`
+	Refused       map[Reason]int `json:"refused"` // questions refused, by reason: public
+}
+
+// Announcement is a message from the moderators to everyone.
+type Announcement struct {
+	ID   int    `json:"id"`
+	Text string `json:"text"`
+	At   int64  `json:"at"`
+}
+
+// CountsView is attendance.
+type CountsView struct {
+	InRoom int `json:"room"`   // present now, in the room
+	Remote int `json:"remote"` // present now, remote
+	Peak   int `json:"peak"`   // most present at once
+	Joined int `json:"joined"` // distinct participants who ever joined
+}
+
+// QuestionView is a question as a role sees it. Author, Reason and Note are
+// filled only for moderators and, in Mine, for the author.
+type QuestionView struct {
+	ID         QuestionID     `json:"id"`
+	Text       string         `json:"text"`
+	Name       string         `json:"name,omitempty"`
+	Channel    Channel        `json:"channel"`
+	Status     QuestionStatus `json:"status"`
+	Votes      int            `json:"votes"`
+	Pinned     bool           `json:"pinned,omitempty"`
+	Archived   bool           `json:"archived,omitempty"`
+	Answer     string         `json:"answer,omitempty"`
+	Step       int            `json:"step"`
+	At         int64          `json:"at"`
+	AnsweredAt int64          `json:"answeredAt,omitempty"`
+	MergedInto QuestionID     `json:"mergedInto,omitempty"`
+	MergedFrom []QuestionID   `json:"mergedFrom,omitempty"`
+	Author     string         `json:"author,omitempty"`
+	Reason     Reason         `json:"reason,omitempty"`
+	Note       string         `json:"note,omitempty"`
+}
+
+// PollView is a poll as a role sees it. Results is nil where the results
+// are not visible to that role (or, for AfterVoting, not yet: see Mine).
+type PollView struct {
+	ID         PollID     `json:"id"`
+	Kind       PollKind   `json:"kind"`
+	Title      string     `json:"title"`
+	Options    []string   `json:"options,omitempty"`
+	Max        int        `json:"max,omitempty"`
+	Scale      int        `json:"scale,omitempty"`
+	Visibility Visibility `json:"visibility"`
+	Status     PollStatus `json:"status"`
+	Locked     bool       `json:"locked,omitempty"`
+	Step       int        `json:"step"`
+	Ballots    int        `json:"ballots"` // how many voted
+	Results    *Results   `json:"results,omitempty"`
+}
+
+// Results are a poll's tallies. Tally has one count per option (Single,
+// Multiple) or per scale value 1..Scale (Rating). Words is the word cloud of
+// an Open poll, most frequent first, at most MaxWords.
+type Results struct {
+	Tally   []int       `json:"tally,omitempty"`
+	Average float64     `json:"average,omitempty"` // Rating only
+	Words   []WordCount `json:"words,omitempty"`
+}
+
+// MaxWords is how many words a word cloud shows.
+const MaxWords = 50
+
+// WordCount is one word of a word cloud.
+type WordCount struct {
+	Word  string `json:"word"`
+	Count int    `json:"count"`
+}
+
+// Ballot is one participant's answer to a poll.
+type Ballot struct {
+	Choices []int  `json:"choices,omitempty"`
+	Rating  int    `json:"rating,omitempty"`
+	Text    string `json:"text,omitempty"`
+}
+
+// LedgerEntry is one moderator action, for the moderation ledger.
+type LedgerEntry struct {
+	Seq      uint64     `json:"seq"`
+	At       int64      `json:"at"`
+	Op       Op         `json:"op"`
+	Question QuestionID `json:"question,omitempty"`
+	Poll     PollID     `json:"poll,omitempty"`
+	Reason   Reason     `json:"reason,omitempty"`
+	Note     string     `json:"note,omitempty"`
+}
+
+// View is everything a role sees of a room at sequence number Seq.
+// Questions and Polls are in id order; clients sort as they like.
+// Counts is nil for participants and the screen when Settings.HideCount is
+// set. Ledger is for moderators only.
+type View struct {
+	Seq       uint64           `json:"seq"`
+	Role      Role             `json:"role"`
+	Meeting   MeetingView      `json:"meeting"`
+	Questions []QuestionView   `json:"questions"`
+	Polls     []PollView       `json:"polls"`
+	Counts    *CountsView      `json:"counts,omitempty"`
+	Reactions map[Reaction]int `json:"reactions"`
+	Ledger    []LedgerEntry    `json:"ledger,omitempty"`
+}
+
+// Mine is what only one participant sees: their own questions in every
+// status (with the reason when refused), the questions they upvoted, their
+// ballots, and the results of AfterVoting polls they voted in while those
+// results are not yet public.
+type Mine struct {
+	Participant string             `json:"participant"`
+	Name        string             `json:"name,omitempty"`
+	Channel     Channel            `json:"channel,omitempty"`
+	Questions   []QuestionView     `json:"questions"`
+	Upvoted     []QuestionID       `json:"upvoted"`
+	Ballots     map[PollID]Ballot  `json:"ballots"`
+	Results     map[PollID]Results `json:"results,omitempty"`
+}
