@@ -1,0 +1,150 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// benchRoom is a live room with n participants and an open poll.
+func benchRoom(b *testing.B, n int) *room.Room {
+	b.Helper()
+	r := room.New()
+	at := int64(1)
+	must := func(a room.Actor, c room.Command) {
+		if _, err := r.Handle(a, at, c); err != nil {
+			b.Fatal(err)
+		}
+		at++
+	}
+	must(room.Actor{Role: room.System}, room.Command{Op: room.OpCreate, Title: "Bench", Code: "BENCH1"})
+	mod := room.Actor{ID: "moderator", Role: room.Moderator}
+	must(mod, room.Command{Op: room.OpStart})
+	for i := 0; i < n; i++ {
+		must(room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.System}, room.Command{Op: room.OpJoin, Channel: room.InRoom})
+	}
+	must(mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Which first?", Options: []string{"A", "B", "C", "D"}})
+	must(mod, room.Command{Op: room.OpPollOpen, Poll: 1})
+	return r
+}
+
+// BenchmarkFlush measures one tick of a room with many participant sessions
+// after a burst of ballots: coalesce, build and encode one patch per role,
+// queue it to every session. Its cost grows with sessions, not ballots.
+func BenchmarkFlush(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		for _, burst := range []int{10, 1000} {
+			b.Run(fmt.Sprintf("sessions=%d/ballots=%d", n, burst), func(b *testing.B) {
+				r := benchRoom(b, n)
+				f := newFanout("BENCH1", r, time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
+				var joins []join
+				for i := 0; i < n; i++ {
+					s := newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant})
+					s.out = make(chan []byte, 4)
+					joins = append(joins, join{s: s, since: r.Seq()})
+				}
+				f.welcome(joins)
+				sessions := joins
+				drain := func() {
+					for _, j := range sessions {
+						for len(j.s.out) > 0 {
+							<-j.s.out
+						}
+					}
+				}
+				drain()
+				ev := room.Event{}
+				voter := 0
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					for k := 0; k < burst; k++ {
+						a := room.Actor{ID: fmt.Sprintf("p-%d", voter%n), Role: room.Participant}
+						voter++
+						var err error
+						ev, err = r.Decide(a, 1, room.Command{Op: room.OpVote, Poll: 1, Choices: []int{voter % 4}})
+						if err != nil {
+							continue // a repeated identical ballot
+						}
+						r.Apply(ev)
+						r.Track(&f.changes, ev)
+					}
+					f.flush()
+					b.StopTimer()
+					drain()
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/session")
+			})
+		}
+	}
+}
+
+// BenchmarkBroadcast measures delivering one encoded patch to many real
+// WebSocket clients over loopback: the writers' work per tick.
+func BenchmarkBroadcast(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			th := startHub(b, time.Hour) // no ticks of its own: we flush by hand
+			cr := createRoom(b, th.url, `{"title":"Broadcast"}`)
+			hr, err := th.hub.room(context.Background(), cr.Code)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			received := make(chan struct{}, n)
+			for i := 0; i < n; i++ {
+				c, _, err := websocket.Dial(ctx, wsURL(th.url, cr.Code), nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c.Write(ctx, websocket.MessageText, []byte(`{"t":"hello","v":1,"role":"screen"}`))
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						_, m, err := c.Read(ctx)
+						if err != nil {
+							return
+						}
+						if len(m) > 5 && string(m[:11]) == `{"t":"bcast` {
+							received <- struct{}{}
+						}
+					}
+				}()
+			}
+			// Wait for every session to be registered.
+			hr.fan.step()
+			for {
+				hr.fan.step()
+				if len(hr.fan.roles[roleIndex(room.Screen)].sessions) == n {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			msg := []byte(`{"t":"bcast","patch":{"counts":{"room":120,"remote":80,"peak":200,"joined":230}}}`)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for s := range hr.fan.roles[roleIndex(room.Screen)].sessions {
+					s.enqueue(msg)
+				}
+				for k := 0; k < n; k++ {
+					<-received
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/delivery")
+			cancel()
+		})
+	}
+}

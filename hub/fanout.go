@@ -1,0 +1,320 @@
+package hub
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// Fan-out defaults.
+const (
+	// DefaultTick is how often a room sends what changed. Votes arriving
+	// faster than this are coalesced: a connection receives at most one
+	// patch per tick, whatever the vote rate.
+	DefaultTick = 50 * time.Millisecond
+	// sendBudget is the time one tick may spend per session: in a room with
+	// many sessions the tick stretches to sessions×sendBudget, so that the
+	// writes per second stay bounded (about 1/sendBudget) however large the
+	// room. 10,000 sessions get a patch every 200 ms, 1,000 every 50 ms.
+	sendBudget = 20 * time.Microsecond
+	// ringSize is how many recent patches per role a room keeps, so that a
+	// client that reconnects after a short loss gets the missing changes
+	// rather than a whole snapshot.
+	ringSize = 256
+)
+
+// roles that receive views; index with roleIndex.
+var viewRoles = [...]room.Role{room.Participant, room.Moderator, room.Screen}
+
+func roleIndex(r room.Role) int {
+	switch r {
+	case room.Participant:
+		return 0
+	case room.Moderator:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// sentPatch is an encoded patch message and the range it covers.
+type sentPatch struct {
+	from, to uint64
+	msg      []byte
+}
+
+// roleState is what a room's fan-out keeps per role. Owned by fanout.run.
+type roleState struct {
+	sessions map[*session]struct{}
+	lastSent uint64      // the "to" of the last patch sent
+	ring     []sentPatch // the last patches sent, oldest first
+}
+
+// join is a session that wants to start receiving, from since.
+type join struct {
+	s     *session
+	since uint64
+}
+
+// fanout keeps a replica of one room by applying its committed events with
+// the same reducer, and once per tick sends each role what changed: one
+// patch per role, encoded once and written to every session of that role,
+// plus the few messages that belong to one participant. It never blocks on
+// a session: a session whose queue is full is closed as too slow.
+type fanout struct {
+	code    string
+	tick    time.Duration
+	logger  *slog.Logger
+	metrics *metrics
+
+	seq     atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
+	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
+
+	mu     sync.Mutex // guards the fields below
+	queue  []room.Event
+	joins  []join
+	leaves []*session
+
+	// Owned by run.
+	replica   *room.Room
+	changes   room.Changes
+	roles     [len(viewRoles)]roleState
+	byID      map[string][]*session // participant id -> sessions here
+	sessions  int                   // sessions of every role
+	lastFlush time.Time
+}
+
+func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog.Logger, m *metrics) *fanout {
+	if tick <= 0 {
+		tick = DefaultTick
+	}
+	f := &fanout{code: code, tick: tick, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
+	for i := range f.roles {
+		f.roles[i] = roleState{sessions: make(map[*session]struct{}), lastSent: replica.Seq()}
+	}
+	f.seq.Store(replica.Seq())
+	f.summarize()
+	return f
+}
+
+// roomSummary is what the HTTP API says of a room without a session.
+type roomSummary struct {
+	Title  string
+	Status room.Status
+}
+
+// info returns the room's title and status as of the last tick. It is safe
+// for concurrent use.
+func (f *fanout) info() roomSummary { return *f.summary.Load() }
+
+func (f *fanout) summarize() {
+	f.summary.Store(&roomSummary{Title: f.replica.Title(), Status: f.replica.Status()})
+}
+
+// publish queues committed events, in order. It never blocks for long.
+func (f *fanout) publish(evs []room.Event) {
+	f.mu.Lock()
+	f.queue = append(f.queue, evs...)
+	f.mu.Unlock()
+}
+
+// add registers s at the next tick; it then receives the changes after since
+// or a snapshot.
+func (f *fanout) add(s *session, since uint64) {
+	f.mu.Lock()
+	f.joins = append(f.joins, join{s, since})
+	f.mu.Unlock()
+}
+
+// remove unregisters s at the next tick.
+func (f *fanout) remove(s *session) {
+	f.mu.Lock()
+	f.leaves = append(f.leaves, s)
+	f.mu.Unlock()
+}
+
+// run ticks until ctx is done.
+func (f *fanout) run(ctx context.Context) {
+	t := time.NewTicker(f.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f.step()
+		}
+	}
+}
+
+// step is one tick: apply, send patches, then welcome newcomers.
+func (f *fanout) step() {
+	f.mu.Lock()
+	queue, joins, leaves := f.queue, f.joins, f.leaves
+	f.queue, f.joins, f.leaves = nil, nil, nil
+	f.mu.Unlock()
+
+	for _, ev := range queue {
+		if ev.Seq <= f.replica.Seq() {
+			continue // already applied (a republish after a failed append)
+		}
+		if err := f.replica.Apply(ev); err != nil {
+			f.logger.Error("replica apply", "room", f.code, "seq", ev.Seq, "err", err)
+			break
+		}
+		f.replica.Track(&f.changes, ev)
+	}
+	f.seq.Store(f.replica.Seq())
+	if len(queue) > 0 {
+		f.summarize()
+	}
+	if f.lastSent() < f.replica.Seq() && time.Since(f.lastFlush) >= f.interval() {
+		f.flush()
+		f.lastFlush = time.Now()
+	}
+	if len(joins) > 0 {
+		f.welcome(joins)
+	}
+	// Leaves go last: a session that joined and left within one tick is
+	// added by welcome, then dropped here.
+	for _, s := range leaves {
+		f.drop(s)
+	}
+}
+
+// flush sends each role its patch, and each touched participant their own
+// changes.
+func (f *fanout) flush() {
+	to := f.replica.Seq()
+	for i, role := range viewRoles {
+		rs := &f.roles[i]
+		// A patch goes out even when empty for this role, so that every
+		// client always knows the sequence number it is at.
+		p := f.replica.Patch(role, &f.changes)
+		msg := encode(patchMsg{T: "patch", From: rs.lastSent, To: to, Patch: &p})
+		if len(rs.ring) == ringSize {
+			copy(rs.ring, rs.ring[1:])
+			rs.ring = rs.ring[:ringSize-1]
+		}
+		rs.ring = append(rs.ring, sentPatch{rs.lastSent, to, msg})
+		rs.lastSent = to
+		for s := range rs.sessions {
+			s.enqueue(msg)
+		}
+		f.metrics.patches.WithLabelValues(role.String()).Inc()
+		f.metrics.patchWrites.WithLabelValues(role.String()).Add(float64(len(rs.sessions)))
+	}
+	for _, id := range f.changes.Participants() {
+		ss := f.byID[id]
+		if len(ss) == 0 {
+			continue
+		}
+		mine := f.replica.Mine(id)
+		msg := encode(mineMsg{T: "mine", Seq: to, Mine: &mine})
+		for _, s := range ss {
+			s.enqueue(msg)
+		}
+	}
+	if res := f.replica.VoterResults(&f.changes); len(res) > 0 {
+		for poll, r := range res {
+			msg := encode(resultsMsg{T: "results", Seq: to, Poll: poll, Results: &r})
+			for id, ss := range f.byID {
+				if f.replica.HasBallot(id, poll) {
+					for _, s := range ss {
+						s.enqueue(msg)
+					}
+				}
+			}
+		}
+	}
+	f.changes.Reset()
+}
+
+// interval is how long the room waits between two patches.
+func (f *fanout) interval() time.Duration {
+	return max(f.tick, time.Duration(f.sessions)*sendBudget)
+}
+
+// lastSent is the sequence number the last patches covered.
+func (f *fanout) lastSent() uint64 { return f.roles[0].lastSent }
+
+// welcome brings newcomers up to date: the patches they missed when the ring
+// still has them, else one snapshot per role, built and encoded once.
+func (f *fanout) welcome(joins []join) {
+	var snaps [len(viewRoles)][]byte
+	seq := f.replica.Seq()
+	for _, j := range joins {
+		i := roleIndex(j.s.role)
+		rs := &f.roles[i]
+		if missed, ok := rs.since(j.since, seq); ok {
+			for _, m := range missed {
+				j.s.enqueue(m)
+			}
+		} else {
+			if snaps[i] == nil {
+				v := f.replica.View(j.s.role)
+				snaps[i] = encode(snapshotMsg{T: "snapshot", Seq: seq, View: &v})
+			}
+			j.s.enqueue(snaps[i])
+			f.metrics.snapshots.Inc()
+		}
+		rs.sessions[j.s] = struct{}{}
+		f.sessions++
+		if j.s.role == room.Participant {
+			f.byID[j.s.participant] = append(f.byID[j.s.participant], j.s)
+			mine := f.replica.Mine(j.s.participant)
+			j.s.enqueue(encode(mineMsg{T: "mine", Seq: seq, Mine: &mine}))
+		}
+	}
+}
+
+// since returns the patches a client at seq s needs to reach the current
+// state, or false when only a snapshot will do.
+func (rs *roleState) since(s, current uint64) ([][]byte, bool) {
+	switch {
+	case s == 0 || s > current:
+		return nil, false
+	case s >= rs.lastSent:
+		return nil, true // the client is up to date
+	}
+	for i, p := range rs.ring {
+		if p.to > s {
+			if p.from > s {
+				return nil, false // the ring starts after s
+			}
+			out := make([][]byte, 0, len(rs.ring)-i)
+			for _, q := range rs.ring[i:] {
+				out = append(out, q.msg)
+			}
+			return out, true
+		}
+	}
+	return nil, false
+}
+
+// drop forgets s.
+func (f *fanout) drop(s *session) {
+	if _, ok := f.roles[roleIndex(s.role)].sessions[s]; ok {
+		f.sessions--
+	}
+	delete(f.roles[roleIndex(s.role)].sessions, s)
+	if s.role != room.Participant {
+		return
+	}
+	ss := f.byID[s.participant]
+	for i, x := range ss {
+		if x == s {
+			ss = append(ss[:i], ss[i+1:]...)
+			break
+		}
+	}
+	if len(ss) == 0 {
+		delete(f.byID, s.participant)
+	} else {
+		f.byID[s.participant] = ss
+	}
+}

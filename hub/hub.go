@@ -1,0 +1,337 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// Config configures a Hub. Zero values mean the documented defaults.
+type Config struct {
+	// Store is the SQLite log. Required. The hub does not close it.
+	Store *store.Store
+	// Logger receives structured logs; never question text or addresses.
+	// Defaults to slog.Default().
+	Logger *slog.Logger
+	// Tick is how often each room sends what changed. Defaults to DefaultTick.
+	Tick time.Duration
+	// Origins are extra allowed WebSocket origins (host patterns, see
+	// websocket.AcceptOptions.OriginPatterns). The request's own host is
+	// always allowed.
+	Origins []string
+	// Assets holds the web pages and their assets (clientjs). Nil serves no
+	// pages.
+	Assets fs.FS
+	// PublicURL is the base of the links handed out ("https://tribune.example").
+	// Empty derives it from each request.
+	PublicURL string
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+	// Registry receives the metrics. Defaults to a new registry, served at
+	// /metrics.
+	Registry *prometheus.Registry
+
+	// Cluster modes (cluster.go). Mode defaults to Embedded; Primary and
+	// Edge need Redis, a URL ("redis://127.0.0.1:6379/0"). An edge has no
+	// Store.
+	Mode    Mode
+	Redis   string
+	Cluster ClusterConfig
+}
+
+// Hub serves meetings live: it holds the sessions, one sequencer and one
+// fan-out per loaded room, and the HTTP endpoints.
+type Hub struct {
+	cfg      Config
+	store    logStore // the SQLite store; on an edge, the primary's through Redis
+	logger   *slog.Logger
+	now      func() time.Time
+	signer   signer
+	metrics  *metrics
+	registry *prometheus.Registry
+
+	ctx    context.Context // ends the rooms' goroutines
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the rooms' goroutines
+
+	draining atomic.Bool
+
+	primary *primary // set in Primary mode
+	edge    *edge    // set in Edge mode
+
+	mu       sync.Mutex // guards rooms and sessions
+	rooms    map[string]*hubRoom
+	sessions map[*session]struct{}
+}
+
+// commandSink takes a room's commands and calls each request's reply once,
+// after the event is committed or with the error that refused it. submit
+// must not block. The sequencer is one; a node that forwards commands to a
+// primary elsewhere is another.
+type commandSink interface {
+	submit(req request)
+}
+
+var _ commandSink = (*sequencer)(nil)
+
+// hubRoom is one loaded room.
+type hubRoom struct {
+	code    string
+	keyHash []byte
+	ready   chan struct{} // closed when loaded; then err, cmds and fan are set
+	err     error
+	cmds    commandSink // where commands go: the local sequencer, or the primary
+	fan     *fanout
+
+	mu       sync.Mutex // guards present and limiters
+	present  map[string]int
+	limiters map[string]*rate.Limiter
+}
+
+// New returns a hub on cfg.Store.
+func New(ctx context.Context, cfg Config) (*Hub, error) {
+	if cfg.Store == nil && cfg.Mode != Edge {
+		return nil, errors.New("hub: Config.Store is required")
+	}
+	h := &Hub{
+		cfg:      cfg,
+		store:    cfg.Store,
+		logger:   cfg.Logger,
+		now:      cfg.Now,
+		registry: cfg.Registry,
+		rooms:    make(map[string]*hubRoom),
+		sessions: make(map[*session]struct{}),
+	}
+	if h.logger == nil {
+		h.logger = slog.Default()
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.registry == nil {
+		h.registry = prometheus.NewRegistry()
+	}
+	h.metrics = newMetrics(h.registry)
+	if cfg.Mode != Edge {
+		secret, err := cfg.Store.Secret(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("hub: token secret: %w", err)
+		}
+		h.signer = signer{secret: secret}
+	}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	if err := h.startCluster(ctx); err != nil { // cluster.go; nothing in Embedded mode
+		h.cancel()
+		return nil, err
+	}
+	return h, nil
+}
+
+// room returns the loaded room with code, loading it from the log on first
+// use. It returns ErrNoRoom for an unknown code.
+func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
+	if code == "" {
+		return nil, ErrNoRoom
+	}
+	h.mu.Lock()
+	hr, ok := h.rooms[code]
+	if !ok {
+		if h.draining.Load() {
+			h.mu.Unlock()
+			return nil, ErrClosing
+		}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter)}
+		h.rooms[code] = hr
+	}
+	h.mu.Unlock()
+	if !ok {
+		hr.err = h.load(hr)
+		if hr.err != nil {
+			h.mu.Lock()
+			delete(h.rooms, code)
+			h.mu.Unlock()
+		}
+		close(hr.ready)
+	}
+	select {
+	case <-hr.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if hr.err != nil {
+		return nil, hr.err
+	}
+	return hr, nil
+}
+
+// load replays a room's log and starts its sequencer and fan-out.
+func (h *Hub) load(hr *hubRoom) error {
+	if h.edge != nil {
+		return h.edge.load(hr) // edge.go: from the primary, through Redis
+	}
+	ctx := context.Background()
+	rec, err := h.store.Room(ctx, hr.code)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNoRoom
+	}
+	if err != nil {
+		return fmt.Errorf("load room: %w", err)
+	}
+	rows, err := h.store.Load(ctx, hr.code)
+	if err != nil {
+		return fmt.Errorf("load room: %w", err)
+	}
+	seq, err := newSequencer(hr.code, rows, h.store, h.logger, h.now, h.metrics)
+	if err != nil {
+		return err
+	}
+	replica, err := room.Replay(eventsOf(rows))
+	if err != nil {
+		return fmt.Errorf("load room: %w", err)
+	}
+	fan := newFanout(hr.code, replica, h.cfg.Tick, h.logger, h.metrics)
+	seq.publish = fan.publish
+	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, seq, fan
+	if h.primary != nil {
+		h.primary.attach(hr, seq) // primary.go: publish commits, count presence per node
+	}
+	// The replica belongs to fan.run once it starts: read it before.
+	loaded := replica.Seq()
+	v := replica.View(room.Moderator)
+	h.wg.Add(2)
+	go func() { defer h.wg.Done(); seq.run(h.ctx) }()
+	go func() { defer h.wg.Done(); fan.run(h.ctx) }()
+	h.metrics.rooms.Inc()
+	// Nobody is connected to a room that was just loaded: whoever the log
+	// says is present left when the previous process stopped.
+	if v.Counts != nil && v.Counts.InRoom+v.Counts.Remote > 0 {
+		seq.submit(request{actor: room.Actor{Role: room.System}, cmd: room.Command{Op: room.OpPresenceReset}, reply: h.logRefusal(hr.code, room.OpPresenceReset)})
+	}
+	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
+	return nil
+}
+
+func eventsOf(rows []store.Stored) []room.Event {
+	evs := make([]room.Event, len(rows))
+	for i, r := range rows {
+		evs[i] = r.Event
+	}
+	return evs
+}
+
+// logRefusal is a reply for the hub's own commands.
+func (h *Hub) logRefusal(code string, op room.Op) func(uint64, error) {
+	return func(_ uint64, err error) {
+		if err != nil && !errors.Is(err, ErrClosing) {
+			h.logger.Warn("system command refused", "room", code, "op", op, "err", err)
+		}
+	}
+}
+
+// arrive counts a participant's new session; the first one joins them to
+// the room. It must be called before the session's commands are submitted,
+// so that the join is sequenced first.
+func (h *Hub) arrive(hr *hubRoom, s *session, channel room.Channel, name string) {
+	hr.mu.Lock()
+	hr.present[s.participant]++
+	first := hr.present[s.participant] == 1
+	hr.mu.Unlock()
+	if !first {
+		return
+	}
+	join := room.Command{Op: room.OpJoin, Channel: channel, Name: name}
+	actor := room.Actor{ID: s.participant, Role: room.System}
+	hr.cmds.submit(request{actor: actor, cmd: join, reply: func(_ uint64, err error) {
+		if err == nil || name == "" {
+			if err != nil {
+				h.logger.Warn("join refused", "room", hr.code, "err", err)
+			}
+			return
+		}
+		// The name was refused (too long, control characters): tell the
+		// participant, and join them without it.
+		s.enqueue(encodeError("hello", err))
+		join.Name = ""
+		hr.cmds.submit(request{actor: actor, cmd: join, reply: h.logRefusal(hr.code, room.OpJoin)})
+	}})
+}
+
+// depart counts a participant's session gone; the last one leaves the room.
+func (h *Hub) depart(hr *hubRoom, s *session) {
+	hr.mu.Lock()
+	hr.present[s.participant]--
+	last := hr.present[s.participant] == 0
+	if last {
+		delete(hr.present, s.participant)
+	}
+	hr.mu.Unlock()
+	if last {
+		hr.cmds.submit(request{actor: room.Actor{ID: s.participant, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, reply: h.logRefusal(hr.code, room.OpLeave)})
+	}
+}
+
+// limiter returns the command rate limiter of one participant, shared by all
+// their sessions.
+func (hr *hubRoom) limiter(participant string) *rate.Limiter {
+	hr.mu.Lock()
+	defer hr.mu.Unlock()
+	l, ok := hr.limiters[participant]
+	if !ok {
+		l = rate.NewLimiter(participantRate, participantBurst)
+		hr.limiters[participant] = l
+	}
+	return l
+}
+
+// Drain starts a graceful shutdown: readiness fails, and every WebSocket
+// session is closed with 1012 so that clients reconnect, to another node or
+// to this one once it is back. Commands already queued are still committed.
+func (h *Hub) Drain() {
+	h.draining.Store(true)
+	h.mu.Lock()
+	ss := make([]*session, 0, len(h.sessions))
+	for s := range h.sessions {
+		ss = append(ss, s)
+	}
+	h.mu.Unlock()
+	for _, s := range ss {
+		s.close(1012, "service restart")
+	}
+}
+
+// Close stops every room after Drain. Commands still queued are refused as
+// retryable; a commit in progress completes. It does not close the store.
+func (h *Hub) Close() {
+	h.Drain()
+	h.cancel()
+	h.wg.Wait()
+}
+
+func (h *Hub) track(s *session) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.draining.Load() {
+		return false
+	}
+	h.sessions[s] = struct{}{}
+	h.metrics.connections.WithLabelValues(s.role.String()).Inc()
+	return true
+}
+
+func (h *Hub) untrack(s *session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.sessions, s)
+	h.metrics.connections.WithLabelValues(s.role.String()).Dec()
+}

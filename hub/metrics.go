@@ -1,0 +1,59 @@
+package hub
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the hub's Prometheus series, registered on the registry the
+// caller gives (never the global one).
+type metrics struct {
+	connections   *prometheus.GaugeVec   // by role
+	commands      *prometheus.CounterVec // by outcome at the hub's door
+	acked         prometheus.Counter
+	refused       prometheus.Counter
+	patches       *prometheus.CounterVec // coalesced patches built, by role
+	patchWrites   *prometheus.CounterVec // patch messages queued to sessions, by role
+	snapshots     prometheus.Counter
+	slow          prometheus.Counter
+	commitSeconds prometheus.Histogram
+	rooms         prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		connections: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "tribune_connections", Help: "Open WebSocket sessions, by role.",
+		}, []string{"role"}),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tribune_commands_total", Help: "Client commands received, by outcome at the hub (submitted, forbidden, rate_limited).",
+		}, []string{"outcome"}),
+		acked: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tribune_acks_total", Help: "Commands acknowledged after their event was committed.",
+		}),
+		refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tribune_refused_total", Help: "Commands refused by the room's rules.",
+		}),
+		patches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tribune_patches_total", Help: "Coalesced patches built and encoded, by role.",
+		}, []string{"role"}),
+		patchWrites: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tribune_patch_sends_total", Help: "Patch messages queued to sessions, by role.",
+		}, []string{"role"}),
+		snapshots: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tribune_snapshots_total", Help: "Snapshots sent to sessions that could not resume from patches.",
+		}),
+		slow: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tribune_slow_disconnects_total", Help: "Sessions closed because they did not keep up.",
+		}),
+		commitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "tribune_commit_seconds", Help: "Time to append a batch of events durably.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1},
+		}),
+		rooms: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tribune_rooms_loaded", Help: "Rooms held in memory.",
+		}),
+	}
+	reg.MustRegister(m.connections, m.commands, m.acked, m.refused, m.patches, m.patchWrites,
+		m.snapshots, m.slow, m.commitSeconds, m.rooms)
+	return m
+}

@@ -1,0 +1,258 @@
+package hub
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// serverEnv makes the test binary a hub server on the SQLite file it names:
+// the kill -9 test runs it as a child process it can really kill.
+const serverEnv = "TRIBUNE_TEST_SERVER_DB"
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(serverEnv); path != "" {
+		os.Exit(childServer(path))
+	}
+	os.Exit(m.Run())
+}
+
+// childServer serves a hub until killed, printing its address first.
+func childServer(path string) int {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{Path: path})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	h, err := New(ctx, Config{Store: st, Tick: testTick})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("ADDR http://%s\n", ln.Addr())
+	http.Serve(ln, h.Handler())
+	return 0
+}
+
+func startChild(t *testing.T, path string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), serverEnv+"="+path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "ADDR ") {
+		t.Fatalf("child server: %q %v", line, err)
+	}
+	return cmd, strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
+}
+
+// TestKillDuringVoteBurst kills the server with SIGKILL in the middle of a
+// vote burst. After a restart every acknowledged command is in the log with
+// the sequence number it was acknowledged with, and the recovered state is
+// exactly the replay of the log.
+func TestKillDuringVoteBurst(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "tribune.db")
+	child, base := startChild(t, path)
+	cr := createRoom(t, base, `{"title":"Crash test"}`)
+	mod := dial(t, base, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	mod.must(room.Command{Op: room.OpPollCreate, Kind: room.Rating, Text: "How clear was the presentation?", Scale: 5})
+	mod.must(room.Command{Op: room.OpPollOpen, Poll: 1})
+
+	type acked struct {
+		participant, id string
+		seq             uint64
+	}
+	var (
+		mu   sync.Mutex
+		acks []acked
+		wg   sync.WaitGroup
+	)
+	const voters = 20
+	for i := 0; i < voters; i++ {
+		p := dial(t, base, cr.Code, helloArgs{Role: "participant", Channel: "room"})
+		p.name = fmt.Sprintf("p%d", i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Change one's mind until the server dies.
+			for n := 0; ; n++ {
+				id := p.sendCmd(room.Command{Op: room.OpVote, Poll: 1, Rating: 1 + n%5})
+				p.mu.Lock()
+				for !p.closed {
+					if _, ok := p.replies[id]; ok {
+						break
+					}
+					p.cond.Wait()
+				}
+				r, ok := p.replies[id]
+				closed := p.closed
+				p.mu.Unlock()
+				if ok && r.Code == "" {
+					mu.Lock()
+					acks = append(acks, acked{p.welcome.Participant, id, r.Seq})
+					mu.Unlock()
+				}
+				if closed {
+					return
+				}
+				if ok && r.Code == "rate_limited" {
+					time.Sleep(200 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	// Let the burst run until enough votes are acknowledged, then kill.
+	for {
+		mu.Lock()
+		n := len(acks)
+		mu.Unlock()
+		if n >= 150 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
+	wg.Wait()
+
+	_, base = startChild(t, path)
+	mod2 := dial(t, base, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod2.name = "mod-after"
+
+	st, err := store.Open(context.Background(), store.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.Load(context.Background(), cr.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.VerifyChain(rows); err != nil {
+		t.Fatalf("hash chain after kill: %v", err)
+	}
+	bySeq := make(map[uint64]store.Stored, len(rows))
+	for _, r := range rows {
+		bySeq[r.Seq] = r
+	}
+	for _, a := range acks {
+		r, ok := bySeq[a.seq]
+		if !ok || r.CmdID != a.id || r.Event.Actor.ID != a.participant {
+			t.Fatalf("acknowledged command %s of %s at seq %d is not in the log (found %+v)", a.id, a.participant, a.seq, r.Event)
+		}
+	}
+	t.Logf("%d acknowledged votes, %d events in the log", len(acks), len(rows))
+
+	// The recovered server shows exactly the replay of the log.
+	snap := mod2.snapshotView()
+	var evs []room.Event
+	for _, r := range rows {
+		if r.Seq <= snap.Seq {
+			evs = append(evs, r.Event)
+		}
+	}
+	replayed, err := room.Replay(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := canonical(t, snap), canonical(t, replayed.View(room.Moderator)); !bytes.Equal(got, want) {
+		t.Fatalf("recovered state differs from the replay:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestResume: a client that reconnects with the last sequence number it saw
+// gets the missing patches (not a snapshot) while the server still has them,
+// a snapshot after a server restart, and ends in everyone's state.
+func TestResume(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "tribune.db")
+	th := startHubOn(t, path, testTick)
+	cr := createRoom(t, th.url, `{"title":"Resume"}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	p := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "remote"})
+	p.name = "p"
+	q := p.must(room.Command{Op: room.OpAsk, Text: "Before the tunnel"})
+	p.waitSeq(q)
+	token, since, view := p.welcome.Token, p.seq, p.snapshotView()
+	p.c.CloseNow()
+
+	for i := 0; i < 5; i++ {
+		mod.must(room.Command{Op: room.OpAnnounce, Text: fmt.Sprintf("Announcement %d", i)})
+	}
+	mod.must(room.Command{Op: room.OpAnswer, Question: 1, Text: "Yes, next month."})
+
+	back := resume(t, th.url, cr.Code, helloArgs{Role: "participant", Token: token, Since: since, Channel: "remote"}, view)
+	back.name = "back"
+	back.waitFor(func() bool { return len(back.types) >= 2 })
+	back.mu.Lock()
+	types := append([]string(nil), back.types...)
+	back.mu.Unlock()
+	if types[1] != "patch" {
+		t.Errorf("resume within the ring: messages %v, want welcome then patches", types)
+	}
+	sameState(t, th, cr.Code, cr.ModeratorKey, back, mod)
+
+	// After a restart the ring is gone: a client from before the restart
+	// gets a snapshot, and the same state.
+	th.stop()
+	th2 := startHubOn(t, path, testTick)
+	again := resume(t, th2.url, cr.Code, helloArgs{Role: "participant", Token: token, Since: since, Channel: "remote"}, view)
+	again.name = "again"
+	again.waitFor(func() bool { return len(again.types) >= 2 })
+	again.mu.Lock()
+	types = append([]string(nil), again.types...)
+	again.mu.Unlock()
+	if types[1] != "snapshot" {
+		t.Errorf("resume after restart: messages %v, want a snapshot", types)
+	}
+	mod2 := dial(t, th2.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod2.name = "mod2"
+	mod2.must(room.Command{Op: room.OpAnnounce, Text: "After the restart"})
+	sameState(t, th2, cr.Code, cr.ModeratorKey, again, mod2)
+}
+
+// resume connects a client that already holds view, as a client that lost
+// its connection does, and says hello with h.Since.
+func resume(t *testing.T, base, code string, h helloArgs, view room.View) *client {
+	t.Helper()
+	cl := dialRaw(t, base, code)
+	cl.mu.Lock()
+	cl.view, cl.hasView, cl.seq = view, true, h.Since
+	cl.mu.Unlock()
+	hello := map[string]any{"t": "hello", "v": 1, "role": h.Role, "token": h.Token, "since": h.Since, "channel": h.Channel}
+	cl.send(hello)
+	return cl
+}

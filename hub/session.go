@@ -1,0 +1,278 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// Connection limits and timing. The heartbeat period is well below the
+// client's 40 s silence watchdog (PROTOCOL.md), and the ping period leaves
+// pingTimeout for the pong before the next ping.
+const (
+	// maxFrame is the largest client frame; a larger one closes with 1009.
+	maxFrame = 16 << 10
+	// queueSize bounds a session's outgoing messages. Patches come at most
+	// once per tick, so a full queue means the client stopped reading for
+	// seconds: it is closed as too slow and will resume with `since`.
+	queueSize = 256
+	// writeTimeout bounds one frame write to a client.
+	writeTimeout = 10 * time.Second
+	// helloTimeout is how long a new connection may take to say hello.
+	helloTimeout = 10 * time.Second
+	// heartbeatPeriod is how often a session is sent {"t":"hb"}.
+	heartbeatPeriod = 15 * time.Second
+	// pingPeriod is how often the server pings; a peer that does not answer
+	// within pingTimeout is dropped as dead.
+	pingPeriod  = 30 * time.Second
+	pingTimeout = 15 * time.Second
+	// maxCmdID bounds client command ids.
+	maxCmdID = 64
+)
+
+// Rate limits. A venue may put hundreds of phones behind one public IP, so
+// limits are per participant and per connection, never per address.
+var (
+	// participantRate bounds commands per participant, across their tabs.
+	participantRate, participantBurst = rate.Limit(5), 20
+	// frameRate bounds every frame on one connection; a client that keeps
+	// exceeding it is flooding and is closed with 1008.
+	frameRate, frameBurst = rate.Limit(50), 200
+	// floodStrikes is how many frames past frameRate within one second
+	// close a connection.
+	floodStrikes = 40
+)
+
+// session is one WebSocket connection in one room. The reader (serve) and
+// the writer (writeLoop) are paired: when one ends, it closes done and the
+// other follows.
+type session struct {
+	role        room.Role
+	actor       room.Actor
+	participant string // participant id; empty for other roles
+
+	out  chan []byte   // bounded queue of encoded messages
+	done chan struct{} // closed once, by close
+
+	closeOnce sync.Once
+	code      websocket.StatusCode // set by close, read by writeLoop after done
+	reason    string
+}
+
+func newSession(role room.Role, actor room.Actor) *session {
+	s := &session{role: role, actor: actor, out: make(chan []byte, queueSize), done: make(chan struct{})}
+	if role == room.Participant {
+		s.participant = actor.ID
+	}
+	return s
+}
+
+// enqueue queues msg without blocking. A full queue closes the session as
+// too slow: a slow client never slows its room.
+func (s *session) enqueue(msg []byte) bool {
+	select {
+	case s.out <- msg:
+		return true
+	case <-s.done:
+		return false
+	default:
+		s.close(StatusTooSlow, "too slow")
+		return false
+	}
+}
+
+// close asks the writer to close the connection with code. Only the first
+// call counts.
+func (s *session) close(code websocket.StatusCode, reason string) {
+	s.closeOnce.Do(func() {
+		s.code, s.reason = code, reason
+		close(s.done)
+	})
+}
+
+// writeLoop writes queued messages, heartbeats and pings until the session
+// is closed or a write fails, then closes the connection.
+func (s *session) writeLoop(c *websocket.Conn, seq func() uint64, m *metrics) {
+	hb := time.NewTicker(heartbeatPeriod)
+	defer hb.Stop()
+	ping := time.NewTicker(pingPeriod)
+	defer ping.Stop()
+	write := func(msg []byte) error {
+		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+		defer cancel()
+		return c.Write(ctx, websocket.MessageText, msg)
+	}
+	for {
+		var err error
+		select {
+		case <-s.done:
+			if s.code == StatusTooSlow {
+				m.slow.Inc()
+				// Its socket buffer is likely full: do not wait on it.
+				c.CloseNow()
+				return
+			}
+			c.Close(s.code, s.reason)
+			return
+		case msg := <-s.out:
+			err = write(msg)
+		case <-hb.C:
+			err = write(encode(hbMsg{T: "hb", Seq: seq()}))
+		case <-ping.C:
+			ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
+			err = c.Ping(ctx)
+			cancel()
+		}
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				m.slow.Inc() // a write that cannot finish is a client not keeping up
+			}
+			s.close(websocket.StatusGoingAway, "write failed")
+			c.CloseNow()
+			return
+		}
+	}
+}
+
+// readFrame reads one text frame and checks it is valid UTF-8 JSON.
+func readFrame(ctx context.Context, c *websocket.Conn) ([]byte, error) {
+	typ, b, err := c.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if typ != websocket.MessageText {
+		return nil, fmt.Errorf("%w: binary frames are not used", ErrBadMessage)
+	}
+	// encoding/json would quietly replace invalid UTF-8 with U+FFFD: refuse
+	// it instead, so that what is stored is what was sent.
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("%w: not valid UTF-8", ErrBadMessage)
+	}
+	return b, nil
+}
+
+// decodeStrict decodes one JSON object, refusing unknown fields and
+// trailing data.
+func decodeStrict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadMessage, err)
+	}
+	if d.More() {
+		return fmt.Errorf("%w: trailing data", ErrBadMessage)
+	}
+	return nil
+}
+
+// clientOps are the ops a client may send, by role. Everything else is
+// refused before it reaches the room.
+func clientMayAttempt(role room.Role, op room.Op) bool {
+	switch op {
+	case room.OpCreate, room.OpJoin, room.OpLeave, room.OpPresenceReset, room.OpReactions:
+		return false
+	}
+	return role == room.Participant || role == room.Moderator
+}
+
+// errFlood closes a connection that keeps sending past its frame rate.
+var errFlood = errors.New("hub: flood")
+
+// readLoop reads commands until the connection ends. It returns the error
+// that ended it; errFlood and frame errors decide the close code.
+func (h *Hub) readLoop(ctx context.Context, c *websocket.Conn, s *session, hr *hubRoom, plim *rate.Limiter) error {
+	frames := rate.NewLimiter(frameRate, frameBurst)
+	strikes, window := 0, time.Time{}
+	for {
+		b, err := readFrame(ctx, c)
+		if err != nil {
+			if errors.Is(err, ErrBadMessage) {
+				s.enqueue(encodeError("", err))
+				continue
+			}
+			return err
+		}
+		if !frames.Allow() {
+			// Over the frame rate: a command is told to retry (its sender
+			// needs an answer per id), anything else is dropped silently so
+			// that a flood is not amplified. Many strikes within one second
+			// mean a flood.
+			if now := time.Now(); now.Sub(window) > time.Second {
+				strikes, window = 0, now
+			}
+			strikes++
+			if strikes > floodStrikes {
+				return errFlood
+			}
+			var in inbound
+			if json.Unmarshal(b, &in) == nil && in.T == "cmd" && in.ID != "" && len(in.ID) <= maxCmdID {
+				s.enqueue(encodeError(in.ID, ErrRateLimited))
+			}
+			continue
+		}
+		var in inbound
+		if err := decodeStrict(b, &in); err != nil {
+			s.enqueue(encodeError("", err))
+			continue
+		}
+		switch in.T {
+		case "ping":
+			s.enqueue([]byte(`{"t":"pong"}`))
+		case "cmd":
+			h.command(s, hr, plim, in)
+		default:
+			s.enqueue(encodeError(in.ID, fmt.Errorf("%w: unknown message type %q", ErrBadMessage, in.T)))
+		}
+	}
+}
+
+// command checks one client command and hands it to the room's sequencer;
+// the answer is queued to the session when the sequencer replies.
+func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
+	if len(in.ID) == 0 || len(in.ID) > maxCmdID {
+		s.enqueue(encodeError(in.ID, fmt.Errorf("%w: id must be 1 to %d characters", ErrBadMessage, maxCmdID)))
+		return
+	}
+	var cmd room.Command
+	if err := decodeStrict(in.Cmd, &cmd); err != nil {
+		s.enqueue(encodeError(in.ID, err))
+		return
+	}
+	if !clientMayAttempt(s.role, cmd.Op) {
+		h.metrics.commands.WithLabelValues("forbidden").Inc()
+		s.enqueue(encodeError(in.ID, room.ErrForbidden))
+		return
+	}
+	if plim != nil && !plim.Allow() {
+		h.metrics.commands.WithLabelValues("rate_limited").Inc()
+		s.enqueue(encodeError(in.ID, ErrRateLimited))
+		return
+	}
+	h.metrics.commands.WithLabelValues("submitted").Inc()
+	id := in.ID
+	req := request{actor: s.actor, cmd: cmd, cmdID: id}
+	if cmd.Op == room.OpReact {
+		req = request{actor: s.actor, react: cmd.Reaction}
+		if cmd.Reaction == "" {
+			req.react = "?" // let the room refuse it with its own error
+		}
+	}
+	req.reply = func(seq uint64, err error) {
+		if err != nil {
+			s.enqueue(encodeError(id, err))
+			return
+		}
+		s.enqueue(encode(ackMsg{T: "ack", ID: id, Seq: seq}))
+	}
+	hr.cmds.submit(req)
+}

@@ -1,0 +1,152 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// smallBuffers shrinks the kernel send buffer of every accepted connection,
+// so that a client that stops reading blocks the server's writes after a few
+// kilobytes rather than megabytes.
+type smallBuffers struct{ net.Listener }
+
+func (l smallBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(4096)
+	}
+	return c, err
+}
+
+// TestSlowClientIsDropped is our TestSendFreeze: one participant stops
+// reading. Everyone else keeps receiving every change, and the frozen one is
+// disconnected as too slow instead of being buffered without bound.
+func TestSlowClientIsDropped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "t.db"), Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h.Handler())
+	srv.Listener = smallBuffers{srv.Listener}
+	srv.Start()
+	th := &testHub{hub: h, store: st, srv: srv, url: srv.URL}
+	t.Cleanup(th.stop)
+
+	cr := createRoom(t, th.url, `{"title":"Freeze"}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	reader := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	reader.name = "reader"
+
+	// The frozen client: small receive buffer, says hello, never reads again.
+	// The receive buffer is set before connecting, so that the window the
+	// server sees is small from the first byte.
+	dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+	}}
+	httpc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetReadBuffer(4096)
+		}
+		return c, err
+	}}}
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	frozen, _, err := websocket.Dial(dctx, wsURL(th.url, cr.Code), &websocket.DialOptions{HTTPClient: httpc, HTTPHeader: http.Header{"Origin": {th.url}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer frozen.CloseNow()
+	if err := frozen.Write(dctx, websocket.MessageText, []byte(`{"t":"hello","v":1,"role":"participant"}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Big announcements make big patches: the frozen socket fills quickly.
+	// Several moderator tabs send them, each within its own frame rate.
+	mods := []*client{mod}
+	for i := 0; i < 3; i++ {
+		m := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+		m.name = fmt.Sprintf("mod%d", i)
+		mods = append(mods, m)
+	}
+	text := strings.Repeat("x", 480)
+	slow := h.metrics.slow
+	var (
+		mu   sync.Mutex
+		last uint64
+		wg   sync.WaitGroup
+		stop atomic.Bool
+	)
+	for _, m := range mods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; !stop.Load() && i < 3000; i++ {
+				r := m.do(room.Command{Op: room.OpAnnounce, Text: fmt.Sprintf("%d %s", i, text)})
+				if r.Code == "rate_limited" {
+					time.Sleep(50 * time.Millisecond)
+					continue
+				}
+				if r.Code != "" || r.Seq == 0 {
+					t.Errorf("announce: %+v", r)
+					return
+				}
+				mu.Lock()
+				last = max(last, r.Seq)
+				mu.Unlock()
+			}
+		}()
+	}
+	// Meanwhile the reading participant is never held back by the frozen
+	// one.
+	for testutil.ToFloat64(slow) == 0 {
+		mu.Lock()
+		seq := last
+		mu.Unlock()
+		reader.waitSeq(seq)
+		if !wgRunning(&stop, &wg) {
+			t.Fatal("the frozen client was never disconnected")
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	reader.waitSeq(last)
+	sameState(t, th, cr.Code, cr.ModeratorKey, reader, mod)
+}
+
+// wgRunning reports whether the senders are still going, without waiting.
+func wgRunning(stop *atomic.Bool, wg *sync.WaitGroup) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return false
+	case <-time.After(20 * time.Millisecond):
+		return !stop.Load()
+	}
+}

@@ -1,0 +1,151 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// moderatorID is the actor id of every moderator session: the key, not a
+// person, is what moderates, and co-moderators share it.
+const moderatorID = "moderator"
+
+// serveWS upgrades GET /ws/{code} and runs the session until it ends.
+func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
+	if h.draining.Load() {
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "shutting down")
+		return
+	}
+	code := normalizeCode(r.PathValue("code"))
+	hr, err := h.room(r.Context(), code)
+	if err != nil {
+		h.httpError(w, err)
+		return
+	}
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
+	if err != nil {
+		return // Accept has answered (403 for a foreign origin)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(maxFrame)
+
+	s, hello, err := h.hello(r.Context(), c, hr)
+	if err != nil {
+		h.refuseHello(c, err)
+		return
+	}
+	if !h.track(s) {
+		c.Close(1012, "service restart")
+		return
+	}
+	defer h.untrack(s)
+
+	// The writer owns the connection's output from here on. When it ends
+	// (closed as slow, a failed write, a drain), it cancels ctx, which ends
+	// the reader: neither outlives the other.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		defer cancel()
+		s.writeLoop(c, hr.fan.seq.Load, h.metrics)
+	}()
+
+	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
+	if s.role == room.Participant {
+		welcome.Participant = s.participant
+		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())
+	}
+	s.enqueue(encode(welcome))
+	var plim *rate.Limiter // moderators are bounded by the frame rate only
+	if s.role == room.Participant {
+		plim = hr.limiter(s.participant)
+		h.arrive(hr, s, hello.Channel, hello.Name)
+		defer h.depart(hr, s)
+	}
+	hr.fan.add(s, hello.Since)
+	defer hr.fan.remove(s)
+
+	err = h.readLoop(ctx, c, s, hr, plim)
+	switch {
+	case errors.Is(err, errFlood):
+		s.close(websocket.StatusPolicyViolation, "flood")
+	case websocket.CloseStatus(err) == websocket.StatusMessageTooBig:
+		s.close(websocket.StatusMessageTooBig, "frame too large")
+	default:
+		s.close(websocket.StatusNormalClosure, "")
+	}
+	<-writerDone
+}
+
+// hello reads and checks the first message and returns the session it
+// opens.
+func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*session, inbound, error) {
+	ctx, cancel := context.WithTimeout(ctx, helloTimeout)
+	defer cancel()
+	b, err := readFrame(ctx, c)
+	if err != nil {
+		return nil, inbound{}, err
+	}
+	var in inbound
+	if err := decodeStrict(b, &in); err != nil || in.T != "hello" {
+		return nil, in, errBadHello
+	}
+	if in.V != ProtocolVersion {
+		return nil, in, fmt.Errorf("%w: protocol version %d, this server speaks %d", errBadHello, in.V, ProtocolVersion)
+	}
+	role, ok := room.ParseRole(in.Role)
+	switch {
+	case !ok || role == room.System:
+		return nil, in, fmt.Errorf("%w: unknown role", errBadHello)
+	case role == room.Moderator:
+		if !checkKey(in.Key, hr.keyHash) {
+			return nil, in, ErrBadKey
+		}
+		return newSession(role, room.Actor{ID: moderatorID, Role: role}), in, nil
+	case role == room.Screen:
+		return newSession(role, room.Actor{Role: role}), in, nil
+	}
+	switch in.Channel {
+	case "":
+		in.Channel = room.Remote
+	case room.InRoom, room.Remote:
+	default:
+		return nil, in, fmt.Errorf("%w: channel must be room or remote", errBadHello)
+	}
+	id := newParticipantID()
+	if in.Token != "" {
+		if id, err = h.signer.check(in.Token, hr.code, h.now()); err != nil {
+			return nil, in, err
+		}
+	}
+	return newSession(role, room.Actor{ID: id, Role: role}), in, nil
+}
+
+var errBadHello = errors.New("hub: invalid hello")
+
+// refuseHello tells the client why, then closes with 1008 (policy).
+func (h *Hub) refuseHello(c *websocket.Conn, err error) {
+	code := "bad_hello"
+	switch {
+	case errors.Is(err, ErrBadToken):
+		code = "bad_token"
+	case errors.Is(err, ErrBadKey):
+		code = "bad_key"
+	case websocket.CloseStatus(err) == websocket.StatusMessageTooBig:
+		return
+	case errors.Is(err, context.DeadlineExceeded):
+		err = fmt.Errorf("%w: no hello within %s", errBadHello, helloTimeout)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	defer cancel()
+	c.Write(ctx, websocket.MessageText, encode(errorMsg{T: "error", Code: code, Message: err.Error()}))
+	c.Close(websocket.StatusPolicyViolation, code)
+}
