@@ -94,6 +94,10 @@ if ((${#e2e_tests[@]})) && [[ ! -x $chromium ]]; then
   fi
   missing+=(chromium)
 fi
+# The report test reads the PDF Chromium prints with pdftotext and pdfinfo.
+if ((${#e2e_tests[@]})) && ! have pdftotext; then
+  missing+=(poppler-utils)
+fi
 
 if ((${#missing[@]})); then
   if [[ ${TRIBUNE_SKIP_INSTALL:-} == 1 ]]; then

@@ -1,0 +1,18 @@
+// Package archive turns a room's log into the public record of a meeting:
+// a report (Build), a JSON export of the whole log with its hash chain
+// (WriteLog), CSV tables with Table Schemas gathered in a Frictionless Data
+// Package (Tables, WriteZip), and the check anyone can run on an export
+// (Verify).
+//
+// Everything here is a pure function of the stored rows of one room
+// ([]store.Stored, as store.Load returns them): the log is the truth, and
+// whoever holds it recomputes the same report, tables and digest.
+//
+// Two audiences, two variants. The full variant is for the moderators: it
+// carries the pseudonymous participant ids, every question's text and every
+// open answer. The public variant (the report, and the open-data package)
+// carries no participant id, no name, and no text that a moderator did not
+// let through: questions that were pending, rejected or withdrawn are
+// counted, never quoted; open answers appear only as word counts; results of
+// polls whose results were hidden are left out. TestOpenData guards it.
+package archive

@@ -1,0 +1,433 @@
+package archive
+
+import (
+	"encoding/csv"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// Variant says who a set of tables is for.
+type Variant uint8
+
+const (
+	// OpenData is for publication: no participant id, no name, no text a
+	// moderator did not let through, open answers as word counts only.
+	OpenData Variant = iota + 1
+	// Full is for the moderators: participant ids (pseudonymous), every
+	// question's text and every ballot.
+	Full
+)
+
+func (v Variant) String() string {
+	if v == Full {
+		return "full"
+	}
+	return "opendata"
+}
+
+// Table is one CSV table and its Table Schema
+// (https://specs.frictionlessdata.io/table-schema/). Rows hold the cells as
+// written: integers in decimal, numbers with a dot, booleans as true/false,
+// datetimes in UTC as 2006-01-02T15:04:05Z, and "" for a missing value.
+type Table struct {
+	Name   string // file name without .csv: questions, polls...
+	Schema Schema
+	Rows   [][]string
+}
+
+// Schema is a Table Schema.
+type Schema struct {
+	Fields        []Field      `json:"fields"`
+	PrimaryKey    []string     `json:"primaryKey,omitempty"`
+	ForeignKeys   []ForeignKey `json:"foreignKeys,omitempty"`
+	MissingValues []string     `json:"missingValues"`
+}
+
+// ForeignKey says that the values of Fields are values of the referenced
+// table's fields (a resource of the same data package).
+type ForeignKey struct {
+	Fields    []string  `json:"fields"`
+	Reference Reference `json:"reference"`
+}
+
+// Reference is the target of a ForeignKey.
+type Reference struct {
+	Resource string   `json:"resource"`
+	Fields   []string `json:"fields"`
+}
+
+// Field is a Table Schema field. Type is one of string, integer, number,
+// boolean, datetime.
+type Field struct {
+	Name        string       `json:"name"`
+	Type        string       `json:"type"`
+	Format      string       `json:"format,omitempty"`
+	Title       string       `json:"title,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Constraints *Constraints `json:"constraints,omitempty"`
+}
+
+// Constraints are the Table Schema constraints Tribune uses.
+type Constraints struct {
+	Required bool     `json:"required,omitempty"`
+	Unique   bool     `json:"unique,omitempty"`
+	Enum     []string `json:"enum,omitempty"`
+}
+
+// WriteCSV writes t as RFC 4180 CSV, comma-separated, with a header row, in
+// UTF-8. With bom, the file starts with a byte order mark, which spreadsheet
+// programs (Excel) need to read UTF-8; tools that follow the Table Schema
+// spec expect none.
+func (t *Table) WriteCSV(w io.Writer, bom bool) error {
+	if bom {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return err
+		}
+	}
+	cw := csv.NewWriter(w)
+	head := make([]string, len(t.Schema.Fields))
+	for i, f := range t.Schema.Fields {
+		head[i] = f.Name
+	}
+	cw.Write(head)
+	cw.WriteAll(t.Rows)
+	return cw.Error()
+}
+
+// column describes one field and how to fill it from a row value of type T.
+type column[T any] struct {
+	field Field
+	value func(T) string
+	only  Variant // 0: in every variant
+}
+
+func table[T any](name string, v Variant, key []string, cols []column[T], items []T) Table {
+	t := Table{Name: name, Schema: Schema{MissingValues: []string{""}, PrimaryKey: key}}
+	var keep []column[T]
+	for _, c := range cols {
+		if c.only == 0 || c.only == v {
+			keep = append(keep, c)
+			t.Schema.Fields = append(t.Schema.Fields, c.field)
+		}
+	}
+	t.Rows = make([][]string, 0, len(items))
+	for _, it := range items {
+		row := make([]string, len(keep))
+		for i, c := range keep {
+			row[i] = c.value(it)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func field(name, typ, title string, required bool, enum ...string) Field {
+	f := Field{Name: name, Type: typ, Title: title}
+	if typ == "datetime" {
+		f.Format = "default"
+	}
+	if required || len(enum) > 0 {
+		f.Constraints = &Constraints{Required: required, Enum: enum}
+	}
+	return f
+}
+
+func describe(f Field, d string) Field { f.Description = d; return f }
+
+// Cell encodings.
+func itoa(n int) string    { return strconv.Itoa(n) }
+func utoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// timeFormat is the Table Schema default datetime format, in UTC.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+func isoTime(ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return time.UnixMilli(ms).UTC().Format(timeFormat)
+}
+
+func optInt(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// stepNumber is an agenda step index shown from 1, "" for none.
+func stepNumber(i int) string {
+	if i < 0 {
+		return ""
+	}
+	return strconv.Itoa(i + 1)
+}
+
+func enumOf[T ~string](xs ...T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+var (
+	questionStatuses = enumOf(room.Pending, room.Approved, room.Answered, room.Rejected, room.Withdrawn, room.Merged)
+	channels         = enumOf(room.InRoom, room.Remote)
+	reasons          = enumOf(room.Reasons...)
+	pollKinds        = enumOf(room.Single, room.Multiple, room.Rating, room.Open)
+	pollStatuses     = enumOf(room.Draft, room.PollOpen, room.PollEnded)
+	visibilities     = enumOf(room.Live, room.AfterVoting, room.AfterClose, room.Hidden)
+)
+
+// Tables builds the CSV tables of a room's log for variant v: questions,
+// polls, poll_results, attendance, moderation, and (Full only) ballots.
+func Tables(rows []store.Stored, v Variant) ([]Table, error) {
+	m, err := replay(rows)
+	if err != nil {
+		return nil, err
+	}
+	return m.tables(v), nil
+}
+
+func (m *meeting) tables(v Variant) []Table {
+	agenda := m.mod.Meeting.Agenda
+	stepTitle := func(i int) string {
+		if i < 0 || i >= len(agenda) {
+			return ""
+		}
+		return agenda[i]
+	}
+	ts := []Table{
+		m.questionsTable(v, stepTitle),
+		m.pollsTable(v, stepTitle),
+		m.resultsTable(v),
+		m.attendanceTable(v),
+		m.moderationTable(v),
+	}
+	if v == Full {
+		ts = append(ts, m.ballotsTable())
+	}
+	return ts
+}
+
+func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
+	full := v == Full
+	cols := []column[room.QuestionView]{
+		{field: field("id", "integer", "Question number", true), value: func(q room.QuestionView) string { return itoa(int(q.ID)) }},
+		{field: field("asked_at", "datetime", "Asked at (UTC)", true), value: func(q room.QuestionView) string { return isoTime(q.At) }},
+		{field: field("step", "integer", "Agenda step when asked (from 1)", false), value: func(q room.QuestionView) string { return stepNumber(q.Step) }},
+		{field: field("step_title", "string", "Agenda step title", false), value: func(q room.QuestionView) string { return stepTitle(q.Step) }},
+		{field: field("channel", "string", "Asked from the room or remotely", true, channels...), value: func(q room.QuestionView) string { return string(q.Channel) }},
+		{field: field("status", "string", "Final status", true, questionStatuses...), value: func(q room.QuestionView) string { return string(q.Status) }},
+		{field: field("votes", "integer", "Upvotes", true), value: func(q room.QuestionView) string { return itoa(q.Votes) }},
+		{field: describe(field("published", "boolean", "Text published", true),
+			"true when moderation let the question through; the open-data text is empty otherwise"),
+			value: func(q room.QuestionView) string { return strconv.FormatBool(m.public(q)) }},
+		{field: field("text", "string", "Question", false), value: func(q room.QuestionView) string {
+			if full || m.public(q) {
+				return q.Text
+			}
+			return ""
+		}},
+		{field: field("answer", "string", "Written answer", false), value: func(q room.QuestionView) string {
+			if full || m.public(q) {
+				return q.Answer
+			}
+			return ""
+		}},
+		{field: field("answered_at", "datetime", "Answered at (UTC)", false), value: func(q room.QuestionView) string { return isoTime(q.AnsweredAt) }},
+		{field: field("late_answer", "boolean", "Answered in writing after the meeting", true), value: func(q room.QuestionView) string {
+			return strconv.FormatBool(q.Status == room.Answered && m.ended != 0 && q.AnsweredAt >= m.ended)
+		}},
+		{field: field("archived", "boolean", "Archived by a moderator", true), value: func(q room.QuestionView) string { return strconv.FormatBool(q.Archived) }},
+		{field: field("merged_into", "integer", "Merged into question", false), value: func(q room.QuestionView) string { return optInt(int(q.MergedInto)) }},
+		{field: field("reason", "string", "Why it was refused", false, reasons...), value: func(q room.QuestionView) string { return string(q.Reason) }},
+		{field: describe(field("participant", "string", "Author (pseudonymous participant id)", true), "moderators only"),
+			value: func(q room.QuestionView) string { return q.Author }, only: Full},
+		{field: field("name", "string", "Name given by the author", false), value: func(q room.QuestionView) string { return q.Name }, only: Full},
+	}
+	return table("questions", v, []string{"id"}, cols, m.mod.Questions)
+}
+
+func (m *meeting) pollsRun(v Variant) []room.PollView {
+	if v == Full {
+		return m.mod.Polls
+	}
+	return slices.DeleteFunc(slices.Clone(m.mod.Polls), func(p room.PollView) bool { return p.Status == room.Draft })
+}
+
+func (m *meeting) pollsTable(v Variant, stepTitle func(int) string) Table {
+	cols := []column[room.PollView]{
+		{field: field("id", "integer", "Poll number", true), value: func(p room.PollView) string { return itoa(int(p.ID)) }},
+		{field: field("title", "string", "Question asked", true), value: func(p room.PollView) string { return p.Title }},
+		{field: field("kind", "string", "Kind", true, pollKinds...), value: func(p room.PollView) string { return string(p.Kind) }},
+		{field: field("status", "string", "Final status", true, pollStatuses...), value: func(p room.PollView) string { return string(p.Status) }},
+		{field: field("visibility", "string", "Who saw the results, when", true, visibilities...), value: func(p room.PollView) string { return string(p.Visibility) }},
+		{field: field("step", "integer", "Agenda step (from 1)", false), value: func(p room.PollView) string { return stepNumber(p.Step) }},
+		{field: field("step_title", "string", "Agenda step title", false), value: func(p room.PollView) string { return stepTitle(p.Step) }},
+		{field: field("options", "integer", "Number of options (choice polls)", false), value: func(p room.PollView) string { return optInt(len(p.Options)) }},
+		{field: field("max_choices", "integer", "Most options per ballot (multiple choice)", false), value: func(p room.PollView) string { return optInt(p.Max) }},
+		{field: field("scale", "integer", "Rating scale 1..scale", false), value: func(p room.PollView) string { return optInt(p.Scale) }},
+		{field: field("opened_at", "datetime", "First opened (UTC)", false), value: func(p room.PollView) string { return isoTime(m.opened[p.ID]) }},
+		{field: field("closed_at", "datetime", "Last closed (UTC)", false), value: func(p room.PollView) string { return isoTime(m.closed[p.ID]) }},
+		{field: field("ballots", "integer", "Ballots cast", true), value: func(p room.PollView) string { return itoa(p.Ballots) }},
+		{field: field("results_published", "boolean", "Results published", true), value: func(p room.PollView) string {
+			return strconv.FormatBool(v == Full || m.resultsPublic(p))
+		}},
+		{field: field("average", "number", "Average rating", false), value: func(p room.PollView) string {
+			if p.Kind != room.Rating || p.Results == nil || p.Ballots == 0 || (v != Full && !m.resultsPublic(p)) {
+				return ""
+			}
+			return strconv.FormatFloat(p.Results.Average, 'f', -1, 64)
+		}},
+	}
+	return table("polls", v, []string{"id"}, cols, m.pollsRun(v))
+}
+
+// result is one row of poll_results.
+type result struct {
+	poll     room.PollID
+	position int
+	label    string
+	count    int
+}
+
+func (m *meeting) resultsTable(v Variant) Table {
+	var rs []result
+	for _, p := range m.pollsRun(v) {
+		if p.Results == nil || (v != Full && !m.resultsPublic(p)) {
+			continue
+		}
+		switch p.Kind {
+		case room.Single, room.Multiple:
+			for i, n := range p.Results.Tally {
+				rs = append(rs, result{p.ID, i + 1, p.Options[i], n})
+			}
+		case room.Rating:
+			for i, n := range p.Results.Tally {
+				rs = append(rs, result{p.ID, i + 1, itoa(i + 1), n})
+			}
+		case room.Open:
+			for i, w := range p.Results.Words {
+				rs = append(rs, result{p.ID, i + 1, w.Word, w.Count})
+			}
+		}
+	}
+	cols := []column[result]{
+		{field: field("poll", "integer", "Poll number", true), value: func(r result) string { return itoa(int(r.poll)) }},
+		{field: describe(field("position", "integer", "Option number, rating value, or word rank", true),
+			"choice polls: the option's position from 1; rating: the value; open: the word's rank in the word cloud"),
+			value: func(r result) string { return itoa(r.position) }},
+		{field: field("label", "string", "Option, rating value or word", true), value: func(r result) string { return r.label }},
+		{field: describe(field("count", "integer", "Count", true), "ballots for the option or value; for an open poll, ballots using the word"),
+			value: func(r result) string { return itoa(r.count) }},
+	}
+	t := table("poll_results", v, []string{"poll", "position"}, cols, rs)
+	t.Schema.ForeignKeys = []ForeignKey{{Fields: []string{"poll"}, Reference: Reference{Resource: "polls", Fields: []string{"id"}}}}
+	return t
+}
+
+// ballotsTable is every ballot, by participant: Full only.
+func (m *meeting) ballotsTable() Table {
+	type ballot struct {
+		poll        room.PollID
+		participant string
+		b           room.Ballot
+	}
+	var bs []ballot
+	ids := slices.Clone(m.order)
+	slices.Sort(ids)
+	for _, p := range m.mod.Polls {
+		for _, id := range ids {
+			if !m.room.HasBallot(id, p.ID) {
+				continue
+			}
+			bs = append(bs, ballot{p.ID, id, m.room.Mine(id).Ballots[p.ID]})
+		}
+	}
+	cols := []column[ballot]{
+		{field: field("poll", "integer", "Poll number", true), value: func(b ballot) string { return itoa(int(b.poll)) }},
+		{field: field("participant", "string", "Pseudonymous participant id", true), value: func(b ballot) string { return b.participant }},
+		{field: describe(field("choices", "string", "Options chosen", false), "positions from 1, separated by spaces"),
+			value: func(b ballot) string {
+				s := make([]string, len(b.b.Choices))
+				for i, c := range b.b.Choices {
+					s[i] = itoa(c + 1)
+				}
+				return strings.Join(s, " ")
+			}},
+		{field: field("rating", "integer", "Rating", false), value: func(b ballot) string { return optInt(b.b.Rating) }},
+		{field: field("text", "string", "Open answer", false), value: func(b ballot) string { return b.b.Text }},
+	}
+	t := table("ballots", Full, []string{"poll", "participant"}, cols, bs)
+	t.Schema.ForeignKeys = []ForeignKey{{Fields: []string{"poll"}, Reference: Reference{Resource: "polls", Fields: []string{"id"}}}}
+	return t
+}
+
+// presence is one row of attendance.
+type presence struct {
+	Presence
+	event       string
+	channel     room.Channel
+	participant string
+}
+
+func (m *meeting) attendanceTable(v Variant) Table {
+	series := m.series
+	if v != Full && m.attendanceHidden() {
+		series = nil
+	}
+	ps := make([]presence, 0, len(series))
+	for _, p := range series {
+		ev := m.rows[p.Seq-1].Event
+		row := presence{Presence: p, participant: ev.Actor.ID}
+		switch ev.Op {
+		case room.OpJoin:
+			row.event, row.channel = "join", ev.Channel
+		case room.OpLeave:
+			row.event = "leave"
+		default:
+			row.event = "reset"
+		}
+		ps = append(ps, row)
+	}
+	cols := []column[presence]{
+		{field: field("seq", "integer", "Event number in the log", true), value: func(p presence) string { return utoa(p.Seq) }},
+		{field: field("at", "datetime", "Time (UTC)", true), value: func(p presence) string { return isoTime(p.At) }},
+		{field: describe(field("event", "string", "What changed", true, "join", "leave", "reset"),
+			"reset: everyone marked absent after a server restart"),
+			value: func(p presence) string { return p.event }},
+		{field: field("channel", "string", "Channel joined", false, channels...), value: func(p presence) string { return string(p.channel) }},
+		{field: field("in_room", "integer", "Present in the room", true), value: func(p presence) string { return itoa(p.InRoom) }},
+		{field: field("remote", "integer", "Present remotely", true), value: func(p presence) string { return itoa(p.Remote) }},
+		{field: field("total", "integer", "Present", true), value: func(p presence) string { return itoa(p.InRoom + p.Remote) }},
+		{field: field("participant", "string", "Pseudonymous participant id", false), value: func(p presence) string { return p.participant }, only: Full},
+	}
+	return table("attendance", v, []string{"seq"}, cols, ps)
+}
+
+func (m *meeting) moderationTable(v Variant) Table {
+	cols := []column[room.LedgerEntry]{
+		{field: field("seq", "integer", "Event number in the log", true), value: func(e room.LedgerEntry) string { return utoa(e.Seq) }},
+		{field: field("at", "datetime", "Time (UTC)", true), value: func(e room.LedgerEntry) string { return isoTime(e.At) }},
+		{field: field("op", "string", "Action", true), value: func(e room.LedgerEntry) string { return string(e.Op) }},
+		{field: field("question", "integer", "Question number", false), value: func(e room.LedgerEntry) string { return optInt(int(e.Question)) }},
+		{field: field("poll", "integer", "Poll number", false), value: func(e room.LedgerEntry) string { return optInt(int(e.Poll)) }},
+		{field: field("step", "integer", "Agenda step gone to (from 1)", false), value: func(e room.LedgerEntry) string {
+			if ev := m.rows[e.Seq-1].Event; ev.Op == room.OpGoto {
+				return stepNumber(ev.Step)
+			}
+			return ""
+		}},
+		{field: field("reason", "string", "Reason given for a refusal", false, reasons...), value: func(e room.LedgerEntry) string { return string(e.Reason) }},
+		{field: field("note", "string", "Moderator's note on a refusal", false), value: func(e room.LedgerEntry) string { return e.Note }},
+	}
+	return table("moderation", v, []string{"seq"}, cols, m.mod.Ledger)
+}
