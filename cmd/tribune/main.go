@@ -1,0 +1,219 @@
+// Command tribune runs a Tribune hub: live questions, polls and reactions for
+// public meetings, with a verifiable archive.
+//
+// Usage:
+//
+//	tribune [flags]            serve (the default)
+//	tribune serve [flags]      the same
+//	tribune export -room CODE  a meeting's log (JSON) or data package (zip)
+//	tribune verify FILE        recompute a log export, check its hash chain
+//	tribune load [flags]       a load generator, on loopback only
+//
+// Every flag has an environment equivalent: -addr is TRIBUNE_ADDR, and so on.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tribune-hub/tribune/clientjs"
+	"github.com/tribune-hub/tribune/hub"
+	"github.com/tribune-hub/tribune/hub/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tribune:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, with its inputs passed in so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "load":
+		return loadCmd(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args, getenv, stdout, stderr)
+	case "verify":
+		return verifyCmd(ctx, args, stdout, stderr)
+	default:
+		return fmt.Errorf("unknown command %q (try: serve, export, verify, load)", cmd)
+	}
+}
+
+// serveConfig is what the serve flags set.
+type serveConfig struct {
+	addr      string
+	db        string
+	publicURL string
+	origins   string
+	tick      time.Duration
+	assets    string
+	logLevel  string
+	role      string // embedded, primary or edge (hub.ParseMode)
+	redis     string
+	nodeID    string
+}
+
+// flagSet declares a flag with an environment equivalent: TRIBUNE_ and the
+// flag's name in capitals, dashes as underscores.
+type flagSet struct {
+	*flag.FlagSet
+	getenv func(string) string
+}
+
+func envName(name string) string {
+	return "TRIBUNE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+func (f flagSet) str(p *string, name, def, usage string) {
+	if v := f.getenv(envName(name)); v != "" {
+		def = v
+	}
+	f.StringVar(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+func (f flagSet) dur(p *time.Duration, name string, def time.Duration, usage string) error {
+	if v := f.getenv(envName(name)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("$%s: %w", envName(name), err)
+		}
+		def = d
+	}
+	f.DurationVar(p, name, def, usage+" ($"+envName(name)+")")
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	fs := flagSet{flag.NewFlagSet("tribune serve", flag.ContinueOnError), getenv}
+	fs.SetOutput(stderr)
+	fs.str(&c.addr, "addr", ":8080", "address to listen on")
+	fs.str(&c.db, "db", "tribune.db", "SQLite file holding every meeting")
+	fs.str(&c.publicURL, "public-url", "", "public base URL for links and QR codes (default: from each request)")
+	fs.str(&c.origins, "origins", "", "extra allowed WebSocket origins, comma-separated host patterns")
+	fs.str(&c.assets, "assets", "", "serve web pages from this directory instead of the embedded ones (for editing clientjs/)")
+	fs.str(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
+	fs.str(&c.redis, "redis", "", "Redis URL joining a primary and its edges (redis://127.0.0.1:6379/0)")
+	fs.str(&c.nodeID, "node-id", "", "this node's name in Redis (default: random)")
+	if err := fs.dur(&c.tick, "tick", hub.DefaultTick, "how often each room sends what changed"); err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	mode, err := hub.ParseMode(c.role)
+	if err != nil {
+		return fmt.Errorf("-role: %w", err)
+	}
+	if mode != hub.Embedded && c.redis == "" {
+		return fmt.Errorf("-role %s needs -redis", mode)
+	}
+	var st *store.Store // an edge has none: the primary holds the log
+	if mode != hub.Edge {
+		st, err = store.Open(ctx, store.Config{Path: c.db, Logger: logger})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+
+	var assets = clientjs.FS
+	if c.assets != "" {
+		assets = os.DirFS(c.assets)
+	}
+	var origins []string
+	for _, o := range strings.Split(c.origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	h, err := hub.New(ctx, hub.Config{
+		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
+		Assets: assets, PublicURL: c.publicURL,
+		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
+	})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h.Handler(),
+		ReadHeaderTimeout: hub.ReadHeaderTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Tribune is listening on %s\nOpen %s in a browser to create a meeting.\n", ln.Addr(), openURL(c.publicURL, ln.Addr()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	// Readiness fails and WebSocket clients are told to reconnect first:
+	// Shutdown does not close hijacked connections.
+	h.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	h.Close()
+	if st == nil {
+		return nil
+	}
+	return st.Close()
+}
+
+// openURL is the address a person should open.
+func openURL(public string, addr net.Addr) string {
+	if public != "" {
+		return public
+	}
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+var _ fs.FS = clientjs.FS

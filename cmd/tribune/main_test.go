@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs `tribune serve` in-process on a free port and returns its
+// base URL; the server stops, gracefully, when the test ends.
+func startServe(t *testing.T, extra ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db"), "-log-level", "error"}, extra...)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, io.Discard); pw.Close() }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve ended with %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop within 20s of SIGTERM")
+		}
+	})
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	addr := strings.TrimSpace(strings.TrimPrefix(line, "Tribune is listening on "))
+	return "http://" + addr
+}
+
+func TestServeAnswersHealthAndPages(t *testing.T) {
+	base := startServe(t)
+	for _, path := range []string{"/healthz", "/readyz", "/", "/metrics"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+		if path == "/" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("GET /: no strict CSP: %q", resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+}
+
+// TestLoadSmoke is the short load run the test command includes: a few
+// hundred participants vote within two seconds and every one of them ends
+// with the server's state.
+func TestLoadSmoke(t *testing.T) {
+	base := startServe(t, "-tick", "20ms")
+	var out, log bytes.Buffer
+	err := run(context.Background(), []string{"load", "-url", base, "-participants", "300", "-window", "2s", "-settle", "20s"},
+		func(string) string { return "" }, &out, &log)
+	t.Logf("%s\n%s", log.String(), out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "converged:    300 of 300") {
+		t.Fatalf("not every client converged:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "(300 acked, 0 refused)") {
+		t.Fatalf("not every vote was acknowledged:\n%s", out.String())
+	}
+}
+
+func TestLoadRefusesOtherHosts(t *testing.T) {
+	for _, u := range []string{"http://10.0.0.1:8080", "http://example.com", "http://192.168.1.2"} {
+		if err := loopbackOnly(u); err == nil {
+			t.Errorf("load would target %s", u)
+		}
+	}
+	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:80"} {
+		if err := loopbackOnly(u); err != nil {
+			t.Errorf("loopback %s refused: %v", u, err)
+		}
+	}
+}
