@@ -1,0 +1,109 @@
+// The home page: join by code, or create a meeting and get its links.
+
+import { normaliseCode } from './protocol.js';
+import { h, replace, byId } from './dom.js';
+import { t, initI18n, onLangChange } from './i18n.js';
+import { languageSwitch, announce } from './ui.js';
+
+initI18n();
+languageSwitch(byId('lang'));
+
+byId('join-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const input = byId('join-code');
+  const status = byId('join-status');
+  const code = normaliseCode(input.value);
+  if (!code) {
+    status.textContent = t('home.badCode');
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  status.textContent = t('home.looking');
+  try {
+    const res = await fetch(`/api/rooms/${code}`);
+    if (res.status === 404) {
+      status.textContent = t('fatal.no_room');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    if (!res.ok) throw new Error(String(res.status));
+  } catch {
+    // Cannot check now: the participant page will say if the code is wrong.
+  }
+  location.assign(`/j/${code}`);
+});
+
+/** The last meeting created, so a language switch can redraw its links. */
+let created = null;
+
+byId('create-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const status = byId('create-status');
+  const title = byId('create-title-input').value.trim();
+  if (!title) {
+    status.textContent = t('home.needTitle');
+    byId('create-title-input').setAttribute('aria-invalid', 'true');
+    byId('create-title-input').focus();
+    return;
+  }
+  byId('create-title-input').removeAttribute('aria-invalid');
+  const body = {
+    title,
+    description: byId('create-description').value.trim(),
+    steps: byId('create-steps').value.split('\n').map((s) => s.trim()).filter(Boolean),
+    settings: {
+      qaOpen: true,
+      preModeration: byId('create-premod').checked,
+      anonymous: byId('create-anonymous').checked,
+      reactions: byId('create-reactions').checked,
+      maxLength: 0,
+      hideCount: false,
+      streamURL: byId('create-stream').value.trim(),
+    },
+  };
+  status.textContent = t('sending');
+  try {
+    const res = await fetch('/api/rooms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      status.textContent = t('err.other', { message: (data.error && data.error.message) || String(res.status) });
+      return;
+    }
+    status.textContent = '';
+    created = data;
+    showCreated();
+    byId('created').focus();
+    announce(t('home.created'));
+  } catch (err) {
+    status.textContent = t('err.network');
+  }
+});
+
+function showCreated() {
+  if (!created) return;
+  const { code, links } = created;
+  byId('created').hidden = false;
+  byId('created-code').textContent = t('code.line', { code });
+  const rows = [
+    ['share.moderator', links.moderator],
+    ['share.participant', links.participant],
+    ['share.screen', links.screen],
+    ['share.report', links.report],
+  ];
+  replace(byId('created-links'),
+    h('p', { class: 'button-row' }, h('a', { href: links.moderator, class: 'button-link primary' }, t('home.openDashboard'))),
+    h('img', { class: 'qr', src: `/qr/${encodeURIComponent(code)}.svg`, alt: t('share.qrAlt', { url: links.participant }), width: '200', height: '200' }),
+    h('dl', { class: 'links' }, rows.map(([label, url]) => [
+      h('dt', {}, t(label)),
+      h('dd', {}, h('a', { href: url, target: label === 'share.moderator' ? null : '_blank', rel: 'noopener' }, url)),
+    ])));
+}
+
+onLangChange(showCreated);

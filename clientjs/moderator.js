@@ -1,0 +1,624 @@
+// The moderator dashboard, /m/CODE#key=KEY: the queue, the questions, polls,
+// agenda, announcements, settings, the ledger and the links to share.
+
+import { Client } from './tribune.js';
+import { sortQuestions, pendingQuestions, pollResults } from './protocol.js';
+import { h, replace, byId, pathCode, load, store, keyedList, isTyping } from './dom.js';
+import { t, initI18n, onLangChange } from './i18n.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame } from './ui.js';
+
+const code = pathCode();
+const keyStore = `tribune:key:${code}`;
+const shortcutsKey = 'tribune:shortcuts';
+const reasons = ['duplicate', 'off-topic', 'abusive', 'already-answered', 'other'];
+const visibilities = ['live', 'voted', 'closed', 'hidden'];
+
+initI18n();
+languageSwitch(byId('lang'));
+
+// The key comes in the fragment (never sent to a server), is kept for this
+// tab only, and leaves the address bar at once.
+const key = (() => {
+  const m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+  if (m) {
+    const k = decodeURIComponent(m[1]);
+    try { sessionStorage.setItem(keyStore, k); } catch { /* not kept */ }
+    history.replaceState(null, '', location.pathname + location.search);
+    return k;
+  }
+  try { return sessionStorage.getItem(keyStore) || ''; } catch { return ''; }
+})();
+
+const client = new Client({ code, role: 'moderator', key });
+connectionBanner(byId('conn'), client);
+// For the browser console and the end-to-end tests: the client's state.
+Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
+
+/** Which question's action form is open: {id, kind} or null. */
+let openForm = null;
+let settingsDirty = false;
+let agendaDirty = false;
+
+const queuePause = pauseControl(byId('queue-pause'), renderQueue, () => t('mod.queue'));
+const livePause = pauseControl(byId('live-pause'), renderLive, () => t('mod.live'));
+
+function fatal(message) {
+  const el = byId('fatal');
+  el.hidden = false;
+  el.textContent = message;
+  byId('dash').hidden = true;
+}
+
+if (!code || !key) {
+  fatal(!code ? t('fatal.no_room') : t('fatal.no_key'));
+} else {
+  const later = perFrame(() => render());
+  client.on('state', () => later(''));
+  client.on('error', (err) => {
+    if (err.code === 'bad_key') fatal(t('fatal.bad_key'));
+    else if (err.code === 'no_room') fatal(t('fatal.no_room'));
+  });
+  client.start();
+}
+
+// --- rendering ------------------------------------------------------------
+
+function render() {
+  const view = client.state.view;
+  if (!view) return;
+  const m = view.meeting;
+  byId('title').textContent = m.title;
+  document.title = `${t('mod.pageTitle')} · ${m.title}`;
+  byId('code-line').textContent = t('code.line', { code: m.code });
+  byId('meeting-status').textContent = t(`status.badge.${m.status}`);
+  byId('meeting-status').dataset.status = m.status;
+  byId('start').hidden = m.status !== 'scheduled';
+  byId('end').hidden = m.status === 'ended';
+  const c = view.counts;
+  byId('counts').textContent = c ? t('counts.mod', c) : '';
+  const reactions = Object.entries(view.reactions || {}).filter(([, n]) => n > 0);
+  replace(byId('reactions'), reactions.length ? [t('mod.reactions'), ' ', reactions.map(([r, n], i) => [i ? ' · ' : '', t(`reaction.${r}`), ' ', String(n)])] : null);
+  queuePause.update();
+  livePause.update();
+  renderDone();
+  renderPolls();
+  renderAgenda();
+  renderSettings();
+  renderLedger();
+  renderShare();
+}
+
+/** Renders the question lists now, paused or not: the moderator acted. */
+function refreshLists() {
+  renderQueue();
+  renderLive();
+  renderDone();
+}
+
+function questionText(id) {
+  const q = client.state.view && client.state.view.questions.find((x) => x.id === id);
+  return q ? q.text : `#${id}`;
+}
+
+function renderQueue() {
+  const list = pendingQuestions(client.state.view);
+  byId('queue-empty').hidden = list.length > 0;
+  byId('approve-all').hidden = list.length < 2;
+  keyedList(byId('queue'), list, (q) => q.id, questionItem, updateQuestion);
+}
+
+function renderLive() {
+  const view = client.state.view;
+  if (!view) return;
+  const sort = byId('live-sort').value;
+  const live = view.questions.filter((q) => q.status === 'live' && !q.archived);
+  const list = sort === 'oldest' ? live.slice().sort((a, b) => a.at - b.at || a.id - b.id) : sortQuestions(live, sort);
+  byId('live-empty').hidden = list.length > 0;
+  keyedList(byId('live'), list, (q) => q.id, questionItem, updateQuestion);
+}
+
+function renderDone() {
+  const view = client.state.view;
+  const list = view.questions
+    .filter((q) => q.status === 'answered' || q.status === 'rejected' || q.status === 'merged' || q.status === 'withdrawn' || (q.archived && q.status === 'live'))
+    .sort((a, b) => b.id - a.id);
+  byId('done-empty').hidden = list.length > 0;
+  keyedList(byId('done'), list, (q) => q.id, questionItem, updateQuestion);
+}
+
+function questionItem(q) {
+  return h('li', { class: 'question mod-question', tabindex: '-1' },
+    h('div', { class: 'q-body' },
+      h('p', { class: 'q-text', id: `mq-${q.id}-text` }),
+      h('p', { class: 'q-meta' }),
+      h('p', { class: 'q-answer' })),
+    h('div', { class: 'actions' }),
+    h('div', { class: 'action-form' }));
+}
+
+function updateQuestion(li, q) {
+  const view = client.state.view;
+  const want = openForm && openForm.id === q.id ? openForm.kind : '';
+  // Long lists stay fast: an unchanged question costs no DOM work.
+  const sig = JSON.stringify([q, view.meeting.highlight === q.id, want, document.documentElement.lang]);
+  if (li.dataset.sig === sig) return;
+  li.dataset.sig = sig;
+  li.dataset.id = String(q.id);
+  li.dataset.status = q.status;
+  li.querySelector('.q-text').textContent = q.text;
+  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at), t('votes', { n: q.votes })];
+  if (q.status !== 'live' && q.status !== 'pending' && !q.mergedInto) meta.push(t(`qstatus.${q.status}`));
+  if (q.archived) meta.push(t('qstatus.archived'));
+  if (q.pinned) meta.push(t('q.pinned'));
+  if (view.meeting.highlight === q.id) meta.push(t('q.highlighted'));
+  if (q.reason) meta.push(t('mod.reasonIs', { reason: t(`reason.${q.reason}`) }));
+  if (q.mergedInto) meta.push(t('mod.mergedInto', { id: q.mergedInto }));
+  if (q.mergedFrom && q.mergedFrom.length) meta.push(t('mod.mergedFrom', { ids: q.mergedFrom.map((i) => `#${i}`).join(', ') }));
+  li.querySelector('.q-meta').textContent = meta.join(' · ');
+  const answer = li.querySelector('.q-answer');
+  answer.hidden = !q.answer && !q.note;
+  answer.textContent = [q.answer ? t('q.answer', { text: q.answer }) : '', q.note ? t('mod.note', { note: q.note }) : ''].filter(Boolean).join(' ');
+  li.classList.toggle('highlighted', view.meeting.highlight === q.id);
+  li.classList.toggle('pinned', !!q.pinned);
+
+  // Buttons are rebuilt only when the question's state or the language
+  // changes, so focus stays put while votes come in.
+  const actionSig = JSON.stringify([q.status, q.archived, q.pinned, view.meeting.highlight === q.id, document.documentElement.lang]);
+  const actions = li.querySelector('.actions');
+  if (actions.dataset.sig !== actionSig) {
+    actions.dataset.sig = actionSig;
+    const hadFocus = actions.contains(document.activeElement) ? document.activeElement.dataset.action : '';
+    replace(actions, actionButtons(q));
+    if (hadFocus) {
+      const again = actions.querySelector(`[data-action="${hadFocus}"]`) || actions.querySelector('button');
+      if (again) again.focus();
+      else li.focus();
+    }
+  }
+  const form = li.querySelector('.action-form');
+  if (form.dataset.kind !== want) {
+    form.dataset.kind = want;
+    replace(form, want ? actionForm(q, want) : null);
+    const first = form.querySelector('select, textarea, input');
+    if (first) first.focus();
+  }
+}
+
+function button(action, label, onClick, extra = {}) {
+  return h('button', { type: 'button', class: 'small', dataset: { action }, on: { click: onClick }, ...extra }, label);
+}
+
+function actionButtons(q) {
+  const view = client.state.view;
+  const id = q.id;
+  const describedBy = { 'aria-describedby': `mq-${id}-text` };
+  const b = (action, label, fn) => button(action, label, fn, describedBy);
+  const cmd = (c, ok) => () => act({ ...c, question: id }, ok);
+  const form = (kind) => () => { openForm = openForm && openForm.id === id && openForm.kind === kind ? null : { id, kind }; refreshLists(); };
+  const out = [];
+  if (q.archived) {
+    out.push(b('restore', t('mod.restore'), cmd({ op: 'question.restore' }, t('done.restored'))));
+    return out;
+  }
+  switch (q.status) {
+    case 'pending':
+      out.push(b('approve', t('mod.approve'), cmd({ op: 'question.approve' }, t('done.approved'))));
+      out.push(b('reject', t('mod.reject'), form('reject')));
+      out.push(b('merge', t('mod.merge'), form('merge')));
+      break;
+    case 'rejected':
+      out.push(b('approve', t('mod.approve'), cmd({ op: 'question.approve' }, t('done.approved'))));
+      break;
+    case 'live': {
+      const lit = view.meeting.highlight === id;
+      out.push(b('highlight', lit ? t('mod.unhighlight') : t('mod.highlight'),
+        () => act({ op: 'question.highlight', question: lit ? 0 : id }, lit ? t('done.unhighlighted') : t('done.highlighted'))));
+      out.push(b('answer', t('mod.answer'), form('answer')));
+      out.push(b('pin', q.pinned ? t('mod.unpin') : t('mod.pin'), cmd({ op: 'question.pin', on: !q.pinned }, q.pinned ? t('done.unpinned') : t('done.pinned'))));
+      out.push(b('merge', t('mod.merge'), form('merge')));
+      out.push(b('reject', t('mod.reject'), form('reject')));
+      out.push(b('archive', t('mod.archive'), cmd({ op: 'question.archive' }, t('done.archived'))));
+      break;
+    }
+    case 'answered':
+      out.push(b('answer', t('mod.editAnswer'), form('answer')));
+      out.push(b('reopen', t('mod.reopen'), cmd({ op: 'question.reopen' }, t('done.reopened'))));
+      out.push(b('archive', t('mod.archive'), cmd({ op: 'question.archive' }, t('done.archived'))));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function actionForm(q, kind) {
+  const id = q.id;
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const close = () => { openForm = null; refreshLists(); const li = document.querySelector(`li[data-id="${id}"]`); if (li) li.focus(); };
+  const cancel = h('button', { type: 'button', class: 'small', on: { click: close } }, t('cancel'));
+  const submit = (cmd, ok) => {
+    status.textContent = t('sending');
+    client.send(cmd).then(() => { announce(ok); openForm = null; refreshLists(); }, (err) => { status.textContent = errorText(err); });
+  };
+  const f = `f-${id}-${kind}`;
+  if (kind === 'reject') {
+    const select = h('select', { id: `${f}-reason` }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
+    const note = h('input', { id: `${f}-note`, type: 'text', maxlength: '280' });
+    const form = h('form', { class: 'inline-action', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
+      h('div', { class: 'field' }, h('label', { for: note.id }, t('mod.noteLabel')), note),
+      h('div', { class: 'button-row' }, h('button', { type: 'submit', class: 'danger small' }, t('mod.confirmReject')), cancel), status);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const cmd = { op: 'question.reject', question: id, reason: select.value };
+      if (note.value.trim()) cmd.note = note.value.trim();
+      submit(cmd, t('done.rejected'));
+    });
+    return form;
+  }
+  if (kind === 'answer') {
+    const text = h('textarea', { id: `${f}-text`, rows: '3', maxlength: '2000', value: q.answer || '' });
+    const form = h('form', { class: 'inline-action', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: text.id }, t('mod.answerLabel')), text),
+      h('div', { class: 'button-row' }, h('button', { type: 'submit', class: 'primary small' }, t('mod.markAnswered')), cancel), status);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const cmd = { op: 'question.answer', question: id };
+      if (text.value.trim()) cmd.text = text.value.trim();
+      submit(cmd, t('done.answered'));
+    });
+    return form;
+  }
+  // merge
+  const targets = client.state.view.questions.filter((x) => x.id !== id && (x.status === 'live' || x.status === 'pending' || x.status === 'answered'));
+  const select = h('select', { id: `${f}-into` }, targets.map((x) => h('option', { value: String(x.id) }, `#${x.id} ${truncate(x.text, 60)}`)));
+  const form = h('form', { class: 'inline-action', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.mergeInto')), select),
+    h('div', { class: 'button-row' }, h('button', { type: 'submit', class: 'primary small', disabled: targets.length === 0 }, t('mod.confirmMerge')), cancel), status);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    submit({ op: 'question.merge', question: id, into: Number(select.value) }, t('done.merged'));
+  });
+  return form;
+}
+
+function truncate(s, n) {
+  const chars = Array.from(s);
+  return chars.length > n ? `${chars.slice(0, n - 1).join('')}…` : s;
+}
+
+// --- polls ----------------------------------------------------------------
+
+function renderPolls() {
+  const view = client.state.view;
+  const polls = view.polls.slice().sort((a, b) => b.id - a.id);
+  keyedList(byId('polls'), polls, (p) => p.id, (p) => h('section', { class: 'poll', 'aria-labelledby': `mp-${p.id}-title` },
+    h('h3', { id: `mp-${p.id}-title` }),
+    h('p', { class: 'poll-status' }),
+    h('div', { class: 'poll-controls' }),
+    h('div', { class: 'poll-results' })), updatePoll);
+}
+
+function updatePoll(el, p) {
+  const view = client.state.view;
+  const shown = view.meeting.screenPoll === p.id;
+  el.querySelector('h3').textContent = p.title;
+  el.querySelector('.poll-status').textContent = [
+    t(`poll.kind.${p.kind}`), t(`poll.status.${p.status}`), t('poll.ballots', { n: p.ballots }),
+    t(`poll.vis.${p.visibility}`), p.locked ? t('poll.locked') : '', shown ? t('poll.onScreen') : '',
+  ].filter(Boolean).join(' · ');
+  const sig = JSON.stringify([p.status, p.visibility, p.locked, shown, document.documentElement.lang]);
+  const controls = el.querySelector('.poll-controls');
+  if (controls.dataset.sig !== sig) {
+    controls.dataset.sig = sig;
+    const focused = controls.contains(document.activeElement) ? document.activeElement.dataset.action : '';
+    replace(controls, pollControls(p, shown));
+    if (focused) {
+      const again = controls.querySelector(`[data-action="${focused}"]`);
+      if (again) again.focus();
+    }
+  }
+  const results = pollResults(client.state, p.id);
+  replace(el.querySelector('.poll-results'), results && p.status !== 'draft' ? resultsView(p, results) : null);
+}
+
+function pollControls(p, shown) {
+  const id = p.id;
+  const describedBy = { 'aria-describedby': `mp-${id}-title` };
+  const b = (action, label, cmd, ok, cls) => button(action, label, () => act({ ...cmd, poll: id }, ok), { ...describedBy, class: cls || 'small' });
+  const out = [];
+  if (p.status === 'draft' || p.status === 'closed') out.push(b('open', p.status === 'draft' ? t('poll.open') : t('poll.reopen'), { op: 'poll.open' }, t('done.pollOpened'), 'small primary'));
+  if (p.status === 'open') out.push(b('close', t('poll.close'), { op: 'poll.close' }, t('done.pollClosed'), 'small primary'));
+  out.push(button('show', shown ? t('poll.hideScreen') : t('poll.showScreen'),
+    () => act({ op: 'poll.show', poll: shown ? 0 : id }, shown ? t('done.pollHidden') : t('done.pollShown')), describedBy));
+  if (p.status !== 'draft') out.push(b('lock', p.locked ? t('poll.unlock') : t('poll.lock'), { op: 'poll.lock', on: !p.locked }, t('done.saved')));
+  if (p.status === 'draft') out.push(b('delete', t('poll.delete'), { op: 'poll.delete' }, t('done.pollDeleted'), 'small danger'));
+  const selID = `mp-${id}-vis`;
+  const sel = h('select', { id: selID, dataset: { action: 'visibility' } },
+    visibilities.map((v) => h('option', { value: v, selected: v === p.visibility }, t(`poll.vis.${v}`))));
+  sel.addEventListener('change', () => act({ op: 'poll.visibility', poll: id, visibility: sel.value }, t('done.saved')));
+  out.push(h('div', { class: 'field inline' }, h('label', { for: selID }, t('poll.visibility')), sel));
+  return h('div', { class: 'button-row' }, out);
+}
+
+function fillVisibility() {
+  const sel = byId('poll-visibility');
+  const cur = sel.value || 'closed';
+  replace(sel, visibilities.map((v) => h('option', { value: v, selected: v === cur }, t(`poll.vis.${v}`))));
+}
+
+function pollKindChanged() {
+  const kind = byId('poll-kind').value;
+  byId('poll-options-field').hidden = !(kind === 'single' || kind === 'multiple');
+  byId('poll-max-field').hidden = kind !== 'multiple';
+  byId('poll-scale-field').hidden = kind !== 'rating';
+}
+byId('poll-kind').addEventListener('change', pollKindChanged);
+
+byId('poll-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = byId('poll-form-status');
+  const kind = byId('poll-kind').value;
+  const cmd = { op: 'poll.create', kind, text: byId('poll-title').value.trim(), visibility: byId('poll-visibility').value };
+  if (!cmd.text) { status.textContent = t('poll.needTitle'); byId('poll-title').focus(); return; }
+  if (kind === 'single' || kind === 'multiple') {
+    cmd.options = byId('poll-options').value.split('\n').map((s) => s.trim()).filter(Boolean);
+    if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); byId('poll-options').focus(); return; }
+  }
+  if (kind === 'multiple') cmd.max = Number(byId('poll-max').value) || 0;
+  if (kind === 'rating') cmd.scale = Number(byId('poll-scale').value) || 5;
+  const step = client.state.view ? client.state.view.meeting.step : -1;
+  if (step >= 0) cmd.step = step;
+  status.textContent = t('sending');
+  client.send(cmd).then(() => {
+    status.textContent = t('done.pollCreated');
+    byId('poll-title').value = '';
+    byId('poll-options').value = '';
+  }, (err) => { status.textContent = errorText(err); });
+});
+
+// --- agenda, announcements, settings --------------------------------------
+
+function renderAgenda() {
+  const m = client.state.view.meeting;
+  byId('step').textContent = m.step >= 0 && m.step < m.agenda.length
+    ? t('step.current', { n: m.step + 1, total: m.agenda.length, title: m.agenda[m.step] })
+    : t('step.none');
+  byId('step-prev').disabled = m.step <= 0;
+  byId('step-next').disabled = m.step >= m.agenda.length - 1;
+  const sig = JSON.stringify([m.agenda, m.step, document.documentElement.lang]);
+  const list = byId('agenda');
+  if (list.dataset.sig !== sig) {
+    list.dataset.sig = sig;
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.step : undefined;
+    replace(list, m.agenda.map((s, i) => h('li', { class: i === m.step ? 'current' : '', 'aria-current': i === m.step ? 'step' : null },
+      h('span', {}, s), ' ',
+      i === m.step
+        ? h('span', { class: 'badge' }, t('agenda.currentBadge'))
+        : h('button', { type: 'button', class: 'small', dataset: { step: String(i) }, 'aria-label': t('agenda.goto', { title: s }), on: { click: () => go(i) } }, t('agenda.go')))));
+    if (focused !== undefined) {
+      const again = list.querySelector(`[data-step="${focused}"]`) || list.querySelector('button');
+      if (again) again.focus();
+    }
+  }
+  if (!agendaDirty && document.activeElement !== byId('agenda-steps')) byId('agenda-steps').value = m.agenda.join('\n');
+}
+
+function go(step) {
+  act({ op: 'agenda.goto', step }, t('done.step'));
+}
+byId('step-prev').addEventListener('click', () => go(client.state.view.meeting.step - 1));
+byId('step-next').addEventListener('click', () => go(client.state.view.meeting.step + 1));
+byId('agenda-steps').addEventListener('input', () => { agendaDirty = true; });
+byId('agenda-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const steps = byId('agenda-steps').value.split('\n').map((s) => s.trim()).filter(Boolean);
+  const status = byId('agenda-status');
+  status.textContent = t('sending');
+  client.send({ op: 'agenda.set', steps }).then(() => { agendaDirty = false; status.textContent = t('done.saved'); }, (err) => { status.textContent = errorText(err); });
+});
+
+byId('announce-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = byId('announce-text').value.trim();
+  const status = byId('announce-status');
+  if (!text) { status.textContent = t('err.empty'); return; }
+  status.textContent = t('sending');
+  client.send({ op: 'announce', text }).then(() => { byId('announce-text').value = ''; status.textContent = t('done.announced'); }, (err) => { status.textContent = errorText(err); });
+});
+
+const boolSettings = ['qaOpen', 'preModeration', 'anonymous', 'reactions', 'hideCount'];
+
+function renderSettings() {
+  if (settingsDirty) return;
+  const s = client.state.view.meeting.settings;
+  for (const k of boolSettings) byId(`set-${k}`).checked = !!s[k];
+  byId('set-maxLength').value = String(s.maxLength || 280);
+  byId('set-streamURL').value = s.streamURL || '';
+}
+byId('settings-form').addEventListener('input', () => { settingsDirty = true; });
+byId('settings-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const settings = { ...client.state.view.meeting.settings };
+  for (const k of boolSettings) settings[k] = byId(`set-${k}`).checked;
+  settings.maxLength = Number(byId('set-maxLength').value) || 0;
+  settings.streamURL = byId('set-streamURL').value.trim();
+  const status = byId('settings-status');
+  status.textContent = t('sending');
+  client.send({ op: 'room.settings', settings }).then(() => {
+    settingsDirty = false;
+    status.textContent = t('done.saved');
+    renderSettings();
+  }, (err) => { status.textContent = errorText(err); });
+});
+
+byId('start').addEventListener('click', () => act({ op: 'room.start' }, t('done.started')));
+byId('end').addEventListener('click', () => {
+  if (confirm(t('mod.endConfirm'))) act({ op: 'room.end' }, t('done.ended'));
+});
+byId('approve-all').addEventListener('click', () => {
+  const list = pendingQuestions(client.state.view);
+  Promise.allSettled(list.map((q) => client.send({ op: 'question.approve', question: q.id }))).then((rs) => {
+    const ok = rs.filter((r) => r.status === 'fulfilled').length;
+    announce(t('done.approvedN', { n: ok }));
+  });
+});
+byId('live-sort').addEventListener('change', renderLive);
+
+// --- ledger and links -------------------------------------------------------
+
+function renderLedger() {
+  const entries = (client.state.view.ledger || []).slice().reverse().slice(0, 200);
+  const sig = JSON.stringify([entries.length && entries[0].seq, entries.length, document.documentElement.lang]);
+  const body = byId('ledger-rows');
+  if (body.dataset.sig === sig) return;
+  body.dataset.sig = sig;
+  replace(body, entries.map((e) => h('tr', {},
+    h('td', {}, clockTime(e.at)),
+    h('td', {}, t(`op.${e.op}`) === `op.${e.op}` ? e.op : t(`op.${e.op}`)),
+    h('td', {}, e.question ? `#${e.question} ${truncate(questionText(e.question), 40)}` : e.poll ? pollName(e.poll) : ''),
+    h('td', {}, [e.reason ? t(`reason.${e.reason}`) : '', e.note || ''].filter(Boolean).join(' — ')))));
+}
+
+function pollName(id) {
+  const p = client.state.view.polls.find((x) => x.id === id);
+  return p ? `${t('ledger.poll', { id })}: ${truncate(p.title, 40)}` : t('ledger.poll', { id });
+}
+
+function renderShare() {
+  const box = byId('share');
+  const sig = document.documentElement.lang;
+  if (box.dataset.sig === sig) return;
+  box.dataset.sig = sig;
+  const origin = location.origin;
+  const links = [
+    ['share.participant', `${origin}/j/${code}`],
+    ['share.screen', `${origin}/s/${code}`],
+    ['share.report', `${origin}/r/${code}`],
+    ['share.moderator', `${origin}/m/${code}#key=${encodeURIComponent(key)}`],
+  ];
+  replace(box,
+    h('img', { class: 'qr', src: `/qr/${encodeURIComponent(code)}.svg`, alt: t('share.qrAlt', { url: `${origin}/j/${code}` }), width: '160', height: '160' }),
+    h('dl', { class: 'links' }, links.map(([label, url]) => [
+      h('dt', {}, t(label)),
+      h('dd', {}, h('a', { href: url, target: '_blank', rel: 'noopener' }, label === 'share.moderator' ? t('share.moderatorLink') : url), ' ',
+        h('button', { type: 'button', class: 'small', 'aria-label': t('share.copyWhat', { what: t(label) }), on: { click: () => copy(url) } }, t('share.copy'))),
+    ])),
+    h('p', { class: 'hint' }, t('share.moderatorWarning')));
+}
+
+function copy(text) {
+  const done = () => announce(t('share.copied'));
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, () => announce(t('share.copyFailed')));
+  } else {
+    announce(t('share.copyFailed'));
+  }
+}
+
+// --- actions and shortcuts --------------------------------------------------
+
+function act(cmd, ok) {
+  if (client.conn !== 'live') announce(t('queued'));
+  client.send(cmd).then(({ seq }) => {
+    announce(ok);
+    // The moderator's own action shows at once, even in a paused list.
+    if ('question' in cmd) whenSeen(seq, refreshLists);
+  }, (err) => announce(errorText(err)));
+}
+
+/** Calls fn once the state has reached seq (the ack may precede the patch). */
+function whenSeen(seq, fn) {
+  if (client.state.seq >= seq) {
+    fn();
+    return;
+  }
+  const off = client.on('state', (state) => {
+    if (state.seq >= seq) {
+      off();
+      fn();
+    }
+  });
+}
+
+let shortcutsOn = load(shortcutsKey, 'on') !== 'off';
+function drawShortcutsToggle() {
+  const b = byId('shortcuts-toggle');
+  b.setAttribute('aria-pressed', String(shortcutsOn));
+  b.textContent = shortcutsOn ? t('keys.on') : t('keys.offState');
+}
+byId('shortcuts-toggle').addEventListener('click', () => {
+  shortcutsOn = !shortcutsOn;
+  store(shortcutsKey, shortcutsOn ? 'on' : 'off');
+  drawShortcutsToggle();
+  announce(shortcutsOn ? t('keys.on') : t('keys.offState'));
+});
+
+const shortcuts = [
+  ['j', 'keys.next'], ['k', 'keys.prev'], ['a', 'keys.approve'], ['r', 'keys.reject'],
+  ['h', 'keys.highlight'], ['p', 'keys.pin'], ['m', 'keys.answer'], ['x', 'keys.archive'],
+  ['n', 'keys.nextStep'], ['?', 'keys.helpKey'],
+];
+function fillHelp() {
+  replace(byId('help-keys'), shortcuts.map(([k, label]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, t(label))]));
+}
+byId('shortcuts-help').addEventListener('click', () => byId('help').showModal());
+
+/** The question item the shortcuts act on: the focused one, else the first. */
+function currentItem() {
+  const active = document.activeElement;
+  const li = active && active.closest && active.closest('li.mod-question');
+  if (li) return li;
+  return document.querySelector('#queue li.mod-question, #live li.mod-question');
+}
+
+function moveSelection(delta) {
+  const items = Array.from(document.querySelectorAll('#queue li.mod-question, #live li.mod-question'));
+  if (!items.length) return;
+  const active = document.activeElement;
+  const cur = active && active.closest ? active.closest('li.mod-question') : null;
+  let i = cur ? items.indexOf(cur) : -1;
+  // Nothing selected yet: the first question, whichever the direction.
+  i = i < 0 ? 0 : Math.max(0, Math.min(items.length - 1, i + delta));
+  items[i].focus();
+}
+
+function press(li, action) {
+  const b = li && li.querySelector(`.actions [data-action="${action}"]`);
+  if (b) b.click();
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (!shortcutsOn || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev)) return;
+  if (byId('help').open) return;
+  const li = currentItem();
+  switch (ev.key) {
+    case 'j': moveSelection(1); break;
+    case 'k': moveSelection(-1); break;
+    case 'a': press(li, 'approve'); break;
+    case 'r': press(li, 'reject'); break;
+    case 'h': press(li, 'highlight'); break;
+    case 'p': press(li, 'pin'); break;
+    case 'm': press(li, 'answer'); break;
+    case 'x': press(li, 'archive'); break;
+    case 'n': if (!byId('step-next').disabled) byId('step-next').click(); break;
+    case '?': byId('help').showModal(); break;
+    default: return;
+  }
+  ev.preventDefault();
+});
+
+onLangChange(() => {
+  fillVisibility();
+  fillHelp();
+  drawShortcutsToggle();
+  if (client.state.view) {
+    render();
+    renderQueue();
+    renderLive();
+  }
+});
+fillVisibility();
+fillHelp();
+drawShortcutsToggle();
+pollKindChanged();

@@ -1,0 +1,538 @@
+// The participant page, /j/CODE: join, ask, upvote, vote, react, follow.
+// Mobile first; the same page serves remote followers on a desktop.
+
+import { Client } from './tribune.js';
+import {
+  sortQuestions, liveQuestions, answeredQuestions, myWaitingQuestions, hasUpvoted,
+  myBallot, pollResults, maxLength, textLength,
+} from './protocol.js';
+import { h, replace, byId, pathCode, load, store, keyedList } from './dom.js';
+import { t, initI18n, onLangChange } from './i18n.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame } from './ui.js';
+
+const code = pathCode();
+const joinKey = `tribune:join:${code}`;
+const draftKey = `tribune:draft:${code}`;
+const sortKey = 'tribune:sort';
+
+/** @type {Client|null} */
+let client = null;
+/** @type {'popular'|'recent'} */
+let order = load(sortKey, 'popular') === 'recent' ? 'recent' : 'popular';
+/** The order frozen by "keep the order still": question ids. */
+let frozen = /** @type {number[]|null} */ (null);
+let lastAnnouncement = -1;
+let asking = false;
+
+initI18n();
+languageSwitch(byId('lang'));
+const questionsPause = pauseControl(byId('pause'), renderQuestions);
+
+function joined() {
+  try {
+    const j = JSON.parse(load(joinKey, ''));
+    if (j && (j.channel === 'room' || j.channel === 'remote')) return j;
+  } catch { /* not joined yet */ }
+  return null;
+}
+
+// --- joining --------------------------------------------------------------
+
+function showJoin() {
+  byId('join').hidden = false;
+  byId('room').hidden = true;
+  const params = new URLSearchParams(location.search);
+  const prev = joined();
+  const remote = prev ? prev.channel === 'remote' : params.has('remote');
+  byId('via-remote').checked = remote;
+  byId('via-room').checked = !remote;
+  if (prev) byId('join-name').value = prev.name || '';
+  if (!code) {
+    byId('status-line').hidden = false;
+    byId('status-line').textContent = t('fatal.no_room');
+    byId('join').hidden = true;
+    return;
+  }
+  // The meeting's public facts: its title, or that there is none.
+  fetch(`/api/rooms/${encodeURIComponent(code)}`).then(async (res) => {
+    if (res.status === 404) {
+      byId('status-line').hidden = false;
+      byId('status-line').textContent = t('fatal.no_room');
+      byId('join').hidden = true;
+      return;
+    }
+    if (res.ok) {
+      const info = await res.json();
+      byId('title').textContent = info.title;
+      document.title = `${info.title} · Tribune`;
+    }
+  }).catch(() => { /* offline: joining still works once back */ });
+}
+
+byId('join-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const channel = byId('via-remote').checked ? 'remote' : 'room';
+  const name = byId('join-name').value.trim();
+  store(joinKey, JSON.stringify({ channel, name }));
+  enter();
+});
+
+byId('rejoin').addEventListener('click', () => {
+  showJoin();
+  byId(byId('via-remote').checked ? 'via-remote' : 'via-room').focus();
+});
+
+function enter() {
+  const j = joined();
+  if (!j) return showJoin();
+  byId('join').hidden = true;
+  byId('room').hidden = false;
+  if (client) {
+    // Same person, same token: a new hello says how they follow now.
+    client.channel = j.channel;
+    client.name = j.name;
+    client.reconnect();
+    render('snapshot');
+    byId('main').focus();
+    return;
+  }
+  client = new Client({ code, role: 'participant', channel: j.channel, name: j.name });
+  // For the browser console and the end-to-end tests: the client's state.
+  Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
+  connectionBanner(byId('conn'), client);
+  const later = perFrame(render);
+  client.on('state', (_state, outcome) => later(outcome));
+  client.on('error', (err) => {
+    if (err.code === 'no_room') {
+      byId('room').hidden = true;
+      byId('status-line').hidden = false;
+      byId('status-line').textContent = t('fatal.no_room');
+    } else if (err.retry === false && err.code !== 'bad_token') {
+      // A name refused at joining, for instance: say so, carry on.
+      announce(errorText(err));
+    }
+  });
+  client.start();
+  restoreDraft();
+  render('snapshot');
+}
+
+// --- rendering ------------------------------------------------------------
+
+function render(outcome) {
+  if (!client) return;
+  const view = client.state.view;
+  if (!view) return;
+  const m = view.meeting;
+  byId('title').textContent = m.title;
+  document.title = `${m.title} · Tribune`;
+  byId('code-line').textContent = t('code.line', { code: m.code });
+  byId('description').textContent = m.description;
+  const status = byId('status-line');
+  status.hidden = m.status === 'live';
+  status.textContent = m.status === 'ended' ? t('status.ended') : m.status === 'scheduled' ? t('status.scheduled') : '';
+
+  renderNow(view);
+  renderAnnouncements(view, outcome);
+  renderAsk(view);
+  renderMine();
+  renderPolls();
+  renderReactions(view);
+  questionsPause.update();
+  renderAnswered(view);
+  const j = joined();
+  byId('me-line').textContent = t('me.line', {
+    name: (client.state.mine && client.state.mine.name) || t('anonymous'),
+    channel: t(`channel.${j ? j.channel : 'room'}`),
+  });
+  if (document.activeElement !== byId('rename')) byId('rename').value = (client.state.mine && client.state.mine.name) || '';
+  byId('rename-form').hidden = m.settings.anonymous;
+}
+
+function renderNow(view) {
+  const m = view.meeting;
+  byId('step').textContent = m.step >= 0 && m.step < m.agenda.length
+    ? t('step.current', { n: m.step + 1, total: m.agenda.length, title: m.agenda[m.step] })
+    : t('step.none');
+  byId('agenda-box').hidden = m.agenda.length === 0;
+  const agenda = byId('agenda');
+  const agendaSig = JSON.stringify([m.agenda, m.step]);
+  if (agenda.dataset.sig !== agendaSig) {
+    agenda.dataset.sig = agendaSig;
+    replace(agenda, m.agenda.map((s, i) => h('li', { 'aria-current': i === m.step ? 'step' : null, class: i === m.step ? 'current' : '' }, s)));
+  }
+  const j = joined();
+  const stream = byId('stream');
+  const url = safeURL(m.settings.streamURL);
+  stream.hidden = !(url && j && j.channel === 'remote');
+  if (!stream.hidden) {
+    replace(stream, h('a', { href: url, class: 'stream-link', target: '_blank', rel: 'noopener noreferrer' }, t('stream.watch')));
+  }
+  const c = view.counts;
+  byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
+}
+
+/** Only http(s) links are followed. */
+function safeURL(s) {
+  if (!s) return '';
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '';
+  } catch {
+    return '';
+  }
+}
+
+function renderAnnouncements(view, outcome) {
+  const list = view.meeting.announcements.slice().sort((a, b) => b.id - a.id);
+  byId('announcements-box').hidden = list.length === 0;
+  const box = byId('announcements');
+  const sig = JSON.stringify([list.slice(0, 5), document.documentElement.lang]);
+  if (box.dataset.sig !== sig) {
+    box.dataset.sig = sig;
+    replace(box, list.slice(0, 5).map((a) => h('li', {},
+      h('time', { datetime: new Date(a.at).toISOString() }, clockTime(a.at)), ' ', h('span', {}, a.text))));
+  }
+  const newest = list.length ? list[0].id : 0;
+  if (lastAnnouncement >= 0 && newest > lastAnnouncement && outcome === 'applied') {
+    announce(t('announce.new', { text: list[0].text }));
+  }
+  lastAnnouncement = newest;
+}
+
+function renderAsk(view) {
+  const s = view.meeting.settings;
+  const open = s.qaOpen && view.meeting.status !== 'ended';
+  const text = byId('ask-text');
+  text.disabled = !open;
+  byId('ask-submit').disabled = !open || asking;
+  byId('ask-moderation').textContent = !open ? t('ask.closed') : s.preModeration ? t('ask.premoderated') : '';
+  updateCount();
+}
+
+function updateCount() {
+  const view = client && client.state.view;
+  const n = textLength(byId('ask-text').value);
+  const max = maxLength(view);
+  byId('ask-count').textContent = t('ask.count', { n, max });
+  byId('ask-count').classList.toggle('over', n > max);
+}
+
+function renderMine() {
+  const list = myWaitingQuestions(client.state);
+  byId('mine-box').hidden = list.length === 0;
+  keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}`, (q) => {
+    const body = h('div', { class: 'q-body' },
+      h('p', { class: 'q-text' }, q.text),
+      h('p', { class: 'q-meta' }, q.status === 'pending' ? t('mine.pending') : t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) })));
+    if (q.note) body.append(h('p', { class: 'q-note' }, q.note));
+    const li = h('li', { class: ['question', 'mine', q.status] }, body);
+    if (q.status === 'pending') {
+      li.append(h('button', {
+        type: 'button', class: 'small',
+        on: { click: () => act({ op: 'question.withdraw', question: q.id }, t('mine.withdrawn')) },
+      }, t('mine.withdraw')));
+    }
+    return li;
+  }, () => {});
+}
+
+function renderQuestions() {
+  if (!client || !client.state.view) return;
+  const view = client.state.view;
+  let list = sortQuestions(liveQuestions(view), order);
+  if (byId('keep-order').checked) {
+    if (!frozen) frozen = list.map((q) => q.id);
+    const rank = new Map(frozen.map((id, i) => [id, i]));
+    // New questions go at the end, the others keep their place.
+    list = list.slice().sort((a, b) => (rank.get(a.id) ?? 1e9 + a.id) - (rank.get(b.id) ?? 1e9 + b.id));
+  } else {
+    frozen = null;
+  }
+  byId('questions-empty').hidden = list.length > 0;
+  keyedList(byId('questions'), list, (q) => q.id, questionItem, updateQuestion);
+  const refused = Object.values(view.meeting.refused || {}).reduce((s, n) => s + n, 0);
+  byId('refused').textContent = refused ? t('refused.line', { n: refused }) : '';
+}
+
+function questionItem(q) {
+  const textID = `q-${q.id}-text`;
+  const vote = h('button', { type: 'button', class: 'vote', 'aria-describedby': textID },
+    h('span', { class: 'vote-icon', 'aria-hidden': 'true' }, '▲'), ' ',
+    h('span', { class: 'vote-label' }), ' ',
+    h('span', { class: 'vote-count' }));
+  vote.addEventListener('click', () => {
+    const on = vote.getAttribute('aria-pressed') === 'true';
+    const id = Number(vote.closest('li').dataset.key);
+    act({ op: on ? 'question.unvote' : 'question.upvote', question: id }, on ? t('vote.removed') : t('vote.added'));
+  });
+  return h('li', { class: 'question' },
+    h('div', { class: 'q-body' },
+      h('p', { class: 'q-text', id: textID }),
+      h('p', { class: 'q-meta' })),
+    vote);
+}
+
+function updateQuestion(li, q) {
+  const mine = !!client.state.mine && client.state.mine.questions.some((m) => m.id === q.id);
+  const on = hasUpvoted(client.state, q.id);
+  const lit = client.state.view.meeting.highlight === q.id;
+  // Long lists stay fast: an unchanged question costs no DOM work.
+  const sig = JSON.stringify([q, mine, on, lit, document.documentElement.lang]);
+  if (li.dataset.sig === sig) return;
+  li.dataset.sig = sig;
+  li.querySelector('.q-text').textContent = q.text;
+  const meta = [q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at)];
+  if (q.pinned) meta.unshift(t('q.pinned'));
+  if (lit) meta.unshift(t('q.highlighted'));
+  if (mine) meta.push(t('q.yours'));
+  li.querySelector('.q-meta').textContent = meta.join(' · ');
+  li.classList.toggle('pinned', !!q.pinned);
+  li.classList.toggle('highlighted', lit);
+  const vote = li.querySelector('.vote');
+  vote.setAttribute('aria-pressed', String(on));
+  vote.querySelector('.vote-label').textContent = on ? t('vote.upvoted') : t('vote.upvote');
+  vote.querySelector('.vote-count').textContent = t('votes', { n: q.votes });
+}
+
+function renderAnswered(view) {
+  const list = answeredQuestions(view);
+  byId('answered-box').hidden = list.length === 0;
+  keyedList(byId('answered'), list, (q) => q.id, () => h('li', { class: 'question answered' },
+    h('p', { class: 'q-text' }), h('p', { class: 'q-meta' }), h('p', { class: 'q-answer' })), (li, q) => {
+    li.querySelector('.q-text').textContent = q.text;
+    li.querySelector('.q-meta').textContent = [q.name || t('anonymous'), t('votes', { n: q.votes })].join(' · ');
+    const a = li.querySelector('.q-answer');
+    a.hidden = !q.answer;
+    a.textContent = q.answer ? t('q.answer', { text: q.answer }) : '';
+  });
+}
+
+// --- polls ----------------------------------------------------------------
+
+function renderPolls() {
+  const state = client.state;
+  const polls = state.view.polls.filter((p) => p.status !== 'draft')
+    .sort((a, b) => (Number(b.status === 'open') - Number(a.status === 'open')) || b.id - a.id);
+  byId('polls-box').hidden = polls.length === 0;
+  keyedList(byId('polls'), polls, (p) => p.id, (p) => h('section', { class: 'poll', 'aria-labelledby': `poll-${p.id}-title` },
+    h('h3', { id: `poll-${p.id}-title` }),
+    h('p', { class: 'poll-status' }),
+    h('div', { class: 'poll-form' }),
+    h('div', { class: 'poll-results' })), updatePoll);
+}
+
+function updatePoll(el, p) {
+  const state = client.state;
+  const ballot = myBallot(state, p.id);
+  el.querySelector('h3').textContent = p.title;
+  el.querySelector('.poll-status').textContent = [
+    t(`poll.status.${p.status}`), t('poll.ballots', { n: p.ballots }), ballot ? t('poll.youVoted') : '',
+  ].filter(Boolean).join(' · ');
+  // The form is rebuilt only when what it asks changes, so a choice in
+  // progress survives updates of the counts.
+  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, ballot, document.documentElement.lang]);
+  const formBox = el.querySelector('.poll-form');
+  if (formBox.dataset.sig !== sig) {
+    formBox.dataset.sig = sig;
+    const hadFocus = formBox.contains(document.activeElement);
+    replace(formBox, p.status === 'open' && !(p.locked && ballot) ? pollForm(p, ballot) : ballotLine(p, ballot));
+    if (hadFocus) {
+      // The vote just went in: keep the keyboard where it was.
+      const next = formBox.querySelector('input:checked, input, button');
+      const title = el.querySelector('h3');
+      if (next) {
+        next.focus();
+      } else {
+        title.setAttribute('tabindex', '-1');
+        title.focus();
+      }
+    }
+  }
+  const results = pollResults(state, p.id);
+  const box = el.querySelector('.poll-results');
+  if (results) {
+    replace(box, h('h4', { class: 'results-title' }, t('poll.results')), resultsView(p, results));
+  } else {
+    replace(box, h('p', { class: 'hint' }, t(`poll.hidden.${p.visibility}`)));
+  }
+}
+
+function ballotLine(p, ballot) {
+  if (!ballot) return null;
+  return h('p', { class: 'ballot' }, t('poll.yourVote', { vote: describeBallot(p, ballot) }));
+}
+
+function describeBallot(p, b) {
+  if (p.kind === 'rating') return String(b.rating);
+  if (p.kind === 'open') return b.text || '';
+  return (b.choices || []).map((i) => (p.options || [])[i]).join(', ');
+}
+
+function pollForm(p, ballot) {
+  const name = `poll-${p.id}`;
+  const fields = h('fieldset', {}, h('legend', { class: 'visually-hidden' }, p.title));
+  if (p.kind === 'single' || p.kind === 'multiple') {
+    if (p.kind === 'multiple' && p.max) fields.append(h('p', { class: 'hint' }, t('poll.max', { n: p.max })));
+    (p.options || []).forEach((o, i) => {
+      const id = `${name}-${i}`;
+      const checked = !!ballot && (ballot.choices || []).includes(i);
+      fields.append(h('div', { class: 'choice' },
+        h('input', { type: p.kind === 'single' ? 'radio' : 'checkbox', id, name, value: String(i), checked }),
+        h('label', { for: id }, o)));
+    });
+  } else if (p.kind === 'rating') {
+    const row = h('div', { class: 'rating' });
+    for (let v = 1; v <= (p.scale || 5); v++) {
+      const id = `${name}-${v}`;
+      row.append(h('div', { class: 'choice' },
+        h('input', { type: 'radio', id, name, value: String(v), checked: !!ballot && ballot.rating === v }),
+        h('label', { for: id }, String(v))));
+    }
+    fields.append(h('p', { class: 'hint' }, t('poll.scale', { scale: p.scale || 5 })), row);
+  } else {
+    const id = `${name}-text`;
+    fields.append(h('div', { class: 'field' },
+      h('label', { for: id }, t('poll.answer')),
+      h('input', { type: 'text', id, name, maxlength: '80', value: (ballot && ballot.text) || '' })));
+  }
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const form = h('form', { class: 'poll-vote', novalidate: true }, fields,
+    h('button', { type: 'submit', class: 'primary' }, ballot ? t('poll.change') : t('poll.vote')), status);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const cmd = { op: 'poll.vote', poll: p.id };
+    const checked = Array.from(form.querySelectorAll(`input[name="${name}"]:checked`)).map((i) => Number(i.value));
+    if (p.kind === 'single' || p.kind === 'multiple') {
+      if (!checked.length) { status.textContent = t('poll.pick'); return; }
+      cmd.choices = checked;
+    } else if (p.kind === 'rating') {
+      if (!checked.length) { status.textContent = t('poll.pick'); return; }
+      cmd.rating = checked[0];
+    } else {
+      cmd.text = form.querySelector('input').value.trim();
+      if (!cmd.text) { status.textContent = t('poll.pick'); return; }
+    }
+    status.textContent = t('sending');
+    client.send(cmd).then(() => {
+      status.textContent = '';
+      announce(t('poll.recorded'));
+    }, (err) => { status.textContent = errorText(err); });
+  });
+  return form;
+}
+
+// --- reactions ------------------------------------------------------------
+
+const reactionIcons = { applause: '👏', agree: '👍', disagree: '👎', louder: '🔊', slower: '🐢', break: '☕' };
+
+function renderReactions(view) {
+  const on = view.meeting.settings.reactions && view.meeting.status !== 'ended';
+  byId('react-box').hidden = !on;
+  const box = byId('reactions');
+  const sig = document.documentElement.lang;
+  if (box.dataset.sig === sig) return;
+  box.dataset.sig = sig;
+  replace(box, Object.entries(reactionIcons).map(([r, icon]) => h('button', {
+    type: 'button', class: 'reaction',
+    on: {
+      click: () => client && client.send({ op: 'react', reaction: r }, { transient: true })
+        .then(() => announce(t('react.sent', { reaction: t(`reaction.${r}`) })), (err) => announce(errorText(err))),
+    },
+  }, h('span', { 'aria-hidden': 'true', class: 'reaction-icon' }, icon), ' ', t(`reaction.${r}`))));
+}
+
+// --- actions --------------------------------------------------------------
+
+/** Sends cmd; announces ok when acknowledged, the error otherwise. */
+function act(cmd, ok) {
+  if (!client) return;
+  if (client.conn !== 'live') announce(t('queued'));
+  client.send(cmd).then(() => announce(ok), (err) => announce(errorText(err)));
+}
+
+function restoreDraft() {
+  const text = byId('ask-text');
+  const draft = load(draftKey, '');
+  if (draft && !text.value) text.value = draft;
+  updateCount();
+}
+
+byId('ask-text').addEventListener('input', () => {
+  store(draftKey, byId('ask-text').value);
+  updateCount();
+  byId('ask-status').textContent = '';
+});
+
+byId('ask-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  if (!client || asking) return;
+  const area = byId('ask-text');
+  const text = area.value.trim();
+  const status = byId('ask-status');
+  if (!text) {
+    status.textContent = t('err.empty');
+    area.focus();
+    return;
+  }
+  if (textLength(text) > maxLength(client.state.view)) {
+    status.textContent = t('err.too_long');
+    area.focus();
+    return;
+  }
+  asking = true;
+  byId('ask-submit').disabled = true;
+  status.textContent = client.conn === 'live' ? t('sending') : t('queued');
+  const cmd = { op: 'question.ask', text };
+  const name = ((client.state.mine && client.state.mine.name) || (joined() || {}).name || '').trim();
+  if (name && !client.state.view.meeting.settings.anonymous) cmd.name = name;
+  client.send(cmd).then(() => {
+    // The draft goes only once the server has the question on disk.
+    if (area.value.trim() === text) {
+      area.value = '';
+      store(draftKey, null);
+    }
+    const pre = client.state.view && client.state.view.meeting.settings.preModeration;
+    status.textContent = pre ? t('ask.sentModerated') : t('ask.sent');
+  }, (err) => {
+    status.textContent = errorText(err);
+  }).finally(() => {
+    asking = false;
+    if (client && client.state.view) renderAsk(client.state.view);
+    updateCount();
+  });
+});
+
+byId('rename-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const name = byId('rename').value.trim();
+  const j = joined();
+  if (j) store(joinKey, JSON.stringify({ ...j, name }));
+  // The next hello (after a reconnect) carries the new name too.
+  if (client) client.name = name;
+  act({ op: 'participant.rename', name }, t('me.saved'));
+});
+
+function setOrder(o) {
+  order = o;
+  store(sortKey, o);
+  frozen = null;
+  byId('sort-popular').setAttribute('aria-pressed', String(o === 'popular'));
+  byId('sort-recent').setAttribute('aria-pressed', String(o === 'recent'));
+  renderQuestions();
+}
+byId('sort-popular').addEventListener('click', () => setOrder('popular'));
+byId('sort-recent').addEventListener('click', () => setOrder('recent'));
+byId('keep-order').addEventListener('change', () => { frozen = null; renderQuestions(); });
+
+onLangChange(() => {
+  updateCount();
+  if (client && client.state.view) {
+    render('lang');
+    renderQuestions();
+  }
+});
+
+setOrder(order);
+if (joined() && code) enter();
+else showJoin();

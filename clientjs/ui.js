@@ -1,0 +1,175 @@
+// Page pieces shared by the participant, moderator and screen pages: the
+// connection banner, the language switch, the "pause live updates" control,
+// poll result bars and a polite announcer for screen readers.
+
+import { h, replace, byId } from './dom.js';
+import { t, lang, setLang, onLangChange, otherLang, langName } from './i18n.js';
+import { resultBars } from './protocol.js';
+
+/**
+ * Keeps el (role="status", aria-live="polite") saying the connection state.
+ * Fatal errors (wrong key, unknown room) replace it for good.
+ * @param {HTMLElement} el
+ * @param {import('./tribune.js').Client} client
+ */
+export function connectionBanner(el, client) {
+  let fatal = '';
+  const render = () => {
+    const conn = client.conn === 'live' && client.upstream === 'down' ? 'degraded' : client.conn;
+    el.dataset.conn = fatal ? 'failed' : conn;
+    el.textContent = fatal ? t(`fatal.${fatal}`) : t(`conn.${conn}`);
+  };
+  client.on('conn', render);
+  client.on('upstream', render);
+  client.on('error', (err) => {
+    if (!err.retry && ['bad_key', 'no_room', 'bad_hello', 'forbidden'].includes(err.code)) {
+      fatal = err.code === 'no_room' || err.code === 'bad_key' ? err.code : 'other';
+      render();
+    }
+  });
+  onLangChange(render);
+  render();
+}
+
+/**
+ * Fills el with a button that switches to the other language.
+ * @param {HTMLElement} el
+ */
+export function languageSwitch(el) {
+  const render = () => {
+    const other = otherLang();
+    replace(el, h('button', {
+      type: 'button', class: 'link-button', lang: other, 'aria-label': t('lang.switchTo'),
+      on: { click: () => setLang(other) },
+    }, langName(other)));
+  };
+  onLangChange(render);
+  render();
+}
+
+/**
+ * A pause control for a live list (WCAG 2.2.2): while paused, render is not
+ * called; the number of updates held back is shown; resuming renders the
+ * latest state. Returns {update(), paused()} — call update() on every change.
+ * @param {HTMLElement} container where the control goes
+ * @param {() => void} render
+ * @param {() => string} [scope] names the list in the button, for pages with several
+ */
+export function pauseControl(container, render, scope) {
+  let paused = false;
+  let waiting = 0;
+  const button = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false' });
+  const count = h('span', { class: 'pause-count', role: 'status' });
+  const draw = () => {
+    button.setAttribute('aria-pressed', String(paused));
+    button.textContent = paused ? t('pause.resume') : t('pause.pause');
+    if (scope) button.setAttribute('aria-label', `${button.textContent}: ${scope()}`);
+    count.textContent = paused && waiting ? t('pause.waiting', { n: waiting }) : '';
+  };
+  button.addEventListener('click', () => {
+    paused = !paused;
+    if (!paused) {
+      waiting = 0;
+      render();
+    }
+    draw();
+  });
+  container.append(button, count);
+  onLangChange(draw);
+  draw();
+  return {
+    update() {
+      if (paused) {
+        waiting++;
+        draw();
+      } else {
+        render();
+      }
+    },
+    paused: () => paused,
+  };
+}
+
+/**
+ * Result bars for a poll: a list whose bars are sized with the CSSOM
+ * (allowed under style-src 'self', unlike style attributes in markup).
+ * @param {import('./protocol.js').Poll} poll
+ * @param {import('./protocol.js').Results} results
+ * @returns {HTMLElement}
+ */
+export function resultsView(poll, results) {
+  const bars = resultBars(poll, results);
+  const list = h('ul', { class: ['results', poll.kind === 'open' ? 'words' : ''] });
+  for (const b of bars) {
+    const fill = h('span', { class: 'bar-fill' });
+    fill.style.width = `${b.percent}%`;
+    list.append(h('li', { class: 'result' },
+      h('span', { class: 'result-label' }, b.label),
+      h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
+      h('span', { class: 'result-figure' }, poll.kind === 'open' ? String(b.count) : t('poll.share', { n: b.count, p: b.percent }))));
+  }
+  const wrap = h('div', { class: 'results-wrap' }, list);
+  if (poll.kind === 'rating' && results.average) {
+    wrap.append(h('p', { class: 'average' }, t('poll.average', { avg: results.average.toFixed(1), scale: poll.scale })));
+  }
+  return wrap;
+}
+
+/**
+ * Says something to screen-reader users through the page's polite live
+ * region (#announcer), and shows it briefly to everyone.
+ * @param {string} message
+ */
+export function announce(message) {
+  const el = byId('announcer');
+  el.textContent = '';
+  // A new text node in an emptied region is announced even when the
+  // message repeats.
+  setTimeout(() => { el.textContent = message; }, 30);
+  clearTimeout(announce.timer);
+  announce.timer = setTimeout(() => { el.textContent = ''; }, 6000);
+}
+/** @type {any} */
+announce.timer = 0;
+
+/**
+ * A readable message for a command error.
+ * @param {any} err
+ */
+export function errorText(err) {
+  const code = err && err.code;
+  const key = `err.${code}`;
+  const s = t(key);
+  return s === key ? t('err.other', { message: (err && err.message) || String(err) }) : s;
+}
+
+/**
+ * Formats a Unix-millisecond time as hours and minutes in the page language.
+ * @param {number} ms
+ */
+export function clockTime(ms) {
+  return new Date(ms).toLocaleTimeString(lang(), { hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * Returns a function that runs render at most once per animation frame,
+ * however many changes arrive: a burst of patches costs one render. It
+ * passes along whether any of the calls since the last render carried
+ * outcome 'applied' (a change while live, as opposed to a snapshot).
+ * @param {(outcome: string) => void} render
+ */
+export function perFrame(render) {
+  let queued = false;
+  let outcome = '';
+  return (/** @type {string} */ o) => {
+    if (o === 'applied' || !outcome) outcome = o;
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      const out = outcome;
+      outcome = '';
+      render(out);
+    });
+  };
+}

@@ -1,0 +1,339 @@
+// The pages' own controls, in a real browser against the real server:
+// language switching, pausing live lists, keeping the order still, refusal
+// with a reason seen by the author, moderator keyboard shortcuts and their
+// off switch, full screen on the big screen, and the errors people meet
+// (a wrong code, a wrong moderator key, a link without its key).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors } from './lib/browser.mjs';
+
+async function until(fn, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Creates a meeting through the API. */
+async function createRoom(settings = {}) {
+  const res = await fetch(server.url + '/api/rooms', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({
+      title: 'Council meeting',
+      steps: ['Opening', 'Debate'],
+      settings: { qaOpen: true, preModeration: true, anonymous: false, reactions: true, maxLength: 0, hideCount: false, streamURL: '', ...settings },
+    }),
+  });
+  assert.equal(res.status, 201);
+  return res.json();
+}
+
+async function page(t, { viewport = { width: 1280, height: 900 }, locale = 'en-US', allow = /^$/ } = {}) {
+  const ctx = await browser.newContext({ viewport, locale });
+  t.after(() => ctx.close());
+  const p = await ctx.newPage();
+  const errors = watchErrors(p);
+  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e) && !allow.test(e)), []));
+  return p;
+}
+
+async function join(p, code, channel = 'room') {
+  await p.goto(`${server.url}/j/${code}`);
+  if (channel === 'remote') await p.locator('#via-remote').check();
+  await p.locator('#join-form button[type=submit]').click();
+  await live(p);
+}
+
+const texts = (p, sel) => p.locator(sel).allTextContents();
+
+test('the language follows the browser, switches, and is remembered', async (t) => {
+  const room = await createRoom();
+  const p = await page(t, { locale: 'fr-FR' });
+  await join(p, room.code);
+  assert.equal(await p.locator('html').getAttribute('lang'), 'fr');
+  await p.getByRole('heading', { name: 'Poser une question' }).waitFor();
+  await p.getByRole('button', { name: 'Read in English' }).click();
+  assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+  await p.getByRole('heading', { name: 'Ask a question' }).waitFor();
+  assert.equal(await p.locator('#conn').textContent(), 'Connected');
+  await p.reload();
+  await live(p);
+  assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+  const violations = await axeCheck(p);
+  assert.deepEqual(violations, [], formatViolations(violations));
+});
+
+test('pausing the list holds updates back and counts them; keep order holds the order', async (t) => {
+  const room = await createRoom({ preModeration: false });
+  const a = await page(t, { viewport: { width: 390, height: 844 } });
+  const b = await page(t);
+  await join(a, room.code);
+  await join(b, room.code, 'remote');
+
+  const ask = async (p, text) => {
+    await p.getByLabel('Your question', { exact: true }).fill(text);
+    await p.getByRole('button', { name: 'Send question' }).click();
+    await until(async () => (await p.locator('#ask-status').textContent()) === 'Your question is published.', 'the ack');
+  };
+  await ask(b, 'First question');
+  await until(async () => (await texts(a, '#questions .q-text')).length === 1, 'the first question');
+
+  const pause = a.getByRole('button', { name: 'Pause live updates' });
+  await pause.click();
+  assert.equal(await a.getByRole('button', { name: 'Resume live updates' }).getAttribute('aria-pressed'), 'true');
+  await ask(b, 'Second question');
+  await until(async () => /update(s)? waiting/.test(await a.locator('.pause-count').textContent()), 'the waiting count');
+  assert.deepEqual(await texts(a, '#questions .q-text'), ['First question'], 'nothing moved while paused');
+  await screenshot(a, 'participant-paused');
+  await a.getByRole('button', { name: 'Resume live updates' }).click();
+  assert.deepEqual(await texts(a, '#questions .q-text'), ['First question', 'Second question']);
+  assert.equal(await a.locator('.pause-count').textContent(), '');
+
+  // Keep the order still: a vote that would move the second question up
+  // changes its count, not its place.
+  await a.getByLabel('Keep the order still').check();
+  await b.locator('#questions > li').filter({ hasText: 'Second question' }).getByRole('button', { name: /Upvote/ }).click();
+  await until(async () => (await a.locator('#questions > li').nth(1).locator('.vote-count').textContent()) === '1 vote', 'the vote');
+  assert.deepEqual(await texts(a, '#questions .q-text'), ['First question', 'Second question']);
+  await a.getByLabel('Keep the order still').uncheck();
+  assert.deepEqual(await texts(a, '#questions .q-text'), ['Second question', 'First question']);
+  // Recent: newest first.
+  await a.getByRole('button', { name: 'Recent' }).click();
+  assert.equal(await a.getByRole('button', { name: 'Recent' }).getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(await texts(a, '#questions .q-text'), ['Second question', 'First question']);
+});
+
+test('a refused question tells its author why; shortcuts and their off switch', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const author = await page(t, { viewport: { width: 390, height: 844 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await join(author, room.code);
+
+  for (const text of ['Off topic remark', 'A fine question', 'Another fine one']) {
+    await author.getByLabel('Your question', { exact: true }).fill(text);
+    await author.getByRole('button', { name: 'Send question' }).click();
+    await mod.locator('#queue > li').filter({ hasText: text }).waitFor();
+  }
+
+  // Reject with a reason and a note, from the keyboard.
+  await mod.locator('#main').focus();
+  await mod.keyboard.press('j');
+  assert.equal(await mod.evaluate(() => document.activeElement.querySelector('.q-text')?.textContent), 'Off topic remark');
+  await mod.keyboard.press('r');
+  await mod.getByLabel('Reason').selectOption('off-topic');
+  await mod.getByLabel('Note for the author (optional)').fill('Please ask it at the next step.');
+  await mod.getByRole('button', { name: 'Reject the question' }).click();
+  const mine = author.locator('#mine > li').filter({ hasText: 'Off topic remark' });
+  await until(async () => /Not published: off topic/.test(await mine.textContent()), 'the reason, for the author');
+  assert.match(await mine.textContent(), /Please ask it at the next step\./);
+  await until(async () => /1 question was not published/.test(await author.locator('#refused').textContent()), 'the public refusal count');
+  await mod.locator('#done > li').filter({ hasText: 'Off topic remark' }).waitFor();
+  await until(async () => (await mod.locator('#ledger-rows').textContent()).includes('off topic'), 'the ledger entry');
+
+  // The help overlay opens with ?, closes with Escape.
+  await mod.locator('#main').focus();
+  await mod.keyboard.press('?');
+  const help = mod.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await mod.keyboard.press('Escape');
+  await help.waitFor({ state: 'hidden' });
+
+  // Turned off, a key does nothing...
+  await mod.getByRole('button', { name: 'Keyboard shortcuts: on' }).click();
+  await mod.getByRole('button', { name: 'Keyboard shortcuts: off' }).waitFor();
+  await mod.locator('#queue > li').first().focus();
+  await mod.keyboard.press('a');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await mod.locator('#queue > li').count(), 2);
+  // ...and on again, it approves the focused question.
+  await mod.getByRole('button', { name: 'Keyboard shortcuts: off' }).click();
+  await mod.locator('#queue > li').filter({ hasText: 'A fine question' }).focus();
+  await mod.keyboard.press('a');
+  await until(async () => (await texts(author, '#questions .q-text')).includes('A fine question'), 'the approved question');
+  assert.equal(await mod.locator('#queue > li').count(), 1);
+
+  // Typing in a field is never a shortcut.
+  await mod.getByLabel('Message to everyone').fill('aaa');
+  assert.equal(await mod.locator('#queue > li').count(), 1);
+
+  // Merge the last one into the approved one, answer, pin.
+  const last = mod.locator('#queue > li').filter({ hasText: 'Another fine one' });
+  await last.getByRole('button', { name: 'Merge' }).click();
+  await mod.getByLabel('Merge into').selectOption('2');
+  await mod.getByRole('button', { name: 'Merge the questions' }).click();
+  await until(async () => /Includes #3/.test(await mod.locator('#live > li').filter({ hasText: 'A fine question' }).textContent()), 'the merge');
+  const kept = mod.locator('#live > li').filter({ hasText: 'A fine question' });
+  await kept.getByRole('button', { name: 'Pin' }).click();
+  await kept.getByRole('button', { name: 'Unpin' }).waitFor();
+  await kept.getByRole('button', { name: 'Mark answered' }).click();
+  await mod.getByLabel('Written answer (optional)').fill('Yes, from <b>January</b>.');
+  await mod.locator('.inline-action').getByRole('button', { name: 'Mark answered' }).click();
+  const answered = author.locator('#answered > li').filter({ hasText: 'A fine question' });
+  await until(async () => (await answered.locator('.q-answer').textContent()) === 'Answer: Yes, from <b>January</b>.', 'the written answer');
+  const violations = await axeCheck(mod);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  await screenshot(mod, 'moderator-after-moderation');
+  await screenshot(author, 'participant-refused');
+});
+
+test('poll result visibility: after voting, after close', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const voter = await page(t, { viewport: { width: 390, height: 844 } });
+  const other = await page(t);
+  const screenPage = await page(t, { viewport: { width: 1920, height: 1080 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await join(voter, room.code);
+  await join(other, room.code, 'remote');
+  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await live(screenPage);
+
+  await mod.getByText('New poll').click();
+  await mod.getByLabel('Question asked').fill('How clear was the presentation?');
+  await mod.getByLabel('Kind').selectOption('rating');
+  await mod.getByLabel('Scale (from 1 to)').fill('5');
+  await mod.locator('#poll-form').getByLabel('Results shown').selectOption('voted');
+  await mod.getByRole('button', { name: 'Create poll' }).click();
+  const poll = mod.getByRole('region', { name: 'How clear was the presentation?' });
+  await poll.getByRole('button', { name: 'Open poll' }).click();
+  await poll.getByRole('button', { name: 'Show on screen' }).click();
+
+  const vp = voter.getByRole('region', { name: 'How clear was the presentation?' });
+  await vp.getByText('Results are shown once you have voted.').waitFor();
+  await vp.getByLabel('4').check();
+  await vp.getByRole('button', { name: 'Vote' }).click();
+  await until(async () => /Average 4\.0 out of 5/.test(await vp.textContent()), 'the results for the voter');
+  // Someone who has not voted, and the screen, still see no results.
+  const op = other.getByRole('region', { name: 'How clear was the presentation?' });
+  await op.getByText('Results are shown once you have voted.').waitFor();
+  assert.equal(await op.locator('.results').count(), 0);
+  await screenPage.getByText('Results will be shown when the poll closes.').waitFor();
+  assert.equal(await screenPage.locator('#poll-results .results').count(), 0);
+
+  await poll.getByRole('button', { name: 'Close poll' }).click();
+  await until(async () => /Average 4\.0 out of 5/.test(await op.textContent()), 'the results for everyone once closed');
+  await until(async () => (await screenPage.locator('#poll-results .result').count()) === 5, 'the results on the screen');
+  // A reaction reaches the dashboard and the screen (logged once a second).
+  await voter.getByRole('button', { name: 'Applause' }).click();
+  await until(async () => /Applause 1/.test(await mod.locator('#reactions').textContent()), 'the reaction on the dashboard');
+  await until(async () => /Applause\s*1/.test(await screenPage.locator('#reactions').textContent()), 'the reaction on the screen');
+  await screenshot(screenPage, 'screen-rating');
+  await screenPage.locator('body').press('f');
+  await until(() => screenPage.evaluate(() => !!document.fullscreenElement), 'full screen');
+  await screenPage.keyboard.press('f');
+  await until(() => screenPage.evaluate(() => !document.fullscreenElement), 'full screen left');
+});
+
+test('wrong code, wrong key, missing key', async (t) => {
+  const p = await page(t, { allow: /status of 404/ });
+  await p.goto(server.url + '/');
+  await p.getByLabel('Meeting code').fill('ABC');
+  await p.getByRole('button', { name: 'Join' }).click();
+  assert.match(await p.locator('#join-status').textContent(), /six letters and digits/);
+  assert.equal(await p.getByLabel('Meeting code').getAttribute('aria-invalid'), 'true');
+  await p.getByLabel('Meeting code').fill('ZZZZZZ');
+  await p.getByRole('button', { name: 'Join' }).click();
+  await until(async () => (await p.locator('#join-status').textContent()) === 'No meeting has this code.', 'unknown code');
+
+  await p.goto(`${server.url}/j/ZZZZZZ`);
+  await until(async () => (await p.locator('#status-line').textContent()) === 'No meeting has this code.', 'unknown code on the participant page');
+
+  const room = await createRoom();
+  await p.goto(`${server.url}/m/${room.code}#key=not-the-key`);
+  await until(async () => (await p.locator('#fatal').textContent()) === 'This moderator link is not valid.', 'a wrong key');
+  assert.equal(await p.locator('#dash').isVisible(), false);
+
+  const q = await page(t);
+  await q.goto(`${server.url}/m/${room.code}`);
+  assert.match(await q.locator('#fatal').textContent(), /no moderator key/);
+});
+
+test('dark colour scheme passes axe; reduced motion stops the bars moving', async (t) => {
+  const room = await createRoom({ preModeration: false });
+  const p = await page(t, { viewport: { width: 390, height: 844 } });
+  await p.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await join(p, room.code);
+  await p.getByLabel('Your question', { exact: true }).fill('Dark and calm?');
+  await p.getByRole('button', { name: 'Send question' }).click();
+  await p.locator('#questions > li').first().waitFor();
+  let violations = await axeCheck(p);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  await screenshot(p, 'participant-dark');
+
+  const mod = await page(t);
+  await mod.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  violations = await axeCheck(mod);
+  assert.deepEqual(violations, [], formatViolations(violations));
+
+  const s = await page(t, { viewport: { width: 1920, height: 1080 } });
+  await s.emulateMedia({ reducedMotion: 'reduce' });
+  await s.goto(`${server.url}/s/${room.code}`);
+  await live(s);
+  const transition = await s.evaluate(() => {
+    const el = document.createElement('span');
+    el.className = 'bar-fill';
+    document.body.append(el);
+    return getComputedStyle(el).transitionDuration;
+  });
+  assert.equal(transition, '0s');
+});
+
+test('a paused moderator queue holds others’ questions back but shows the moderator’s own action', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const p = await page(t, { viewport: { width: 390, height: 844 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await join(p, room.code);
+  const ask = async (text) => {
+    await p.getByLabel('Your question', { exact: true }).fill(text);
+    await p.getByRole('button', { name: 'Send question' }).click();
+    await until(async () => /approves it/.test(await p.locator('#ask-status').textContent()), 'the ack');
+    await p.locator('#ask-status').evaluate((el) => { el.textContent = ''; });
+  };
+  await ask('Queued first');
+  await mod.locator('#queue > li').filter({ hasText: 'Queued first' }).waitFor();
+  await mod.getByRole('button', { name: 'Pause live updates: Waiting for moderation' }).click();
+  await ask('Queued while paused');
+  await until(async () => /1 update waiting|updates waiting/.test(await mod.locator('#queue-pause .pause-count').textContent()), 'the waiting count');
+  assert.deepEqual(await texts(mod, '#queue .q-text'), ['Queued first']);
+  await mod.locator('#queue > li').filter({ hasText: 'Queued first' }).getByRole('button', { name: 'Approve' }).click();
+  await until(async () => !(await texts(mod, '#queue .q-text')).includes('Queued first'), 'the approved question leaves the queue');
+
+  // The author takes back the one still waiting.
+  await p.locator('#mine > li').filter({ hasText: 'Queued while paused' }).getByRole('button', { name: 'Withdraw' }).click();
+  await until(async () => (await p.locator('#mine > li').count()) === 0, 'the withdrawn question gone from the author’s list');
+  // Someone else's change: held back while the queue is paused.
+  await mod.getByRole('button', { name: 'Resume live updates: Waiting for moderation' }).click();
+  await until(async () => (await texts(mod, '#queue .q-text')).length === 0, 'the withdrawn question gone from the queue');
+});
