@@ -1,0 +1,344 @@
+package hub
+
+// # Beyond one machine: a primary and edge nodes around Redis
+//
+// A hub runs in one of three modes (Config.Mode). Embedded, the default, is
+// the whole thing in one process. Primary and Edge split it around one
+// Redis:
+//
+//   - The primary (primary.go) holds the SQLite file and the one sequencer
+//     of every room, exactly as the embedded hub does. It also serves
+//     WebSockets of its own.
+//   - An edge (edge.go) holds WebSocket sessions. Each of its rooms has a
+//     fan-out whose replica is built by applying the primary's committed
+//     events with the same reducer, and a command sink that forwards
+//     commands to the primary. An edge has no store: what the hub reads of
+//     the log (a room's record, its events, the archive) comes from the
+//     primary through Redis (edge_store.go).
+//
+// # What goes through Redis
+//
+//	tribune:up            pub/sub, edges -> primary: batches of commands, RPCs
+//	                      (events, room record, create), edge heartbeats
+//	tribune:down:{edge}   pub/sub, primary -> one edge: batches of replies and
+//	                      RPC answers
+//	tribune:room:{code}   pub/sub, primary -> edges: each committed batch of a
+//	                      room's events, one message per batch
+//	tribune:hb            pub/sub, primary -> edges: the head seq of every
+//	                      loaded room, every Heartbeat
+//	tribune:hist:{code}   a list: the last HistorySize events of a room
+//	tribune:secret        the participant-token secret, re-written every
+//	                      Heartbeat
+//
+// Pub/sub rather than Streams because everything on it may be lost without
+// harm, and the at-most-once loss is cheap to repair: a command that gets
+// no reply within CommandTimeout is refused as retryable (client command ids
+// make the retry apply once); an event batch that is lost shows as a gap in
+// the seqs, or as a head in the heartbeat that the edge has not reached. The
+// edge then fills the gap from the room's history list, and when the list no
+// longer reaches back (it is bounded, or Redis restarted empty) from the
+// primary, which reads the events from SQLite. That read is the snapshot:
+// the state is the fold of the log, and an edge's replica is always a prefix
+// of it (events are applied contiguously or not at all), so the missing
+// events bring it to exactly the primary's state.
+//
+// Redis holds nothing that cannot be rebuilt from SQLite: the history is a
+// cache of the log, the secret is in the store, heads are recomputed, and
+// pub/sub holds nothing at all.
+//
+// # Failure handling
+//
+// Every Redis call has its own deadline (ContextTimeoutEnabled, explicit
+// dial/read/write/pool timeouts): a frozen Redis fails calls, it never hangs
+// a goroutine. An edge that hears no primary heartbeat for 3 Heartbeats
+// says so to its clients ({"t":"status","upstream":"down"}), refuses
+// commands at once with ErrUpstream, and re-subscribes; when heartbeats
+// resume it says "up", re-joins the participants it holds (the primary may
+// have restarted and reset presence), and fills whatever it missed. Sessions
+// stay open throughout.
+//
+// # Presence
+//
+// Joins and leaves from edges are commands like any other. The primary
+// counts, per room and participant, the nodes holding a session of them, so
+// that a participant with tabs on two edges stays present until the last
+// closes. When an edge's heartbeats stop for 3 Heartbeats (kill -9, a
+// partition), the primary forgets it and sends leaves for whoever was only
+// there; until then they are shown present. An edge the primary wrongly
+// forgot re-joins its participants when it next comes up.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// Mode is a hub's part in a deployment.
+type Mode int
+
+const (
+	// Embedded is one process with everything: the default.
+	Embedded Mode = iota
+	// Primary holds the store and sequences every room, for edges around
+	// Redis (and for its own sessions).
+	Primary
+	// Edge holds sessions and forwards commands to the primary through
+	// Redis. It has no store.
+	Edge
+)
+
+// ParseMode parses "embedded", "primary" or "edge".
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "", "embedded":
+		return Embedded, nil
+	case "primary":
+		return Primary, nil
+	case "edge":
+		return Edge, nil
+	}
+	return 0, fmt.Errorf("unknown role %q (embedded, primary or edge)", s)
+}
+
+func (m Mode) String() string {
+	switch m {
+	case Primary:
+		return "primary"
+	case Edge:
+		return "edge"
+	}
+	return "embedded"
+}
+
+// ClusterConfig tunes a primary or an edge. Zero values mean the defaults.
+type ClusterConfig struct {
+	// Heartbeat is how often the primary publishes the rooms' heads and
+	// each edge says it is alive. Silence for 3 Heartbeats means down.
+	// Defaults to 1s.
+	Heartbeat time.Duration
+	// CommandTimeout is how long an edge waits for the primary's reply to a
+	// command before refusing it as retryable. Defaults to 5s.
+	CommandTimeout time.Duration
+	// RedisTimeout bounds every Redis call. Defaults to 1s.
+	RedisTimeout time.Duration
+	// HistorySize is how many recent events per room Redis keeps for edges
+	// filling a gap. Defaults to 10000.
+	HistorySize int
+	// NodeID names this node in Redis (client names, reply channel).
+	// Defaults to a random id.
+	NodeID string
+}
+
+func (c *ClusterConfig) defaults() {
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = time.Second
+	}
+	if c.CommandTimeout <= 0 {
+		c.CommandTimeout = 5 * time.Second
+	}
+	if c.RedisTimeout <= 0 {
+		c.RedisTimeout = time.Second
+	}
+	if c.HistorySize <= 0 {
+		c.HistorySize = 10000
+	}
+	if c.NodeID == "" {
+		c.NodeID = newParticipantID()
+	}
+}
+
+// silence is how many heartbeats of silence mean a peer is gone.
+const silence = 3
+
+// ErrUpstream means an edge cannot reach the primary (or Redis) now; the
+// command may be retried.
+var ErrUpstream = errors.New("hub: primary unreachable, try again")
+
+// Redis names.
+const (
+	chanUp     = "tribune:up"
+	chanHB     = "tribune:hb"
+	keySecret  = "tribune:secret"
+	downPrefix = "tribune:down:"
+	roomPrefix = "tribune:room:"
+	histPrefix = "tribune:hist:"
+)
+
+// historyTTL lets the history of a room nobody touches expire.
+const historyTTL = 24 * time.Hour
+
+// newRedis opens a client whose every call ends within its deadline:
+// go-redis ignores context deadlines unless ContextTimeoutEnabled is set, and
+// the socket timeouts bound calls made without one.
+func newRedis(url, name string, timeout time.Duration) (*redis.Client, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	opt.ClientName = name
+	opt.ContextTimeoutEnabled = true
+	opt.DialTimeout = timeout
+	opt.ReadTimeout = timeout
+	opt.WriteTimeout = timeout
+	opt.PoolTimeout = timeout
+	opt.MaxRetries = 0 // a retry would double the deadline; callers retry
+	return redis.NewClient(opt), nil
+}
+
+// upMsg is one message on tribune:up.
+type upMsg struct {
+	Edge string    `json:"edge"`
+	HB   bool      `json:"hb,omitempty"`
+	Bye  bool      `json:"bye,omitempty"` // the edge is shutting down
+	Cmds []wireCmd `json:"cmds,omitempty"`
+	RPCs []rpcReq  `json:"rpcs,omitempty"`
+}
+
+// wireCmd is a request forwarded by an edge. ID is the edge's own request
+// number, for the reply.
+type wireCmd struct {
+	ID    uint64        `json:"id"`
+	Code  string        `json:"code"`
+	Actor room.Actor    `json:"actor"`
+	Cmd   room.Command  `json:"cmd"`
+	CmdID string        `json:"cmdId,omitempty"`
+	React room.Reaction `json:"react,omitempty"`
+}
+
+// downMsg is one message on tribune:down:{edge}.
+type downMsg struct {
+	Replies []wireReply `json:"replies,omitempty"`
+	RPCs    []rpcResp   `json:"rpcs,omitempty"`
+}
+
+// wireReply answers a wireCmd: Seq on success, else the protocol error
+// code and message.
+type wireReply struct {
+	ID   uint64 `json:"id"`
+	Seq  uint64 `json:"seq,omitempty"`
+	Code string `json:"code,omitempty"`
+	Msg  string `json:"msg,omitempty"`
+}
+
+// RPC operations of edges.
+const (
+	rpcEvents = "events" // up to Limit events after After
+	rpcRoom   = "room"   // the room's record
+	rpcCreate = "create" // create a room with Rec and First
+)
+
+type rpcReq struct {
+	ID    uint64            `json:"id"`
+	Op    string            `json:"op"`
+	Code  string            `json:"code"`
+	After uint64            `json:"after,omitempty"`
+	Limit int               `json:"limit,omitempty"`
+	Rec   *store.RoomRecord `json:"rec,omitempty"`
+	First *room.Event       `json:"first,omitempty"`
+}
+
+type rpcResp struct {
+	ID   uint64            `json:"id"`
+	Err  string            `json:"err,omitempty"` // "not_found", "exists", or another failure
+	Msg  string            `json:"msg,omitempty"`
+	Rows []wireRow         `json:"rows,omitempty"`
+	Rec  *store.RoomRecord `json:"rec,omitempty"`
+}
+
+// wireRow is a store.Stored without its decoded event, which the edge
+// decodes from JSON.
+type wireRow struct {
+	Seq   uint64          `json:"seq"`
+	JSON  json.RawMessage `json:"json"`
+	CmdID string          `json:"cmdId,omitempty"`
+	Prev  []byte          `json:"prev"`
+	Hash  []byte          `json:"hash"`
+}
+
+// hbMsgR is the primary's heartbeat on tribune:hb.
+type hbMsgR struct {
+	Primary string            `json:"primary"` // changes when the primary restarts
+	Heads   map[string]uint64 `json:"heads"`
+}
+
+// roomBatch is one message on tribune:room:{code}.
+type roomBatch struct {
+	Events []room.Event `json:"e"`
+}
+
+// remoteErr is an error that crossed Redis: it matches the sentinel of its
+// protocol code, so that the client sees the same code and retry flag.
+type remoteErr struct {
+	sentinel error
+	msg      string
+}
+
+func (e *remoteErr) Error() string { return e.msg }
+func (e *remoteErr) Unwrap() error { return e.sentinel }
+
+// errorFromCode rebuilds an error from its protocol code.
+func errorFromCode(code, msg string) error {
+	for _, e := range errorCodes {
+		if e.code == code {
+			return &remoteErr{sentinel: e.err, msg: msg}
+		}
+	}
+	return &remoteErr{sentinel: ErrUnavailable, msg: msg}
+}
+
+// status messages to clients.
+var (
+	msgUpstreamDown = []byte(`{"t":"status","upstream":"down"}`)
+	msgUpstreamUp   = []byte(`{"t":"status","upstream":"up"}`)
+)
+
+// startCluster starts the Redis side of a primary or an edge, under h.ctx.
+// An edge first waits (within ctx) for the primary's token secret.
+func (h *Hub) startCluster(ctx context.Context) error {
+	if h.cfg.Mode == Embedded {
+		return nil
+	}
+	if h.cfg.Redis == "" {
+		return fmt.Errorf("hub: %s mode needs a Redis URL", h.cfg.Mode)
+	}
+	cfg := h.cfg.Cluster
+	cfg.defaults()
+	switch h.cfg.Mode {
+	case Primary:
+		p, err := newPrimary(h, h.cfg.Redis, h.cfg.Store, cfg)
+		if err != nil {
+			return err
+		}
+		if p.secret, err = h.cfg.Store.Secret(ctx); err != nil {
+			p.rdb.Close()
+			return fmt.Errorf("hub: token secret: %w", err)
+		}
+		h.primary = p
+		p.start(h.ctx, &h.wg)
+	case Edge:
+		e, err := newEdge(h, h.cfg.Redis, cfg)
+		if err != nil {
+			return err
+		}
+		secret, err := e.fetchSecret(ctx)
+		if err != nil {
+			e.rdb.Close()
+			return err
+		}
+		h.signer = signer{secret: secret}
+		h.store = remoteStore{e}
+		h.edge = e
+		e.start(h.ctx, &h.wg)
+	default:
+		return fmt.Errorf("hub: unknown mode %d", h.cfg.Mode)
+	}
+	h.logger.Info("cluster node started", "mode", h.cfg.Mode, "node", cfg.NodeID)
+	return nil
+}
