@@ -49,16 +49,13 @@ func BenchmarkFlush(b *testing.B) {
 				var joins []join
 				for i := 0; i < n; i++ {
 					s := newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant})
-					s.out = make(chan []byte, 4)
 					joins = append(joins, join{s: s, since: r.Seq()})
 				}
 				f.welcome(joins)
 				sessions := joins
 				drain := func() {
 					for _, j := range sessions {
-						for len(j.s.out) > 0 {
-							<-j.s.out
-						}
+						j.s.take()
 					}
 				}
 				drain()

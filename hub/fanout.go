@@ -141,12 +141,27 @@ func (f *fanout) remove(s *session) {
 func (f *fanout) run(ctx context.Context) {
 	t := time.NewTicker(f.tick)
 	defer t.Stop()
+	hb := time.NewTicker(heartbeatPeriod)
+	defer hb.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			f.step()
+		case <-hb.C:
+			f.heartbeat()
+		}
+	}
+}
+
+// heartbeat tells every session the room is alive and where it stands, so
+// that a client can tell a quiet room from a dead connection.
+func (f *fanout) heartbeat() {
+	msg := encode(hbMsg{T: "hb", Seq: f.replica.Seq()})
+	for i := range f.roles {
+		for s := range f.roles[i].sessions {
+			s.enqueue(msg)
 		}
 	}
 }

@@ -87,8 +87,8 @@ func newSequencer(code string, rows []store.Stored, log appender, logger *slog.L
 // restore rebuilds the room and the recent command ids from the log.
 func (s *sequencer) restore(rows []store.Stored) error {
 	r := room.New()
-	s.seen = make(map[string]uint64, len(rows))
-	s.seenOrder = make([]string, dedupeSize)
+	s.seen = make(map[string]uint64, min(len(rows), dedupeSize))
+	s.seenOrder = nil // grows to dedupeSize, then wraps
 	s.seenNext = 0
 	s.reactions = make(map[room.Reaction]int)
 	for _, row := range rows {
@@ -104,11 +104,15 @@ func (s *sequencer) restore(rows []store.Stored) error {
 }
 
 func (s *sequencer) remember(key string, seq uint64) {
-	if old := s.seenOrder[s.seenNext]; old != "" {
-		delete(s.seen, old)
+	if len(s.seenOrder) < dedupeSize {
+		// A small room never pays for a full ring.
+		s.seenOrder = append(s.seenOrder, key)
+		s.seen[key] = seq
+		return
 	}
+	delete(s.seen, s.seenOrder[s.seenNext])
 	s.seenOrder[s.seenNext] = key
-	s.seenNext = (s.seenNext + 1) % len(s.seenOrder)
+	s.seenNext = (s.seenNext + 1) % dedupeSize
 	s.seen[key] = seq
 }
 

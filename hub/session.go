@@ -30,7 +30,8 @@ const (
 	writeTimeout = 10 * time.Second
 	// helloTimeout is how long a new connection may take to say hello.
 	helloTimeout = 10 * time.Second
-	// heartbeatPeriod is how often a session is sent {"t":"hb"}.
+	// heartbeatPeriod is how often every session is sent {"t":"hb"}, by its
+	// room's fan-out, encoded once.
 	heartbeatPeriod = 15 * time.Second
 	// pingPeriod is how often the server pings; a peer that does not answer
 	// within pingTimeout is dropped as dead.
@@ -61,16 +62,21 @@ type session struct {
 	actor       room.Actor
 	participant string // participant id; empty for other roles
 
-	out  chan []byte   // bounded queue of encoded messages
-	done chan struct{} // closed once, by close
+	// The outgoing queue is a slice rather than a channel so that an idle
+	// session holds no buffer: in a room of ten thousand, most are idle.
+	mu    sync.Mutex
+	queue [][]byte      // guarded by mu; at most queueSize messages
+	spare [][]byte      // owned by writeLoop: the slice it drained last
+	wake  chan struct{} // capacity 1: something was queued
 
+	done      chan struct{} // closed once, by close
 	closeOnce sync.Once
 	code      websocket.StatusCode // set by close, read by writeLoop after done
 	reason    string
 }
 
 func newSession(role room.Role, actor room.Actor) *session {
-	s := &session{role: role, actor: actor, out: make(chan []byte, queueSize), done: make(chan struct{})}
+	s := &session{role: role, actor: actor, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	if role == room.Participant {
 		s.participant = actor.ID
 	}
@@ -80,15 +86,42 @@ func newSession(role room.Role, actor room.Actor) *session {
 // enqueue queues msg without blocking. A full queue closes the session as
 // too slow: a slow client never slows its room.
 func (s *session) enqueue(msg []byte) bool {
-	select {
-	case s.out <- msg:
-		return true
-	case <-s.done:
-		return false
-	default:
+	s.mu.Lock()
+	if len(s.queue) >= queueSize {
+		s.mu.Unlock()
 		s.close(StatusTooSlow, "too slow")
 		return false
 	}
+	select {
+	case <-s.done:
+		s.mu.Unlock()
+		return false
+	default:
+	}
+	s.queue = append(s.queue, msg)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// take returns what is queued, leaving the queue empty.
+func (s *session) take() [][]byte {
+	s.mu.Lock()
+	batch := s.queue
+	s.queue = s.spare[:0]
+	s.mu.Unlock()
+	s.spare = batch
+	return batch
+}
+
+// pending returns how many messages wait; for tests and benchmarks.
+func (s *session) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
 }
 
 // close asks the writer to close the connection with code. Only the first
@@ -100,11 +133,9 @@ func (s *session) close(code websocket.StatusCode, reason string) {
 	})
 }
 
-// writeLoop writes queued messages, heartbeats and pings until the session
+// writeLoop writes queued messages and pings until the session
 // is closed or a write fails, then closes the connection.
-func (s *session) writeLoop(c *websocket.Conn, seq func() uint64, m *metrics) {
-	hb := time.NewTicker(heartbeatPeriod)
-	defer hb.Stop()
+func (s *session) writeLoop(c *websocket.Conn, m *metrics) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	write := func(msg []byte) error {
@@ -124,10 +155,14 @@ func (s *session) writeLoop(c *websocket.Conn, seq func() uint64, m *metrics) {
 			}
 			c.Close(s.code, s.reason)
 			return
-		case msg := <-s.out:
-			err = write(msg)
-		case <-hb.C:
-			err = write(encode(hbMsg{T: "hb", Seq: seq()}))
+		case <-s.wake:
+			for _, msg := range s.take() {
+				if err = write(msg); err != nil {
+					break
+				}
+			}
+			// Drop the references so an idle session keeps no message alive.
+			clear(s.spare)
 		case <-ping.C:
 			ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
 			err = c.Ping(ctx)

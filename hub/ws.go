@@ -55,7 +55,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer close(writerDone)
 		defer cancel()
-		s.writeLoop(c, hr.fan.seq.Load, h.metrics)
+		s.writeLoop(c, h.metrics)
 	}()
 
 	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
