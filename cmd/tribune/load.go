@@ -307,6 +307,7 @@ type loadReply struct {
 }
 
 type loadRun struct {
+	closing atomic.Bool // set before the generator closes its own clients
 	cfg     loadConfig
 	res     *loadResult
 	acks    *ackTimes
@@ -382,9 +383,6 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 	if err, _ := dialErr.Load().(error); err != nil {
 		return res, fmt.Errorf("load: connect: %w", err)
 	}
-	if sampler != nil {
-		res.idlePerConn = (sampler.rss() - res.rssStart) / int64(c.participants)
-	}
 	fmt.Fprintf(log, "load: connected (p99 %s); running %s\n", res.connect.quantile(.99), c.scenario)
 
 	start := time.Now()
@@ -394,9 +392,14 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 	case "steady":
 		err = lr.steady(ctx, mod, clients)
 	case "idle":
+		// Memory is read at the end, once the joins' garbage is collected
+		// and the room is quiet.
 		select {
 		case <-time.After(c.duration):
 		case <-ctx.Done():
+		}
+		if sampler != nil {
+			res.idlePerConn = (sampler.rss() - res.rssStart) / int64(c.participants)
 		}
 	default:
 		err = fmt.Errorf("load: unknown scenario %q", c.scenario)
@@ -410,6 +413,7 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 		res.cpu, res.wall, res.rssPeak = sampler.stop()
 		res.rssEnd = sampler.rss()
 	}
+	lr.closing.Store(true)
 	for _, cl := range clients {
 		cl.c.Close(websocket.StatusNormalClosure, "")
 	}
@@ -466,8 +470,11 @@ func (lr *loadRun) read(ctx context.Context, cl *loadClient, ready chan struct{}
 			}
 			cl.wait = nil
 			cl.mu.Unlock()
-			if ctx.Err() == nil && websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+			if ctx.Err() == nil && !lr.closing.Load() && websocket.CloseStatus(err) != websocket.StatusNormalClosure {
 				res.disconnects.Add(1)
+				if res.disconnects.Load() <= 3 {
+					fmt.Fprintf(lr.log, "load: disconnected: %v\n", err)
+				}
 			}
 			return
 		}
