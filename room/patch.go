@@ -264,22 +264,28 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 }
 
 // mergeByID returns list, in id order, with changed replacing or adding the
-// entries of the same id and gone removed.
+// entries of the same id and gone removed. list must be in id order; it is
+// updated in place, so that a patch that only changes existing entries (a
+// vote count, the usual case) allocates nothing.
 func mergeByID[T any, K cmp.Ordered](list, changed []T, gone []K, id func(T) K) []T {
-	byID := make(map[K]T, len(list)+len(changed))
-	for _, x := range list {
-		byID[id(x)] = x
-	}
+	sorted, n := true, len(list) // list[:n] is in id order; additions go after
 	for _, x := range changed {
-		byID[id(x)] = x
+		k := id(x)
+		i, found := slices.BinarySearchFunc(list[:n], k, func(e T, k K) int { return cmp.Compare(id(e), k) })
+		if found {
+			list[i] = x
+			continue
+		}
+		if i < n || len(list) > n && cmp.Less(k, id(list[len(list)-1])) {
+			sorted = false
+		}
+		list = append(list, x)
 	}
-	for _, k := range gone {
-		delete(byID, k)
+	if !sorted {
+		slices.SortFunc(list, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
 	}
-	out := make([]T, 0, len(byID))
-	for _, x := range byID {
-		out = append(out, x)
+	if len(gone) > 0 {
+		list = slices.DeleteFunc(list, func(e T) bool { return slices.Contains(gone, id(e)) })
 	}
-	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
-	return out
+	return list
 }
