@@ -16,6 +16,7 @@ type metrics struct {
 	snapshots     prometheus.Counter
 	slow          prometheus.Counter
 	commitSeconds prometheus.Histogram
+	ackSeconds    prometheus.Histogram
 	rooms         prometheus.Gauge
 }
 
@@ -49,11 +50,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "tribune_commit_seconds", Help: "Time to append a batch of events durably.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1},
 		}),
+		ackSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "tribune_ack_seconds", Help: "Time from a command's arrival to its acknowledgement (or refusal) being queued to the client.",
+			Buckets: []float64{.001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
+		}),
 		rooms: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "tribune_rooms_loaded", Help: "Rooms held in memory.",
 		}),
 	}
 	reg.MustRegister(m.connections, m.commands, m.acked, m.refused, m.patches, m.patchWrites,
-		m.snapshots, m.slow, m.commitSeconds, m.rooms)
+		m.snapshots, m.slow, m.commitSeconds, m.ackSeconds, m.rooms)
 	return m
 }

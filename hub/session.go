@@ -302,7 +302,9 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 			req.react = "?" // let the room refuse it with its own error
 		}
 	}
+	arrived := time.Now()
 	req.reply = func(seq uint64, err error) {
+		h.metrics.ackSeconds.Observe(time.Since(arrived).Seconds())
 		if err != nil {
 			s.enqueue(encodeError(id, err))
 			return
