@@ -90,3 +90,23 @@ func TestLoadRefusesOtherHosts(t *testing.T) {
 		}
 	}
 }
+
+func TestScanHeader(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want header
+	}{
+		{`{"t":"patch","from":42,"to":57,"patch":{"counts":{"room":1}}}`, header{T: "patch", From: 42, To: 57}},
+		{`{"t":"ack","id":"l17","seq":43}`, header{T: "ack", ID: "l17", Seq: 43}},
+		{`{"t":"error","id":"l3","code":"poll_closed","message":"room: poll is not open","retry":false}`, header{T: "error", ID: "l3", Code: "poll_closed"}},
+		{`{"t":"snapshot","seq":9,"view":{"seq":9}}`, header{T: "snapshot", Seq: 9}},
+	} {
+		got, ok := scanHeader([]byte(c.msg))
+		if !ok || got != c.want {
+			t.Errorf("scanHeader(%s) = %+v %v, want %+v", c.msg, got, ok, c.want)
+		}
+	}
+	if _, ok := scanHeader([]byte(`[1,2]`)); ok {
+		t.Error("scanHeader accepted a non-object")
+	}
+}
