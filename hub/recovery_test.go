@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
@@ -255,4 +257,46 @@ func resume(t *testing.T, base, code string, h helloArgs, view room.View) *clien
 	hello := map[string]any{"t": "hello", "v": 1, "role": h.Role, "token": h.Token, "since": h.Since, "channel": h.Channel}
 	cl.send(hello)
 	return cl
+}
+
+// TestDrain: a graceful shutdown fails readiness first, tells every
+// WebSocket client to reconnect (1012, which http.Server.Shutdown would not
+// do for hijacked connections), and refuses new sessions.
+func TestDrain(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	cr := createRoom(t, th.url, `{"title":"Drain"}`)
+	p := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	p.name = "p"
+	p.must(room.Command{Op: room.OpAsk, Text: "Acknowledged before the shutdown"})
+
+	th.hub.Drain()
+	resp, err := http.Get(th.url + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz while draining: %d, want 503", resp.StatusCode)
+	}
+	if code := p.waitClosed(); code != 1012 {
+		t.Errorf("close code %d, want 1012 (service restart)", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, resp, err := websocket.Dial(ctx, wsURL(th.url, cr.Code), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {th.url}}}); err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("new session while draining: %v, want 503", err)
+	}
+	// What was acknowledged is in the log.
+	rows, err := th.store.Load(context.Background(), cr.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		found = found || r.Event.Op == room.OpAsk
+	}
+	if !found {
+		t.Error("the acknowledged question is not in the log")
+	}
 }
