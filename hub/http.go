@@ -257,6 +257,10 @@ func (h *Hub) httpError(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusNotFound, "no_room", "no meeting has this code")
 	case errors.Is(err, ErrClosing), errors.Is(err, context.Canceled):
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "shutting down")
+	case errors.Is(err, ErrUpstream), errors.Is(err, ErrUnavailable):
+		// An edge that cannot reach the primary: retry, here or elsewhere.
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, "unavailable", err.Error())
 	default:
 		h.logger.Error("request failed", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")

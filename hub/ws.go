@@ -64,6 +64,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())
 	}
 	s.enqueue(encode(welcome))
+	if h.edge != nil && !h.edge.up.Load() {
+		// Status changes are broadcast; a session opened while the primary
+		// is unreachable must hear it too.
+		s.enqueue(msgUpstreamDown)
+	}
 	var plim *rate.Limiter // moderators are bounded by the frame rate only
 	if s.role == room.Participant {
 		plim = hr.limiter(s.participant)
