@@ -710,27 +710,28 @@ func (lr *loadRun) converge(ctx context.Context, code string, clients []*loadCli
 		return
 	}
 	defer fresh.c.Close(websocket.StatusNormalClosure, "")
+	// Wait for quiet: every live client, the fresh one included, at the
+	// same sequence number, and that number unchanged over two looks.
 	deadline := time.Now().Add(lr.cfg.settle)
-	for {
-		// Wait for quiet: the fresh client's seq stops moving.
+	var last uint64
+	for stable := 0; stable < 2 && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
 		fresh.mu.Lock()
-		target := fresh.seq
+		lo, hi := fresh.seq, fresh.seq
 		fresh.mu.Unlock()
-		behind := 0
 		for _, cl := range clients {
 			cl.mu.Lock()
-			if cl.seq < target && !cl.dead {
-				behind++
+			if !cl.dead {
+				lo, hi = min(lo, cl.seq), max(hi, cl.seq)
 			}
 			cl.mu.Unlock()
 		}
-		time.Sleep(200 * time.Millisecond)
-		fresh.mu.Lock()
-		moved := fresh.seq != target
-		fresh.mu.Unlock()
-		if (behind == 0 && !moved) || time.Now().After(deadline) {
-			break
+		if lo == hi && hi == last {
+			stable++
+		} else {
+			stable = 0
 		}
+		last = hi
 	}
 	fresh.mu.Lock()
 	want, _ := json.Marshal(fresh.view)
