@@ -143,6 +143,7 @@ func (f *fanout) run(ctx context.Context) {
 	defer t.Stop()
 	hb := time.NewTicker(heartbeatPeriod)
 	defer hb.Stop()
+	beats := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -150,18 +151,24 @@ func (f *fanout) run(ctx context.Context) {
 		case <-t.C:
 			f.step()
 		case <-hb.C:
-			f.heartbeat()
+			beats++
+			f.heartbeat(beats%2 == 0)
 		}
 	}
 }
 
 // heartbeat tells every session the room is alive and where it stands, so
 // that a client can tell a quiet room from a dead connection.
-func (f *fanout) heartbeat() {
+// With ping, each session's writer also pings its peer, so that a dead
+// peer is found even in a quiet room.
+func (f *fanout) heartbeat(ping bool) {
 	msg := encode(hbMsg{T: "hb", Seq: f.replica.Seq()})
 	for i := range f.roles {
 		for s := range f.roles[i].sessions {
 			s.enqueue(msg)
+			if ping {
+				s.enqueue(pingMessage)
+			}
 		}
 	}
 }

@@ -33,9 +33,8 @@ const (
 	// heartbeatPeriod is how often every session is sent {"t":"hb"}, by its
 	// room's fan-out, encoded once.
 	heartbeatPeriod = 15 * time.Second
-	// pingPeriod is how often the server pings; a peer that does not answer
-	// within pingTimeout is dropped as dead.
-	pingPeriod  = 30 * time.Second
+	// Every second heartbeat also pings (every 30 s); a peer that does not
+	// answer within pingTimeout is dropped as dead.
 	pingTimeout = 15 * time.Second
 	// maxCmdID bounds client command ids.
 	maxCmdID = 64
@@ -54,65 +53,79 @@ var (
 	floodStrikes = 40
 )
 
-// session is one WebSocket connection in one room. The reader (serve) and
-// the writer (writeLoop) are paired: when one ends, it closes done and the
-// other follows.
+// session is one WebSocket connection in one room. Its reader is the
+// goroutine that serves the upgrade (serveWS); its writer exists only while
+// messages wait (flush), so that an idle connection, most of a large room,
+// costs no second goroutine. The two are paired: a failed write cancels the
+// reader, and the reader's end closes the session.
 type session struct {
 	role        room.Role
 	actor       room.Actor
 	participant string // participant id; empty for other roles
 
-	// The outgoing queue is a slice rather than a channel so that an idle
-	// session holds no buffer: in a room of ten thousand, most are idle.
-	mu    sync.Mutex
-	queue [][]byte      // guarded by mu; at most queueSize messages
-	spare [][]byte      // owned by writeLoop: the slice it drained last
-	wake  chan struct{} // capacity 1: something was queued
+	c       *websocket.Conn // nil only in benchmarks, where nothing is written
+	cancel  func()          // ends the reader
+	metrics *metrics
+
+	mu      sync.Mutex
+	queue   [][]byte // guarded by mu; at most queueSize messages
+	spare   [][]byte // owned by the running flush: the slice it drained last
+	writing bool     // guarded by mu: a flush goroutine is running
+	closed  bool     // guarded by mu
 
 	done      chan struct{} // closed once, by close
+	finished  chan struct{} // closed once the connection is closed
 	closeOnce sync.Once
-	code      websocket.StatusCode // set by close, read by writeLoop after done
-	reason    string
 }
 
 func newSession(role room.Role, actor room.Actor) *session {
-	s := &session{role: role, actor: actor, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &session{role: role, actor: actor, cancel: func() {}, done: make(chan struct{}), finished: make(chan struct{})}
 	if role == room.Participant {
 		s.participant = actor.ID
 	}
 	return s
 }
 
-// enqueue queues msg without blocking. A full queue closes the session as
-// too slow: a slow client never slows its room.
+// pingMessage, queued like a message, makes the writer ping the peer.
+var pingMessage = []byte{}
+
+// enqueue queues msg without blocking and starts a writer if none runs. A
+// full queue closes the session as too slow: a slow client never slows its
+// room.
 func (s *session) enqueue(msg []byte) bool {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
 	if len(s.queue) >= queueSize {
 		s.mu.Unlock()
 		s.close(StatusTooSlow, "too slow")
 		return false
 	}
-	select {
-	case <-s.done:
-		s.mu.Unlock()
-		return false
-	default:
-	}
 	s.queue = append(s.queue, msg)
+	start := !s.writing && s.c != nil
+	if start {
+		s.writing = true
+	}
 	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	if start {
+		go s.flush()
 	}
 	return true
 }
 
-// take returns what is queued, leaving the queue empty.
+// take returns what is queued, leaving the queue empty; with nothing
+// queued it ends the writing turn.
 func (s *session) take() [][]byte {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	batch := s.queue
+	if len(batch) == 0 || s.closed {
+		s.writing = false
+		return nil
+	}
 	s.queue = s.spare[:0]
-	s.mu.Unlock()
 	s.spare = batch
 	return batch
 }
@@ -124,59 +137,69 @@ func (s *session) pending() int {
 	return len(s.queue)
 }
 
-// close asks the writer to close the connection with code. Only the first
-// call counts.
-func (s *session) close(code websocket.StatusCode, reason string) {
-	s.closeOnce.Do(func() {
-		s.code, s.reason = code, reason
-		close(s.done)
-	})
-}
-
-// writeLoop writes queued messages and pings until the session
-// is closed or a write fails, then closes the connection.
-func (s *session) writeLoop(c *websocket.Conn, m *metrics) {
-	ping := time.NewTicker(pingPeriod)
-	defer ping.Stop()
-	write := func(msg []byte) error {
-		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		defer cancel()
-		return c.Write(ctx, websocket.MessageText, msg)
-	}
+// flush writes what is queued, then what was queued meanwhile, and ends
+// when the queue is empty. At most one runs per session.
+func (s *session) flush() {
 	for {
-		var err error
-		select {
-		case <-s.done:
-			if s.code == StatusTooSlow {
-				m.slow.Inc()
-				// Its socket buffer is likely full: do not wait on it.
-				c.CloseNow()
+		batch := s.take()
+		if batch == nil {
+			return
+		}
+		for _, msg := range batch {
+			var err error
+			if len(msg) == 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
+				err = s.c.Ping(ctx)
+				cancel()
+			} else {
+				ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+				err = s.c.Write(ctx, websocket.MessageText, msg)
+				cancel()
+			}
+			if err != nil {
+				if errors.Is(err, context.DeadlineExceeded) {
+					s.metrics.slow.Inc() // a write or ping that cannot finish: not keeping up
+				}
+				s.close(websocket.StatusGoingAway, "write failed")
+				s.mu.Lock()
+				s.writing = false
+				s.mu.Unlock()
 				return
 			}
-			c.Close(s.code, s.reason)
-			return
-		case <-s.wake:
-			for _, msg := range s.take() {
-				if err = write(msg); err != nil {
-					break
-				}
-			}
-			// Drop the references so an idle session keeps no message alive.
-			clear(s.spare)
-		case <-ping.C:
-			ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
-			err = c.Ping(ctx)
-			cancel()
 		}
-		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				m.slow.Inc() // a write that cannot finish is a client not keeping up
-			}
-			s.close(websocket.StatusGoingAway, "write failed")
-			c.CloseNow()
-			return
-		}
+		// Drop the references so an idle session keeps no message alive.
+		clear(batch)
 	}
+}
+
+// close closes the connection with code, without blocking the caller (the
+// fan-out, a drain, the writer). Only the first call counts. A client too
+// slow, or whose write failed, is cut without a close handshake: its socket
+// is likely full.
+func (s *session) close(code websocket.StatusCode, reason string) {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.queue = nil
+		s.mu.Unlock()
+		close(s.done)
+		go func() {
+			defer close(s.finished)
+			defer s.cancel()
+			if s.c == nil {
+				return
+			}
+			switch code {
+			case StatusTooSlow:
+				s.metrics.slow.Inc()
+				s.c.CloseNow()
+			case websocket.StatusGoingAway:
+				s.c.CloseNow()
+			default:
+				s.c.Close(code, reason)
+			}
+		}()
+	})
 }
 
 // readFrame reads one text frame and checks it is valid UTF-8 JSON.

@@ -32,31 +32,34 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept has answered (403 for a foreign origin)
 	}
-	defer c.CloseNow()
 	c.SetReadLimit(maxFrame)
 
 	s, hello, err := h.hello(r.Context(), c, hr)
 	if err != nil {
 		h.refuseHello(c, err)
+		c.CloseNow()
 		return
 	}
+	// The session runs on a goroutine of its own and this handler returns:
+	// net/http's goroutine has grown its stack serving the request, and it
+	// would keep it, and the request, for the whole meeting. In a room of
+	// ten thousand that is most of the memory a connection costs.
+	go h.serveSession(c, hr, s, hello)
+}
+
+// serveSession runs one session until its connection ends.
+func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inbound) {
+	defer c.CloseNow()
+	// A failed write cancels ctx, which ends the reader: neither outlives
+	// the other.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.c, s.cancel, s.metrics = c, cancel, h.metrics
 	if !h.track(s) {
 		c.Close(1012, "service restart")
 		return
 	}
 	defer h.untrack(s)
-
-	// The writer owns the connection's output from here on. When it ends
-	// (closed as slow, a failed write, a drain), it cancels ctx, which ends
-	// the reader: neither outlives the other.
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		defer cancel()
-		s.writeLoop(c, h.metrics)
-	}()
 
 	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
 	if s.role == room.Participant {
@@ -78,7 +81,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	hr.fan.add(s, hello.Since)
 	defer hr.fan.remove(s)
 
-	err = h.readLoop(ctx, c, s, hr, plim)
+	err := h.readLoop(ctx, c, s, hr, plim)
 	switch {
 	case errors.Is(err, errFlood):
 		s.close(websocket.StatusPolicyViolation, "flood")
@@ -87,7 +90,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.close(websocket.StatusNormalClosure, "")
 	}
-	<-writerDone
+	<-s.finished
 }
 
 // hello reads and checks the first message and returns the session it
