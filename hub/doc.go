@@ -21,8 +21,11 @@
 //
 // # Sessions
 //
-// Each WebSocket is a session (session.go) with one reader and one writer,
-// paired so that neither outlives the other, and a bounded queue: a client
+// Each WebSocket is a session (session.go) with a reader goroutine of its
+// own (the upgrade handler returns, so net/http's goroutine and its grown
+// stack are not kept for the meeting) and a writer that exists only while
+// messages wait, paired so that neither outlives the other, and a bounded
+// queue: a client
 // that does not keep up is closed with 4000 and resumes later from the last
 // sequence number it saw, by the patches it missed (kept in a ring per role)
 // or a snapshot. No lock is held across network or disk I/O.
