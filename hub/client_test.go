@@ -384,6 +384,14 @@ func normalize(x any) any {
 // role, once everything sent has arrived.
 func sameState(t testing.TB, th *testHub, code, key string, clients ...*client) {
 	t.Helper()
+	sameStateSettled(t, th, code, key, 0, clients...)
+}
+
+// sameStateSettled is sameState where the state must also hold still for
+// settle before the comparison (events may still be on their way to other
+// nodes).
+func sameStateSettled(t testing.TB, th *testHub, code, key string, settle time.Duration, clients ...*client) {
+	t.Helper()
 	fresh := map[string]*client{}
 	for _, cl := range clients {
 		role := cl.welcome.Role.String()
@@ -410,6 +418,7 @@ func sameState(t testing.TB, th *testHub, code, key string, clients ...*client) 
 		for _, f := range fresh {
 			f.waitSeq(seq)
 		}
+		time.Sleep(settle)
 		if hr.fan.seq.Load() == seq {
 			break
 		}

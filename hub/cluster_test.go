@@ -2,7 +2,6 @@ package hub
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -154,43 +153,7 @@ func sameStateCluster(t *testing.T, primary *testHub, code, key string, edges []
 		f.name = fmt.Sprintf("fresh-mod-edge%d", i)
 		clients = append(clients, f)
 	}
-	fresh := map[string]*client{}
-	for _, cl := range clients {
-		role := cl.welcome.Role.String()
-		if _, ok := fresh[role]; ok {
-			continue
-		}
-		h := helloArgs{Role: role}
-		if role == "moderator" {
-			h.Key = key
-		}
-		f := dial(t, primary.url, code, h)
-		f.name = "fresh-" + role
-		fresh[role] = f
-	}
-	hr, err := primary.hub.room(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		seq := hr.fan.seq.Load()
-		for _, cl := range clients {
-			cl.waitSeq(seq)
-		}
-		for _, f := range fresh {
-			f.waitSeq(seq)
-		}
-		time.Sleep(clusterHB / 2)
-		if hr.fan.seq.Load() == seq {
-			break
-		}
-	}
-	for _, cl := range clients {
-		f := fresh[cl.welcome.Role.String()]
-		if got, want := cl.state(), f.state(); !bytes.Equal(got, want) {
-			t.Errorf("%s (%s) diverged from a fresh snapshot:\n got %s\nwant %s", cl.name, cl.welcome.Role, got, want)
-		}
-	}
+	sameStateSettled(t, primary, code, key, clusterHB/2, clients...)
 }
 
 // awaitReply waits for the answer to id without failing the test: it
