@@ -262,3 +262,32 @@ func TestCreateRoomRefusesBadInput(t *testing.T) {
 }
 
 var _ = errors.Is
+
+func TestCreateRoomRateLimited(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	limited := 0
+	for i := 0; i < creationBurst+10; i++ {
+		resp, err := http.Post(th.url+"/api/rooms", "application/json", strings.NewReader(`{"title":"Spam"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited++
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		}
+	}
+	if limited == 0 {
+		t.Fatal("creating meetings in a loop was never limited")
+	}
+	rooms, err := th.store.Rooms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rooms) > creationBurst+2 {
+		t.Errorf("%d meetings created in a burst, the limit is about %d", len(rooms), creationBurst)
+	}
+}

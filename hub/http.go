@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	qrcode "github.com/skip2/go-qrcode"
+	"golang.org/x/time/rate"
 
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
@@ -111,9 +112,19 @@ type createResponse struct {
 // maxCreateBody bounds POST /api/rooms.
 const maxCreateBody = 64 << 10
 
+// Meetings created per second, server-wide, and the burst allowed: a
+// conference creating its sessions in a row fits; a script filling the
+// database does not.
+var creationRate, creationBurst = rate.Limit(1), 30
+
 func (h *Hub) createRoom(w http.ResponseWriter, r *http.Request) {
 	if h.draining.Load() {
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "shutting down")
+		return
+	}
+	if !h.creations.Allow() {
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many meetings created just now, try again in a few seconds")
 		return
 	}
 	var req createRequest

@@ -67,6 +67,11 @@ type Hub struct {
 
 	draining atomic.Bool
 
+	// creations bounds how fast meetings may be created, server-wide: the
+	// endpoint needs no account, so this is what stops a script from
+	// filling the database.
+	creations *rate.Limiter
+
 	primary *primary // set in Primary mode
 	edge    *edge    // set in Edge mode
 
@@ -123,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		h.registry = prometheus.NewRegistry()
 	}
 	h.metrics = newMetrics(h.registry)
+	h.creations = rate.NewLimiter(creationRate, creationBurst)
 	if cfg.Mode != Edge {
 		secret, err := cfg.Store.Secret(ctx)
 		if err != nil {
