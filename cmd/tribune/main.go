@@ -28,6 +28,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tribune-hub/tribune/clientjs"
 	"github.com/tribune-hub/tribune/hub"
 	"github.com/tribune-hub/tribune/hub/store"
@@ -133,6 +135,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// go-redis logs through a package-level logger (to stdout by default):
+	// route it into ours, as structured warnings.
+	redis.SetLogger(redisLogger{logger})
 
 	mode, err := hub.ParseMode(c.role)
 	if err != nil {
@@ -217,3 +222,10 @@ func openURL(public string, addr net.Addr) string {
 }
 
 var _ fs.FS = clientjs.FS
+
+// redisLogger gives go-redis's log lines to slog.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
