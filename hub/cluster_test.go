@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -227,45 +226,6 @@ func (cl *client) present() int {
 		return 0
 	}
 	return cl.view.Counts.InRoom + cl.view.Counts.Remote
-}
-
-// ack is an acknowledged command.
-type ack struct {
-	participant, id string
-	seq             uint64
-}
-
-// checkAcks fails unless every acknowledged command is in the primary's log
-// at the seq it was acknowledged with, and no command id was applied twice.
-func checkAcks(t *testing.T, st *store.Store, code string, acks []ack) {
-	t.Helper()
-	rows, err := st.Load(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.VerifyChain(rows); err != nil {
-		t.Fatal(err)
-	}
-	bySeq := make(map[uint64]store.Stored, len(rows))
-	seen := make(map[string]uint64)
-	for _, r := range rows {
-		bySeq[r.Seq] = r
-		if r.CmdID == "" {
-			continue
-		}
-		k := r.Event.Actor.ID + "/" + r.CmdID
-		if s, dup := seen[k]; dup {
-			t.Errorf("command %s applied twice: seq %d and %d", k, s, r.Seq)
-		}
-		seen[k] = r.Seq
-	}
-	for _, a := range acks {
-		r, ok := bySeq[a.seq]
-		if !ok || r.CmdID != a.id || r.Event.Actor.ID != a.participant {
-			t.Errorf("acknowledged command %s of %s at seq %d is not in the log (found %+v)", a.id, a.participant, a.seq, r.Event)
-		}
-	}
-	t.Logf("%d acknowledged commands, %d events in the log", len(acks), len(rows))
 }
 
 // voteBurst has each voter change its rating again and again, retrying
@@ -662,19 +622,7 @@ func TestClusterEdgeKilled(t *testing.T) {
 			}
 		}()
 	}
-	for {
-		mu.Lock()
-		n := len(acks)
-		mu.Unlock()
-		if n >= 60 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	child.Wait()
+	killAfter(t, child, func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }, 60)
 	close(killed)
 	wg.Wait()
 	checkAcks(t, primary.store, cr.Code, acks)

@@ -90,13 +90,9 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	mod.must(room.Command{Op: room.OpPollCreate, Kind: room.Rating, Text: "How clear was the presentation?", Scale: 5})
 	mod.must(room.Command{Op: room.OpPollOpen, Poll: 1})
 
-	type acked struct {
-		participant, id string
-		seq             uint64
-	}
 	var (
 		mu   sync.Mutex
-		acks []acked
+		acks []ack
 		wg   sync.WaitGroup
 	)
 	const voters = 20
@@ -121,7 +117,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 				p.mu.Unlock()
 				if ok && r.Code == "" {
 					mu.Lock()
-					acks = append(acks, acked{p.welcome.Participant, id, r.Seq})
+					acks = append(acks, ack{p.welcome.Participant, id, r.Seq})
 					mu.Unlock()
 				}
 				if closed {
@@ -134,19 +130,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 		}()
 	}
 	// Let the burst run until enough votes are acknowledged, then kill.
-	for {
-		mu.Lock()
-		n := len(acks)
-		mu.Unlock()
-		if n >= 150 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	child.Wait()
+	killAfter(t, child, func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }, 150)
 	wg.Wait()
 
 	_, base = startChild(t, path)
@@ -158,24 +142,11 @@ func TestKillDuringVoteBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	checkAcks(t, st, cr.Code, acks)
 	rows, err := st.Load(context.Background(), cr.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.VerifyChain(rows); err != nil {
-		t.Fatalf("hash chain after kill: %v", err)
-	}
-	bySeq := make(map[uint64]store.Stored, len(rows))
-	for _, r := range rows {
-		bySeq[r.Seq] = r
-	}
-	for _, a := range acks {
-		r, ok := bySeq[a.seq]
-		if !ok || r.CmdID != a.id || r.Event.Actor.ID != a.participant {
-			t.Fatalf("acknowledged command %s of %s at seq %d is not in the log (found %+v)", a.id, a.participant, a.seq, r.Event)
-		}
-	}
-	t.Logf("%d acknowledged votes, %d events in the log", len(acks), len(rows))
 
 	// The recovered server shows exactly the replay of the log.
 	snap := mod2.snapshotView()
@@ -192,6 +163,59 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	if got, want := canonical(t, snap), canonical(t, replayed.View(room.Moderator)); !bytes.Equal(got, want) {
 		t.Fatalf("recovered state differs from the replay:\n got %s\nwant %s", got, want)
 	}
+}
+
+// ack is an acknowledged command.
+type ack struct {
+	participant, id string
+	seq             uint64
+}
+
+// checkAcks fails unless every acknowledged command is in the primary's log
+// at the seq it was acknowledged with, and no command id was applied twice.
+func checkAcks(t *testing.T, st *store.Store, code string, acks []ack) {
+	t.Helper()
+	rows, err := st.Load(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.VerifyChain(rows); err != nil {
+		t.Fatal(err)
+	}
+	bySeq := make(map[uint64]store.Stored, len(rows))
+	seen := make(map[string]uint64)
+	for _, r := range rows {
+		bySeq[r.Seq] = r
+		if r.CmdID == "" {
+			continue
+		}
+		k := r.Event.Actor.ID + "/" + r.CmdID
+		if s, dup := seen[k]; dup {
+			t.Errorf("command %s applied twice: seq %d and %d", k, s, r.Seq)
+		}
+		seen[k] = r.Seq
+	}
+	for _, a := range acks {
+		r, ok := bySeq[a.seq]
+		if !ok || r.CmdID != a.id || r.Event.Actor.ID != a.participant {
+			t.Errorf("acknowledged command %s of %s at seq %d is not in the log (found %+v)", a.id, a.participant, a.seq, r.Event)
+		}
+	}
+	t.Logf("%d acknowledged commands, %d events in the log", len(acks), len(rows))
+}
+
+// killAfter waits until acked() reaches n, then kills child with SIGKILL:
+// the middle of a burst, with acknowledged commands behind it and more in
+// flight.
+func killAfter(t *testing.T, child *exec.Cmd, acked func() int, n int) {
+	t.Helper()
+	for acked() < n {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
 }
 
 // TestResume: a client that reconnects with the last sequence number it saw
