@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './lib/browser.mjs';
+import { startServer, until } from './lib/browser.mjs';
 import { Client, memoryStorage } from '../clientjs/tribune.js';
 
 if (typeof WebSocket === 'undefined') {
@@ -29,14 +29,6 @@ if (typeof WebSocket === 'undefined') {
   defineTests();
 }
 
-async function until(fn, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await fn()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function defineTests() {
   let server;

@@ -12,23 +12,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
 
-/** Polls fn (async) until it returns a truthy value; fails after ms. */
-async function until(fn, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The text of the connection banner. */
 const conn = (page) => page.locator('#conn').getAttribute('data-conn');

@@ -6,22 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
 
-async function until(fn, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
 

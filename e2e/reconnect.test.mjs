@@ -7,25 +7,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, until } from './lib/browser.mjs';
 
-async function until(fn, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** until, with a longer default: a restart takes a while. */
+const untilSlow = (fn, what, ms = 15_000) => until(fn, what, ms);
 
 const connOf = (page) => page.locator('#conn').getAttribute('data-conn');
-const live = (page) => until(async () => (await connOf(page)) === 'live', 'a live connection', 40_000);
+const live = (page) => untilSlow(async () => (await connOf(page)) === 'live', 'a live connection', 40_000);
 const texts = (p, sel) => p.locator(sel).allTextContents();
 
 test('pages ride out a server crash and resume where they were', { timeout: 120_000 }, async (t) => {
@@ -50,10 +38,10 @@ test('pages ride out a server crash and resume where they were', { timeout: 120_
 
   await a.getByLabel('Your question', { exact: true }).fill('Before the crash');
   await a.getByRole('button', { name: 'Send question' }).click();
-  await until(async () => (await texts(mod, '#live .q-text')).includes('Before the crash'), 'the first question');
+  await untilSlow(async () => (await texts(mod, '#live .q-text')).includes('Before the crash'), 'the first question');
 
   await server.kill();
-  await until(async () => (await connOf(a)) === 'reconnecting', 'the reconnecting banner');
+  await untilSlow(async () => (await connOf(a)) === 'reconnecting', 'the reconnecting banner');
   assert.match(await a.locator('#conn').textContent(), /reconnecting/i);
   await screenshot(a, 'participant-reconnecting');
 
@@ -64,8 +52,8 @@ test('pages ride out a server crash and resume where they were', { timeout: 120_
   await server.restart();
   await live(a);
   await live(mod);
-  await until(async () => (await texts(a, '#questions .q-text')).includes('During the outage'), 'the question asked during the outage');
-  await until(async () => (await texts(mod, '#live .q-text')).includes('During the outage'), 'the moderator sees it');
+  await untilSlow(async () => (await texts(a, '#questions .q-text')).includes('During the outage'), 'the question asked during the outage');
+  await untilSlow(async () => (await texts(mod, '#live .q-text')).includes('During the outage'), 'the moderator sees it');
   assert.deepEqual((await texts(mod, '#live .q-text')).filter((x) => x === 'During the outage').length, 1, 'applied once');
   assert.equal(await a.getByLabel('Your question', { exact: true }).inputValue(), '', 'the draft went once acknowledged');
   // The same participant as before: their first question is still theirs.

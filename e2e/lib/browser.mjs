@@ -342,3 +342,27 @@ export function watchErrors(page) {
   });
   return errors;
 }
+
+/**
+ * Polls fn (async) until it returns a truthy value, and returns that value;
+ * an exception counts as "not yet". Fails after ms with what was awaited.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+export async function until(fn, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
