@@ -240,19 +240,25 @@ func TestFloodCloses(t *testing.T) {
 func TestCreateRoomRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	th := startHub(t, testTick)
-	for _, body := range []string{
-		``, `{`, `{"title":""}`, `{"title":"x","extra":1}`,
-		`{"title":"` + strings.Repeat("x", 500) + `"}`,
-		`{"title":"ok","settings":{"streamURL":"javascript:alert(1)"}}`,
-		`{"title":"` + strings.Repeat("x", maxCreateBody) + `"}`,
+	for _, c := range []struct {
+		body   string
+		status int
+	}{
+		{``, http.StatusBadRequest},
+		{`{`, http.StatusBadRequest},
+		{`{"title":""}`, http.StatusBadRequest},
+		{`{"title":"x","extra":1}`, http.StatusBadRequest},
+		{`{"title":"` + strings.Repeat("x", 500) + `"}`, http.StatusBadRequest},
+		{`{"title":"ok","settings":{"streamURL":"javascript:alert(1)"}}`, http.StatusBadRequest},
+		{`{"title":"` + strings.Repeat("x", maxCreateBody) + `"}`, http.StatusRequestEntityTooLarge},
 	} {
-		resp, err := http.Post(th.url+"/api/rooms", "application/json", strings.NewReader(body))
+		resp, err := http.Post(th.url+"/api/rooms", "application/json", strings.NewReader(c.body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("create %.40q: %d, want 400", body, resp.StatusCode)
+		if resp.StatusCode != c.status {
+			t.Errorf("create %.40q: %d, want %d", c.body, resp.StatusCode, c.status)
 		}
 	}
 	rooms, err := th.store.Rooms(context.Background())

@@ -127,8 +127,13 @@ func (h *Hub) createRoom(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many meetings created just now, try again in a few seconds")
 		return
 	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxCreateBody+1))
+	if err == nil && len(body) > maxCreateBody {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_long", fmt.Sprintf("the request is larger than %d bytes", maxCreateBody))
+		return
+	}
 	var req createRequest
-	if err := decodeStrict(mustRead(io.LimitReader(r.Body, maxCreateBody+1)), &req); err != nil {
+	if err := decodeStrict(body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, "bad_message", err.Error())
 		return
 	}
@@ -157,14 +162,6 @@ func (h *Hub) createRoom(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, createResponse{Code: code, ModeratorKey: key, Links: h.links(r, code, key)})
 		return
 	}
-}
-
-func mustRead(r io.Reader) []byte {
-	b, _ := io.ReadAll(r)
-	if len(b) > maxCreateBody {
-		return nil // decodes as an error
-	}
-	return b
 }
 
 // base is the public address of this server, from Config.PublicURL or the

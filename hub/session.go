@@ -130,13 +130,6 @@ func (s *session) take() [][]byte {
 	return batch
 }
 
-// pending returns how many messages wait; for tests and benchmarks.
-func (s *session) pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
 // flush writes what is queued, then what was queued meanwhile, and ends
 // when the queue is empty. At most one runs per session.
 func (s *session) flush() {
