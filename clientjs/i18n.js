@@ -34,6 +34,7 @@ export const dictionaries = {
     'fatal.bad_key': 'This moderator link is not valid.',
     'fatal.no_key': 'This link has no moderator key. Open the moderator link you received when the meeting was created.',
     'fatal.other': 'The server refused the connection.',
+    'fatal.bad_version': 'Tribune was updated on the server. Reload this page to carry on.',
 
     'status.scheduled': 'The meeting has not started yet.',
     'status.ended': 'The meeting has ended.',
@@ -406,6 +407,7 @@ export const dictionaries = {
     'fatal.bad_key': 'Ce lien de modération n’est pas valide.',
     'fatal.no_key': 'Ce lien n’a pas de clé de modération. Ouvrez le lien de modération reçu à la création de la réunion.',
     'fatal.other': 'Le serveur a refusé la connexion.',
+    'fatal.bad_version': 'Tribune a été mis à jour sur le serveur. Rechargez cette page pour continuer.',
 
     'status.scheduled': 'La réunion n’a pas encore commencé.',
     'status.ended': 'La réunion est terminée.',

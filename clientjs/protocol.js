@@ -98,6 +98,7 @@
  * @typedef {object} Patch
  * @property {Meeting} [meeting]
  * @property {Question[]} [questions]
+ * @property {Object<string, number>} [votes] new vote counts, by question id
  * @property {number[]} [gone]
  * @property {Poll[]} [polls]
  * @property {number[]} [gonePolls]
@@ -169,6 +170,9 @@ export function applyPatch(state, msg) {
   if (p.reactions) v.reactions = p.reactions;
   if (p.questions?.length || p.gone?.length) {
     v.questions = mergeById(v.questions, p.questions || [], p.gone || []);
+  }
+  if (p.votes) {
+    v.questions = v.questions.map((q) => (Object.hasOwn(p.votes, q.id) ? { ...q, votes: p.votes[q.id] } : q));
   }
   if (p.polls?.length || p.gonePolls?.length) {
     v.polls = mergeById(v.polls, p.polls || [], p.gonePolls || []);

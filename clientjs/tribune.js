@@ -25,7 +25,7 @@ import { emptyState, applyMessage } from './protocol.js';
 /** @typedef {'connecting'|'live'|'reconnecting'|'offline'} ConnState */
 
 /** Protocol version spoken (PROTOCOL.md). */
-export const version = 1;
+export const version = 2;
 
 /** Backoff bounds, in milliseconds. */
 export const backoffMin = 500;
@@ -44,7 +44,7 @@ export const stableMs = 10_000;
 export const wakeCheckMs = 5_000;
 
 /** Errors after which reconnecting cannot help. */
-const fatalCodes = new Set(['bad_key', 'bad_hello', 'no_room', 'forbidden']);
+const fatalCodes = new Set(['bad_key', 'bad_hello', 'bad_version', 'no_room', 'forbidden']);
 
 /**
  * The delay before reconnect attempt n (0-based): full jitter over an

@@ -22,8 +22,8 @@ export function connectionBanner(el, client) {
   client.on('conn', render);
   client.on('upstream', render);
   client.on('error', (err) => {
-    if (!err.retry && ['bad_key', 'no_room', 'bad_hello', 'forbidden'].includes(err.code)) {
-      fatal = err.code === 'no_room' || err.code === 'bad_key' ? err.code : 'other';
+    if (!err.retry && ['bad_key', 'no_room', 'bad_hello', 'bad_version', 'forbidden'].includes(err.code)) {
+      fatal = ['no_room', 'bad_key', 'bad_version'].includes(err.code) ? err.code : 'other';
       render();
     }
   });

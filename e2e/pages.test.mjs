@@ -238,7 +238,7 @@ test('poll result visibility: after voting, after close', async (t) => {
   await until(() => screenPage.evaluate(() => !document.fullscreenElement), 'full screen left');
 });
 
-test('wrong code, wrong key, missing key', async (t) => {
+test('wrong code, wrong key, missing key, a page older than the server', async (t) => {
   const p = await page(t, { allow: /status of 404/ });
   await p.goto(server.url + '/');
   await p.getByLabel('Meeting code').fill('ABC');
@@ -260,6 +260,18 @@ test('wrong code, wrong key, missing key', async (t) => {
   const q = await page(t);
   await q.goto(`${server.url}/m/${room.code}`);
   assert.match(await q.locator('#fatal').textContent(), /no moderator key/);
+
+  // A page loaded before the server was updated speaks the older protocol:
+  // it is told to reload instead of showing counts that drift.
+  const old = await page(t);
+  await old.route('**/tribune.js', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/export const version = \d+;/, 'export const version = 1;');
+    assert.notEqual(body, await res.text(), 'the version line of tribune.js');
+    await route.fulfill({ response: res, body });
+  });
+  await old.goto(`${server.url}/s/${room.code}`);
+  await until(async () => (await old.locator('#conn').textContent()) === 'Tribune was updated on the server. Reload this page to carry on.', 'an old page told to reload');
 });
 
 test('dark colour scheme passes axe; reduced motion stops the bars moving', async (t) => {

@@ -16,6 +16,7 @@ import {
   launch, startServer, axeCheck, formatViolations, screenshot, watchErrors,
   artifactsDir, tribuneBinary,
 } from './lib/browser.mjs';
+import { version } from '../clientjs/tribune.js';
 
 const approved = 'Will the budget tables be published as open data?';
 const answeredLive = 'How much goes to schools this year?';
@@ -36,7 +37,7 @@ function run(cmd, args) {
  * participants' pseudonymous ids.
  */
 async function runMeeting(page, code, key) {
-  return page.evaluate(async ({ code, key, texts }) => {
+  return page.evaluate(async ({ code, key, texts, version }) => {
     const connect = (hello) => new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://${location.host}/ws/${code}`);
       const waiting = new Map();
@@ -52,7 +53,7 @@ async function runMeeting(page, code, key) {
         },
         close: () => ws.close(),
       };
-      ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', v: 1, ...hello }));
+      ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', v: version, ...hello }));
       ws.onerror = () => reject(new Error('websocket error'));
       ws.onmessage = (e) => {
         const m = JSON.parse(e.data);
@@ -98,7 +99,7 @@ async function runMeeting(page, code, key) {
     const ids = [alice, bob, carol].map((c) => c.welcome.participant);
     for (const c of [mod, alice, bob]) c.close();
     return { ids, refused };
-  }, { code, key, texts: { approved, answeredLive, pending, rejected, lateAnswer } });
+  }, { code, key, version, texts: { approved, answeredLive, pending, rejected, lateAnswer } });
 }
 
 test('the report of an ended meeting: sections, charts, privacy, print', async (t) => {

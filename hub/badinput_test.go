@@ -160,16 +160,17 @@ func TestHelloRefused(t *testing.T) {
 		hello map[string]any
 		code  string
 	}{
-		{"forged token", map[string]any{"t": "hello", "v": 1, "role": "participant", "token": forged}, "bad_token"},
-		{"garbage token", map[string]any{"t": "hello", "v": 1, "role": "participant", "token": "v1.abc"}, "bad_token"},
-		{"expired token", map[string]any{"t": "hello", "v": 1, "role": "participant", "token": expired}, "bad_token"},
-		{"token of another room", map[string]any{"t": "hello", "v": 1, "role": "participant", "token": otherToken}, "bad_token"},
-		{"wrong moderator key", map[string]any{"t": "hello", "v": 1, "role": "moderator", "key": other.ModeratorKey}, "bad_key"},
-		{"no moderator key", map[string]any{"t": "hello", "v": 1, "role": "moderator"}, "bad_key"},
-		{"system role", map[string]any{"t": "hello", "v": 1, "role": "system"}, "bad_hello"},
+		{"forged token", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant", "token": forged}, "bad_token"},
+		{"garbage token", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant", "token": "v1.abc"}, "bad_token"},
+		{"expired token", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant", "token": expired}, "bad_token"},
+		{"token of another room", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant", "token": otherToken}, "bad_token"},
+		{"wrong moderator key", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "moderator", "key": other.ModeratorKey}, "bad_key"},
+		{"no moderator key", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "moderator"}, "bad_key"},
+		{"system role", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "system"}, "bad_hello"},
 		{"command first", map[string]any{"t": "cmd", "id": "1", "cmd": map[string]any{"op": "question.ask", "text": "x"}}, "bad_hello"},
-		{"wrong version", map[string]any{"t": "hello", "v": 99, "role": "screen"}, "bad_hello"},
-		{"bad channel", map[string]any{"t": "hello", "v": 1, "role": "participant", "channel": "moon"}, "bad_hello"},
+		{"wrong version", map[string]any{"t": "hello", "v": 99, "role": "screen"}, "bad_version"},
+		{"a page from before votes in patches", map[string]any{"t": "hello", "v": 1, "role": "screen"}, "bad_version"},
+		{"bad channel", map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant", "channel": "moon"}, "bad_hello"},
 	}
 	for _, c := range cases {
 		cl := dialRaw(t, th.url, cr.Code)

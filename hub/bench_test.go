@@ -105,7 +105,7 @@ func BenchmarkBroadcast(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				c.Write(ctx, websocket.MessageText, []byte(`{"t":"hello","v":1,"role":"screen"}`))
+				c.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","v":%d,"role":"screen"}`, ProtocolVersion)))
 				wg.Add(1)
 				go func() {
 					defer wg.Done()

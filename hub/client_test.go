@@ -141,7 +141,7 @@ func wsURL(base, code string) string {
 func dial(t testing.TB, base, code string, h helloArgs) *client {
 	t.Helper()
 	cl := dialRaw(t, base, code)
-	hello := map[string]any{"t": "hello", "v": 1}
+	hello := map[string]any{"t": "hello", "v": ProtocolVersion}
 	b, _ := json.Marshal(h)
 	json.Unmarshal(b, &hello)
 	cl.send(hello)

@@ -278,7 +278,7 @@ func resume(t *testing.T, base, code string, h helloArgs, view room.View) *clien
 	cl.mu.Lock()
 	cl.view, cl.hasView, cl.seq = view, true, h.Since
 	cl.mu.Unlock()
-	hello := map[string]any{"t": "hello", "v": 1, "role": h.Role, "token": h.Token, "since": h.Since, "channel": h.Channel}
+	hello := map[string]any{"t": "hello", "v": ProtocolVersion, "role": h.Role, "token": h.Token, "since": h.Since, "channel": h.Channel}
 	cl.send(hello)
 	return cl
 }

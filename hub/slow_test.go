@@ -82,7 +82,7 @@ func TestSlowClientIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer frozen.CloseNow()
-	if err := frozen.Write(dctx, websocket.MessageText, []byte(`{"t":"hello","v":1,"role":"participant"}`)); err != nil {
+	if err := frozen.Write(dctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","v":%d,"role":"participant"}`, ProtocolVersion))); err != nil {
 		t.Fatal(err)
 	}
 

@@ -107,7 +107,7 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 		return nil, in, errBadHello
 	}
 	if in.V != ProtocolVersion {
-		return nil, in, fmt.Errorf("%w: protocol version %d, this server speaks %d", errBadHello, in.V, ProtocolVersion)
+		return nil, in, fmt.Errorf("%w: protocol version %d, this server speaks %d", errBadVersion, in.V, ProtocolVersion)
 	}
 	role, ok := room.ParseRole(in.Role)
 	switch {
@@ -137,7 +137,10 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 	return newSession(role, room.Actor{ID: id, Role: role}), in, nil
 }
 
-var errBadHello = errors.New("hub: invalid hello")
+var (
+	errBadHello   = errors.New("hub: invalid hello")
+	errBadVersion = errors.New("hub: another protocol version")
+)
 
 // refuseHello tells the client why, then closes with 1008 (policy).
 func (h *Hub) refuseHello(c *websocket.Conn, err error) {
@@ -147,6 +150,8 @@ func (h *Hub) refuseHello(c *websocket.Conn, err error) {
 		code = "bad_token"
 	case errors.Is(err, ErrBadKey):
 		code = "bad_key"
+	case errors.Is(err, errBadVersion):
+		code = "bad_version"
 	case websocket.CloseStatus(err) == websocket.StatusMessageTooBig:
 		return
 	case errors.Is(err, context.DeadlineExceeded):

@@ -134,7 +134,8 @@ func ExampleReplay() {
 }
 
 // A fan-out tracks what each tick's events touched and sends each role one
-// patch; applying it to the view a client holds gives the current view.
+// patch; applying it to the view a client holds gives the current view. Two
+// upvotes between two ticks become one vote count.
 func ExampleRoom_Patch() {
 	r := meeting(nil)
 	ev, _ := r.Handle(ana, 0, room.Command{Op: room.OpAsk, Text: "Parking?"})
@@ -156,7 +157,7 @@ func ExampleRoom_Patch() {
 	then, _ := json.Marshal(client)
 	fmt.Println("up to date:", string(now) == string(then))
 	// Output:
-	// {"questions":[{"id":1,"text":"Parking?","channel":"room","status":"live","votes":2,"step":0,"at":0}]}
+	// {"votes":{"1":2}}
 	// Mine changed for: [p-ana p-ben]
 	// up to date: true
 }

@@ -16,6 +16,7 @@ type Changes struct {
 	reactions bool
 	ledger    []LedgerEntry
 	questions map[QuestionID]struct{}
+	votes     map[QuestionID]struct{} // only the vote count changed
 	polls     map[PollID]struct{}
 	mine      map[string]struct{}
 }
@@ -24,24 +25,27 @@ type Changes struct {
 // it to that role's View at the first gives the View at the second
 // (View.ApplyPatch does exactly this):
 // Questions and Polls replace the entries with the same id (or are added),
+// Votes sets the vote count of questions whose count alone changed (the
+// usual change in a busy meeting, a few bytes instead of a whole question),
 // Gone and GonePolls are removed, Meeting, Counts and Reactions replace the
 // whole value when not nil, Ledger entries are appended (unless an entry
 // with the same Seq is there). A role that may not see attendance drops
 // Counts when Meeting.Settings.HideCount is set: a patch cannot carry a nil.
 type Patch struct {
-	Meeting   *MeetingView     `json:"meeting,omitempty"`
-	Questions []QuestionView   `json:"questions,omitempty"`
-	Gone      []QuestionID     `json:"gone,omitempty"`
-	Polls     []PollView       `json:"polls,omitempty"`
-	GonePolls []PollID         `json:"gonePolls,omitempty"`
-	Counts    *CountsView      `json:"counts,omitempty"`
-	Reactions map[Reaction]int `json:"reactions,omitempty"`
-	Ledger    []LedgerEntry    `json:"ledger,omitempty"`
+	Meeting   *MeetingView       `json:"meeting,omitempty"`
+	Questions []QuestionView     `json:"questions,omitempty"`
+	Votes     map[QuestionID]int `json:"votes,omitempty"`
+	Gone      []QuestionID       `json:"gone,omitempty"`
+	Polls     []PollView         `json:"polls,omitempty"`
+	GonePolls []PollID           `json:"gonePolls,omitempty"`
+	Counts    *CountsView        `json:"counts,omitempty"`
+	Reactions map[Reaction]int   `json:"reactions,omitempty"`
+	Ledger    []LedgerEntry      `json:"ledger,omitempty"`
 }
 
 // Empty reports whether the patch carries nothing.
 func (p *Patch) Empty() bool {
-	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Gone) == 0 &&
+	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Votes) == 0 && len(p.Gone) == 0 &&
 		len(p.Polls) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
 		p.Reactions == nil && len(p.Ledger) == 0
 }
@@ -51,6 +55,13 @@ func (c *Changes) question(id QuestionID) {
 		c.questions = make(map[QuestionID]struct{})
 	}
 	c.questions[id] = struct{}{}
+}
+
+func (c *Changes) vote(id QuestionID) {
+	if c.votes == nil {
+		c.votes = make(map[QuestionID]struct{})
+	}
+	c.votes[id] = struct{}{}
 }
 
 func (c *Changes) poll(id PollID) {
@@ -99,7 +110,12 @@ func (r *Room) Track(c *Changes, ev Event) {
 		r.trackQuestion(c, ev.Question)
 		c.meeting = c.meeting || fx.meeting
 	case OpUpvote, OpUnvote:
-		r.trackQuestion(c, ev.Question)
+		// Only the count changed: whoever sees the question already holds
+		// the rest. Its author's Mine shows the count too.
+		c.vote(ev.Question)
+		if q, err := r.question(ev.Question); err == nil {
+			c.participant(q.author)
+		}
 		c.participant(ev.Actor.ID)
 	case OpMerge:
 		r.trackQuestion(c, ev.Question)
@@ -162,6 +178,19 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 			p.Gone = append(p.Gone, id)
 		}
 	}
+	for id := range c.votes {
+		if _, whole := c.questions[id]; whole {
+			continue
+		}
+		// A change of visibility comes with an event that sends the whole
+		// question; the count alone goes where the question already is.
+		if q, err := r.question(id); err == nil && (mod || q.visible()) {
+			if p.Votes == nil {
+				p.Votes = make(map[QuestionID]int, len(c.votes))
+			}
+			p.Votes[id] = len(q.voters)
+		}
+	}
 	for _, id := range sortedKeys(c.polls) {
 		if id < 1 || int(id) > len(r.polls) {
 			continue
@@ -209,6 +238,7 @@ func (c *Changes) Reset() {
 	clear(c.ledger)
 	c.ledger = c.ledger[:0]
 	clear(c.questions)
+	clear(c.votes)
 	clear(c.polls)
 	clear(c.mine)
 }
@@ -244,6 +274,11 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 	}
 	if len(p.Questions) > 0 || len(p.Gone) > 0 {
 		v.Questions = mergeByID(v.Questions, p.Questions, p.Gone, func(q QuestionView) QuestionID { return q.ID })
+	}
+	for id, n := range p.Votes {
+		if i, ok := slices.BinarySearchFunc(v.Questions, id, func(q QuestionView, id QuestionID) int { return cmp.Compare(q.ID, id) }); ok {
+			v.Questions[i].Votes = n
+		}
 	}
 	if len(p.Polls) > 0 || len(p.GonePolls) > 0 {
 		v.Polls = mergeByID(v.Polls, p.Polls, p.GonePolls, func(q PollView) PollID { return q.ID })

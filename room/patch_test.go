@@ -57,6 +57,11 @@ func leakPatch(r *Room, p *Patch) error {
 			return fmt.Errorf("patch shows question %d", q.ID)
 		}
 	}
+	for id := range p.Votes {
+		if !r.questions[id-1].visible() {
+			return fmt.Errorf("patch counts votes for question %d", id)
+		}
+	}
 	for _, pl := range v.Polls {
 		if pl.Status == Draft || (pl.Results != nil && !r.polls[pl.ID-1].resultsPublic()) {
 			return fmt.Errorf("patch shows poll %d", pl.ID)
@@ -175,6 +180,22 @@ func TestChanges(t *testing.T) {
 	if p := s.r.Patch(Moderator, &c); !p.Empty() || c.Participants() != nil {
 		t.Errorf("after Reset: %+v", p)
 	}
+
+	// A tick of upvotes alone sends counts, not questions.
+	track(bob, Command{Op: OpUnvote, Question: id})
+	track(carol, Command{Op: OpUpvote, Question: id})
+	for _, role := range []Role{Participant, Moderator, Screen} {
+		if p := s.r.Patch(role, &c); p.Questions != nil || len(p.Votes) != 1 || p.Votes[id] != 2 {
+			t.Errorf("%s patch after upvotes: %+v", role, p)
+		}
+	}
+	// An upvote, then the question archived in the same tick: it goes.
+	track(alice, Command{Op: OpUnvote, Question: id})
+	track(mod, Command{Op: OpArchive, Question: id})
+	if p := s.r.Patch(Participant, &c); p.Votes != nil || !slices.Equal(p.Gone, []QuestionID{id}) {
+		t.Errorf("participant patch after upvote and archive: %+v", p)
+	}
+	c.Reset()
 
 	// VoterResults: AfterVoting polls, open, to those who voted.
 	poll := track(mod, Command{Op: OpPollCreate, Kind: Single, Text: "p", Options: []string{"a", "b"}, Visibility: AfterVoting}).Poll

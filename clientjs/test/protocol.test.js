@@ -44,6 +44,7 @@ function serverHistory() {
   step({ questions: [q(2, { votes: 1 })] }, (o) => ({ ...o, questions: [q(1), q(2, { votes: 1 })] }));
   step({ questions: [q(1, { votes: 3 })], ledger: [{ seq: 4, at: 5, op: 'question.approve', question: 1 }] },
     (o) => ({ ...o, questions: [q(1, { votes: 3 }), q(2, { votes: 1 })], ledger: [{ seq: 4, at: 5, op: 'question.approve', question: 1 }] }));
+  step({ votes: { 2: 4 } }, (o) => ({ ...o, questions: [q(1, { votes: 3 }), q(2, { votes: 4 })] }));
   step({ gone: [2], meeting: meeting({ step: 1, highlight: 1 }) },
     (o) => ({ ...o, questions: [q(1, { votes: 3 })], meeting: meeting({ step: 1, highlight: 1 }) }));
   const poll = { id: 1, kind: 'single', title: 'Lunch?', options: ['yes', 'no'], visibility: 'live', status: 'open', step: 1, ballots: 0 };

@@ -3,7 +3,7 @@
 // The real server is exercised from the browser in e2e/meeting.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, TribuneError, backoffDelay, backoffMax, backoffMin, memoryStorage, tokenKey, socketURL, watchdogMs } from '../tribune.js';
+import { Client, TribuneError, backoffDelay, backoffMax, backoffMin, memoryStorage, tokenKey, socketURL, version, watchdogMs } from '../tribune.js';
 
 /** A clock whose timers fire only when the test advances it. */
 function clock() {
@@ -83,7 +83,7 @@ function setup(extra = {}) {
 /** Opens the socket and plays welcome + snapshot at seq. */
 function welcome(sock, seq, questions = [], token = 'tok-1') {
   sock.open();
-  sock.push({ t: 'welcome', v: 1, role: 'participant', participant: 'p-1', token, seq });
+  sock.push({ t: 'welcome', v: version, role: 'participant', participant: 'p-1', token, seq });
   sock.push({ t: 'snapshot', seq, view: view(seq, questions) });
 }
 
@@ -109,7 +109,7 @@ test('hello, welcome, snapshot, patches; the token is kept for the next visit', 
   assert.equal(client.conn, 'connecting');
   const sock = ws.last();
   sock.open();
-  assert.deepEqual(sock.sent, [{ t: 'hello', v: 1, role: 'participant', since: 0, channel: 'remote', name: 'Ada' }]);
+  assert.deepEqual(sock.sent, [{ t: 'hello', v: version, role: 'participant', since: 0, channel: 'remote', name: 'Ada' }]);
   welcome(sock, 3, [question(1)]);
   assert.deepEqual(conns, ['live']);
   assert.equal(storage.getItem(tokenKey('ABC234')), 'tok-1');
@@ -130,11 +130,11 @@ test('moderator and screen hellos', () => {
   const m = setup({ role: 'moderator', key: 'k-secret' });
   m.client.start();
   m.ws.last().open();
-  assert.deepEqual(m.ws.last().sent[0], { t: 'hello', v: 1, role: 'moderator', since: 0, key: 'k-secret' });
+  assert.deepEqual(m.ws.last().sent[0], { t: 'hello', v: version, role: 'moderator', since: 0, key: 'k-secret' });
   const s = setup({ role: 'screen' });
   s.client.start();
   s.ws.last().open();
-  assert.deepEqual(s.ws.last().sent[0], { t: 'hello', v: 1, role: 'screen', since: 0 });
+  assert.deepEqual(s.ws.last().sent[0], { t: 'hello', v: version, role: 'screen', since: 0 });
 });
 
 test('send resolves on ack, rejects with the typed error', async () => {
@@ -172,7 +172,7 @@ test('a command with no answer is sent again with the same id after a reconnect'
   sock.open();
   assert.equal(sock.sent[0].since, 5, 'resumes from the last seq');
   assert.equal(sock.sent[0].token, 'tok-1');
-  sock.push({ t: 'welcome', v: 1, role: 'participant', participant: 'p-1', token: 'tok-1', seq: 6 });
+  sock.push({ t: 'welcome', v: version, role: 'participant', participant: 'p-1', token: 'tok-1', seq: 6 });
   const cmds = sock.sent.filter((m) => m.t === 'cmd');
   assert.deepEqual(cmds.map((m) => m.cmd.op), ['question.upvote', 'question.ask']);
   assert.equal(cmds[0].id, id, 'same id: the server applies it once');
@@ -245,7 +245,7 @@ test('a gap in patches reconnects with since = the last seq applied', () => {
   assert.notEqual(sock, first);
   sock.open();
   assert.equal(sock.sent[0].since, 10);
-  sock.push({ t: 'welcome', v: 1, role: 'participant', participant: 'p-1', token: 'tok-1', seq: 13 });
+  sock.push({ t: 'welcome', v: version, role: 'participant', participant: 'p-1', token: 'tok-1', seq: 13 });
   sock.push({ t: 'patch', from: 10, to: 13, patch: { questions: [question(2)] } });
   assert.deepEqual(client.state.view.questions.map((q) => q.id), [1, 2]);
 });

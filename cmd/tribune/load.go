@@ -25,6 +25,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/tribune-hub/tribune/hub"
 	"github.com/tribune-hub/tribune/room"
 )
 
@@ -442,7 +443,7 @@ func (lr *loadRun) dial(ctx context.Context, code string, hello map[string]any, 
 		return nil, err
 	}
 	c.SetReadLimit(1 << 24)
-	hello["t"], hello["v"] = "hello", 1
+	hello["t"], hello["v"] = "hello", hub.ProtocolVersion
 	b, _ := json.Marshal(hello)
 	if err := c.Write(dctx, websocket.MessageText, b); err != nil {
 		return nil, err
