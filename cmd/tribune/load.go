@@ -625,8 +625,18 @@ func (lr *loadRun) vote(ctx context.Context, mod *loadClient, clients []*loadCli
 // steady: questions asked and approved, upvotes at a steady rate, the
 // moderator highlighting now and then.
 func (lr *loadRun) steady(ctx context.Context, mod *loadClient, clients []*loadClient) error {
-	ctx, cancel := context.WithTimeout(ctx, lr.cfg.duration)
+	// stop ends the issuing, not the commands in flight: a write whose
+	// context ends midway closes its connection (coder/websocket), which
+	// the end of every run used to count as a disconnect or two.
+	stop, cancel := context.WithTimeout(ctx, lr.cfg.duration)
 	defer cancel()
+	do := func(cl *loadClient, cmd room.Command) (loadReply, error) {
+		r, err := lr.do(ctx, cl, cmd, true)
+		if err != nil {
+			lr.res.errs.Add(1)
+		}
+		return r, err
+	}
 	var wg sync.WaitGroup
 	var asked atomic.Int64
 	// Seed a few approved questions so upvotes have targets from the start.
@@ -653,7 +663,7 @@ func (lr *loadRun) steady(ctx context.Context, mod *loadClient, clients []*loadC
 			start, issued := time.Now(), 0
 			for {
 				select {
-				case <-ctx.Done():
+				case <-stop.Done():
 					return
 				case <-t.C:
 					due := int(rate*time.Since(start).Seconds()) - issued
@@ -668,12 +678,12 @@ func (lr *loadRun) steady(ctx context.Context, mod *loadClient, clients []*loadC
 	}
 	every(lr.cfg.questions, func() {
 		cl := clients[rand.IntN(len(clients))]
-		r, err := lr.do(ctx, cl, room.Command{Op: room.OpAsk, Text: "How will citizens' input be traced to decisions?"}, true)
+		r, err := do(cl, room.Command{Op: room.OpAsk, Text: "How will citizens' input be traced to decisions?"})
 		if err == nil && r.code == "" {
 			// The question's id is the number of questions asked so far:
 			// ask the room by approving the newest pending ones in order.
 			id := room.QuestionID(asked.Add(1))
-			lr.do(ctx, mod, room.Command{Op: room.OpApprove, Question: id}, true)
+			do(mod, room.Command{Op: room.OpApprove, Question: id})
 		}
 	})
 	every(lr.cfg.upvotes, func() {
@@ -685,7 +695,7 @@ func (lr *loadRun) steady(ctx context.Context, mod *loadClient, clients []*loadC
 			op = room.OpUnvote
 		}
 		cl.mu.Unlock()
-		r, err := lr.do(ctx, cl, room.Command{Op: op, Question: q}, true)
+		r, err := do(cl, room.Command{Op: op, Question: q})
 		if err == nil && r.code == "" {
 			cl.mu.Lock()
 			cl.voted[q] = op == room.OpUpvote
@@ -694,9 +704,9 @@ func (lr *loadRun) steady(ctx context.Context, mod *loadClient, clients []*loadC
 	})
 	every(0.2, func() {
 		q := room.QuestionID(1 + rand.Int64N(asked.Load()))
-		lr.do(ctx, mod, room.Command{Op: room.OpHighlight, Question: q}, true)
+		do(mod, room.Command{Op: room.OpHighlight, Question: q})
 	})
-	<-ctx.Done()
+	<-stop.Done()
 	wg.Wait()
 	return nil
 }
