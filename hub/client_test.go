@@ -140,7 +140,13 @@ func wsURL(base, code string) string {
 // state.
 func dial(t testing.TB, base, code string, h helloArgs) *client {
 	t.Helper()
-	cl := dialRaw(t, base, code)
+	return dialWith(t, base, code, h, nil)
+}
+
+// dialWith is dial with the WebSocket options given (nil for none).
+func dialWith(t testing.TB, base, code string, h helloArgs, opts *websocket.DialOptions) *client {
+	t.Helper()
+	cl := dialRawWith(t, base, code, opts)
 	hello := map[string]any{"t": "hello", "v": ProtocolVersion}
 	b, _ := json.Marshal(h)
 	json.Unmarshal(b, &hello)
@@ -154,9 +160,18 @@ func dial(t testing.TB, base, code string, h helloArgs) *client {
 
 func dialRaw(t testing.TB, base, code string) *client {
 	t.Helper()
+	return dialRawWith(t, base, code, nil)
+}
+
+func dialRawWith(t testing.TB, base, code string, opts *websocket.DialOptions) *client {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, wsURL(base, code), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {base}}})
+	if opts == nil {
+		opts = &websocket.DialOptions{}
+	}
+	opts.HTTPHeader = http.Header{"Origin": {base}}
+	c, _, err := websocket.Dial(ctx, wsURL(base, code), opts)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}

@@ -66,10 +66,11 @@ type join struct {
 // plus the few messages that belong to one participant. It never blocks on
 // a session: a session whose queue is full is closed as too slow.
 type fanout struct {
-	code    string
-	tick    time.Duration
-	logger  *slog.Logger
-	metrics *metrics
+	code     string
+	tick     time.Duration
+	hbPeriod time.Duration // set before run
+	logger   *slog.Logger
+	metrics  *metrics
 
 	seq     atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
 	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
@@ -92,7 +93,7 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 	if tick <= 0 {
 		tick = DefaultTick
 	}
-	f := &fanout{code: code, tick: tick, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
+	f := &fanout{code: code, tick: tick, hbPeriod: heartbeatPeriod, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
 	for i := range f.roles {
 		f.roles[i] = roleState{sessions: make(map[*session]struct{}), lastSent: replica.Seq()}
 	}
@@ -141,7 +142,7 @@ func (f *fanout) remove(s *session) {
 func (f *fanout) run(ctx context.Context) {
 	t := time.NewTicker(f.tick)
 	defer t.Stop()
-	hb := time.NewTicker(heartbeatPeriod)
+	hb := time.NewTicker(f.hbPeriod)
 	defer hb.Stop()
 	beats := 0
 	for {

@@ -67,6 +67,11 @@ type Hub struct {
 
 	draining atomic.Bool
 
+	// Every heartbeat the rooms tell their sessions they are alive, and
+	// every second one pings them; a peer has pingTimeout to answer.
+	// heartbeatPeriod and pingTimeout, but for tests.
+	heartbeat, pingTimeout time.Duration
+
 	// creations bounds how fast meetings may be created, server-wide: the
 	// endpoint needs no account, so this is what stops a script from
 	// filling the database.
@@ -117,6 +122,9 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		registry: cfg.Registry,
 		rooms:    make(map[string]*hubRoom),
 		sessions: make(map[*session]struct{}),
+
+		heartbeat:   heartbeatPeriod,
+		pingTimeout: pingTimeout,
 	}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -207,6 +215,7 @@ func (h *Hub) load(hr *hubRoom) error {
 		return fmt.Errorf("load room: %w", err)
 	}
 	fan := newFanout(hr.code, replica, h.cfg.Tick, h.logger, h.metrics)
+	fan.hbPeriod = h.heartbeat
 	seq.publish = fan.publish
 	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, seq, fan
 	if h.primary != nil {

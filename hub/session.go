@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -63,15 +64,17 @@ type session struct {
 	actor       room.Actor
 	participant string // participant id; empty for other roles
 
-	c       *websocket.Conn // nil only in benchmarks, where nothing is written
-	cancel  func()          // ends the reader
-	metrics *metrics
+	c           *websocket.Conn // nil only in benchmarks, where nothing is written
+	cancel      func()          // ends the reader
+	metrics     *metrics
+	pingTimeout time.Duration
 
 	mu      sync.Mutex
 	queue   [][]byte // guarded by mu; at most queueSize messages
 	spare   [][]byte // owned by the running flush: the slice it drained last
 	writing bool     // guarded by mu: a flush goroutine is running
 	closed  bool     // guarded by mu
+	pinging atomic.Bool
 
 	done      chan struct{} // closed once, by close
 	finished  chan struct{} // closed once the connection is closed
@@ -139,16 +142,17 @@ func (s *session) flush() {
 			return
 		}
 		for _, msg := range batch {
-			var err error
 			if len(msg) == 0 {
-				ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
-				err = s.c.Ping(ctx)
-				cancel()
-			} else {
-				ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-				err = s.c.Write(ctx, websocket.MessageText, msg)
-				cancel()
+				// The pong is a round trip away: wait for it on the side,
+				// so that the messages queued behind the ping go now.
+				if s.pinging.CompareAndSwap(false, true) {
+					go s.ping()
+				}
+				continue
 			}
+			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			err := s.c.Write(ctx, websocket.MessageText, msg)
+			cancel()
 			if err != nil {
 				if errors.Is(err, context.DeadlineExceeded) {
 					s.metrics.slow.Inc() // a write or ping that cannot finish: not keeping up
@@ -162,6 +166,20 @@ func (s *session) flush() {
 		}
 		// Drop the references so an idle session keeps no message alive.
 		clear(batch)
+	}
+}
+
+// ping pings the peer and closes the session when no pong comes back
+// within pingTimeout: the connection is dead or the client hung.
+func (s *session) ping() {
+	defer s.pinging.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), s.pingTimeout)
+	defer cancel()
+	if err := s.c.Ping(ctx); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			s.metrics.slow.Inc()
+		}
+		s.close(websocket.StatusGoingAway, "no pong")
 	}
 }
 

@@ -150,3 +150,75 @@ func wgRunning(stop *atomic.Bool, wg *sync.WaitGroup) bool {
 		return !stop.Load()
 	}
 }
+
+// TestSilentPeer: a connection that stops answering pings (a phone that
+// left the venue Wi-Fi without a goodbye) is closed once its ping times
+// out, and while the server waits for that pong, the messages queued behind
+// the ping still go out. A client that answers stays.
+func TestSilentPeer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "t.db"), Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A ping every 200 ms, 1.5 s to answer it.
+	h.heartbeat, h.pingTimeout = 100*time.Millisecond, 1500*time.Millisecond
+	srv := httptest.NewServer(h.Handler())
+	th := &testHub{hub: h, store: st, srv: srv, url: srv.URL}
+	t.Cleanup(th.stop)
+
+	cr := createRoom(t, th.url, `{"title":"Silent"}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	if r := mod.do(room.Command{Op: room.OpStart}); r.Code != "" {
+		t.Fatalf("start: %+v", r)
+	}
+	pinged := make(chan struct{}, 1)
+	silent := dialWith(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "room"}, &websocket.DialOptions{
+		OnPingReceived: func(context.Context, []byte) bool {
+			select {
+			case pinged <- struct{}{}:
+			default:
+			}
+			return false // no pong
+		},
+	})
+	silent.name = "silent"
+	steady := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "remote"})
+	steady.name = "steady"
+
+	select {
+	case <-pinged:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ping within 10 s")
+	}
+	// The server now waits for a pong that will not come; a change made
+	// meanwhile still reaches the silent client before it is given up on.
+	r := mod.do(room.Command{Op: room.OpAnnounce, Text: "Coffee in the hall"})
+	if r.Code != "" {
+		t.Fatalf("announce: %+v", r)
+	}
+	silent.waitFor(func() bool { return silent.seq >= r.Seq || silent.closed })
+	silent.mu.Lock()
+	closed := silent.closed
+	silent.mu.Unlock()
+	if closed {
+		t.Fatalf("the silent client was closed before it got seq %d: the ping held the queue back", r.Seq)
+	}
+
+	// Then it is closed, and leaves the room's counts.
+	silent.waitFor(func() bool { return silent.closed })
+	mod.waitFor(func() bool {
+		return mod.view.Counts != nil && mod.view.Counts.InRoom == 0 && mod.view.Counts.Remote == 1
+	})
+	steady.mu.Lock()
+	defer steady.mu.Unlock()
+	if steady.closed {
+		t.Errorf("a client that answers pings was closed: %v", steady.closeErr)
+	}
+}

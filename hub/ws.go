@@ -54,7 +54,7 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 	// the other.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s.c, s.cancel, s.metrics = c, cancel, h.metrics
+	s.c, s.cancel, s.metrics, s.pingTimeout = c, cancel, h.metrics, h.pingTimeout
 	if !h.track(s) {
 		c.Close(1012, "service restart")
 		return
