@@ -38,6 +38,9 @@ Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true
 let openForm = null;
 let settingsDirty = false;
 let agendaDirty = false;
+let meetingDirty = false;
+/** Polls whose definition is being edited: id -> the form. */
+const pollForms = new Map();
 
 const queuePause = pauseControl(byId('queue-pause'), renderQueue, () => t('mod.queue'));
 const livePause = pauseControl(byId('live-pause'), renderLive, () => t('mod.live'));
@@ -84,6 +87,7 @@ function render() {
   renderPolls();
   renderAgenda();
   renderSettings();
+  renderMeetingForm();
   renderLedger();
   renderShare();
 }
@@ -296,8 +300,12 @@ function renderPolls() {
     h('h3', { id: `mp-${p.id}-title` }),
     h('p', { class: 'poll-status' }),
     h('div', { class: 'poll-controls' }),
+    h('div', { class: 'poll-edit' }),
     h('div', { class: 'poll-results' })), updatePoll);
 }
+
+/** Whether the poll's definition may still change: nobody voted yet. */
+const editable = (p) => p.ballots === 0 && p.status !== 'closed';
 
 function updatePoll(el, p) {
   const view = client.state.view;
@@ -307,7 +315,7 @@ function updatePoll(el, p) {
     t(`poll.kind.${p.kind}`), t(`poll.status.${p.status}`), t('poll.ballots', { n: p.ballots }),
     t(`poll.vis.${p.visibility}`), p.locked ? t('poll.locked') : '', shown ? t('poll.onScreen') : '',
   ].filter(Boolean).join(' · ');
-  const sig = JSON.stringify([p.status, p.visibility, p.locked, shown, document.documentElement.lang]);
+  const sig = JSON.stringify([p.status, p.visibility, p.locked, shown, editable(p), pollForms.has(p.id), document.documentElement.lang]);
   const controls = el.querySelector('.poll-controls');
   if (controls.dataset.sig !== sig) {
     controls.dataset.sig = sig;
@@ -318,6 +326,15 @@ function updatePoll(el, p) {
       if (again) again.focus();
     }
   }
+  const edit = el.querySelector('.poll-edit');
+  if (pollForms.has(p.id) && !editable(p)) {
+    // Someone voted first: the definition is settled.
+    pollForms.delete(p.id);
+    announce(t('poll.editTooLate'));
+  }
+  const form = pollForms.get(p.id);
+  if (form && !edit.contains(form)) replace(edit, form);
+  if (!form && edit.firstChild) replace(edit);
   const results = pollResults(client.state, p.id);
   replace(el.querySelector('.poll-results'), results && p.status !== 'draft' ? resultsView(p, results) : null);
 }
@@ -332,6 +349,13 @@ function pollControls(p, shown) {
   out.push(button('show', shown ? t('poll.hideScreen') : t('poll.showScreen'),
     () => act({ op: 'poll.show', poll: shown ? 0 : id }, shown ? t('done.pollHidden') : t('done.pollShown')), describedBy));
   if (p.status !== 'draft') out.push(b('lock', p.locked ? t('poll.unlock') : t('poll.lock'), { op: 'poll.lock', on: !p.locked }, t('done.saved')));
+  if (editable(p) && !pollForms.has(id)) {
+    out.push(button('edit', t('poll.edit'), () => {
+      pollForms.set(id, pollEditForm(p));
+      renderPolls();
+      pollForms.get(id).querySelector('input').focus();
+    }, describedBy));
+  }
   if (p.status === 'draft') out.push(b('delete', t('poll.delete'), { op: 'poll.delete' }, t('done.pollDeleted'), 'small danger'));
   const selID = `mp-${id}-vis`;
   const sel = h('select', { id: selID, dataset: { action: 'visibility' } },
@@ -339,6 +363,51 @@ function pollControls(p, shown) {
   sel.addEventListener('change', () => act({ op: 'poll.visibility', poll: id, visibility: sel.value }, t('done.saved')));
   out.push(h('div', { class: 'field inline' }, h('label', { for: selID }, t('poll.visibility')), sel));
   return h('div', { class: 'button-row' }, out);
+}
+
+/**
+ * The form that corrects a poll nobody has voted in yet: its question and,
+ * as its kind needs, options, most choices or scale. Kind and visibility
+ * stay as they are.
+ */
+function pollEditForm(p) {
+  const f = `mp-${p.id}-edit`;
+  const title = h('input', { id: `${f}-title`, type: 'text', maxlength: '200', value: p.title });
+  const fields = [h('div', { class: 'field' }, h('label', { for: title.id }, t('poll.question')), title)];
+  const choice = p.kind === 'single' || p.kind === 'multiple';
+  const options = h('textarea', { id: `${f}-options`, rows: '4', value: (p.options || []).join('\n') });
+  const max = h('input', { id: `${f}-max`, type: 'number', min: '1', max: '20', value: String(p.max || 2) });
+  const scale = h('input', { id: `${f}-scale`, type: 'number', min: '2', max: '10', value: String(p.scale || 5) });
+  if (choice) fields.push(h('div', { class: 'field' }, h('label', { for: options.id }, t('poll.options')), options));
+  if (p.kind === 'multiple') fields.push(h('div', { class: 'field' }, h('label', { for: max.id }, t('poll.maxLabel')), max));
+  if (p.kind === 'rating') fields.push(h('div', { class: 'field' }, h('label', { for: scale.id }, t('poll.scaleLabel')), scale));
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const close = () => {
+    pollForms.delete(p.id);
+    renderPolls();
+    const again = document.querySelector(`[aria-labelledby="mp-${p.id}-title"] [data-action="edit"]`);
+    if (again) again.focus();
+  };
+  const form = h('form', { class: 'inline-action', novalidate: true }, fields,
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: 'primary small' }, t('poll.saveEdit')),
+      h('button', { type: 'button', class: 'small', on: { click: close } }, t('cancel'))),
+    status);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const cur = client.state.view.polls.find((x) => x.id === p.id) || p;
+    const cmd = { op: 'poll.edit', poll: p.id, kind: cur.kind, text: title.value.trim(), visibility: cur.visibility };
+    if (!cmd.text) { status.textContent = t('poll.needTitle'); title.focus(); return; }
+    if (choice) {
+      cmd.options = options.value.split('\n').map((s) => s.trim()).filter(Boolean);
+      if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); options.focus(); return; }
+    }
+    if (cur.kind === 'multiple') cmd.max = Number(max.value) || 0;
+    if (cur.kind === 'rating') cmd.scale = Number(scale.value) || 5;
+    status.textContent = t('sending');
+    client.send(cmd).then(() => { announce(t('done.pollEdited')); close(); }, (err) => { status.textContent = errorText(err); });
+  });
+  return form;
 }
 
 function fillVisibility() {
@@ -425,6 +494,26 @@ byId('announce-form').addEventListener('submit', (ev) => {
   if (!text) { status.textContent = t('err.empty'); return; }
   status.textContent = t('sending');
   client.send({ op: 'announce', text }).then(() => { byId('announce-text').value = ''; status.textContent = t('done.announced'); }, (err) => { status.textContent = errorText(err); });
+});
+
+function renderMeetingForm() {
+  if (meetingDirty) return;
+  const m = client.state.view.meeting;
+  byId('meeting-title').value = m.title;
+  byId('meeting-description').value = m.description || '';
+}
+byId('meeting-form').addEventListener('input', () => { meetingDirty = true; });
+byId('meeting-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const title = byId('meeting-title').value.trim();
+  const status = byId('meeting-form-status');
+  if (!title) { status.textContent = t('meeting.needTitle'); byId('meeting-title').focus(); return; }
+  status.textContent = t('sending');
+  client.send({ op: 'room.edit', title, text: byId('meeting-description').value.trim() }).then(() => {
+    meetingDirty = false;
+    status.textContent = t('done.saved');
+    renderMeetingForm();
+  }, (err) => { status.textContent = errorText(err); });
 });
 
 const boolSettings = ['qaOpen', 'preModeration', 'anonymous', 'reactions', 'hideCount'];

@@ -23,6 +23,24 @@ let order = load(sortKey, 'popular') === 'recent' ? 'recent' : 'popular';
 let frozen = /** @type {number[]|null} */ (null);
 let lastAnnouncement = -1;
 let asking = false;
+/**
+ * Questions being corrected by their author: id -> the text typed so far,
+ * kept across a reload like the draft of a new question.
+ */
+const editsKey = `tribune:edits:${code}`;
+const editing = new Map(readEdits());
+
+function readEdits() {
+  try {
+    return Object.entries(JSON.parse(load(editsKey, '{}'))).map(([id, text]) => [Number(id), String(text)]);
+  } catch {
+    return [];
+  }
+}
+
+function keepEdits() {
+  store(editsKey, editing.size ? JSON.stringify(Object.fromEntries(editing)) : '');
+}
 
 initI18n();
 languageSwitch(byId('lang'));
@@ -221,20 +239,76 @@ function updateCount() {
 function renderMine() {
   const list = myWaitingQuestions(client.state);
   byId('mine-box').hidden = list.length === 0;
-  keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}`, (q) => {
+  if (client.state.mine) {
+    for (const id of editing.keys()) {
+      // Published or refused meanwhile: the correction cannot be saved.
+      if (!list.some((q) => q.id === id && q.status === 'pending')) {
+        editing.delete(id);
+        announce(t('mine.editTooLate'));
+      }
+    }
+    keepEdits();
+  }
+  keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}:${editing.has(q.id)}`, (q) => {
+    const textID = `mine-${q.id}-text`;
     const body = h('div', { class: 'q-body' },
-      h('p', { class: 'q-text' }, q.text),
+      h('p', { class: 'q-text', id: textID }, q.text),
       h('p', { class: 'q-meta' }, q.status === 'pending' ? t('mine.pending') : t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) })));
     if (q.note) body.append(h('p', { class: 'q-note' }, q.note));
     const li = h('li', { class: ['question', 'mine', q.status] }, body);
-    if (q.status === 'pending') {
-      li.append(h('button', {
-        type: 'button', class: 'small',
-        on: { click: () => act({ op: 'question.withdraw', question: q.id }, t('mine.withdrawn')) },
-      }, t('mine.withdraw')));
+    if (q.status !== 'pending') return li;
+    if (editing.has(q.id)) {
+      li.append(editForm(q));
+      return li;
     }
+    const described = { 'aria-describedby': textID };
+    li.append(h('div', { class: 'button-row' },
+      h('button', {
+        type: 'button', class: 'small', dataset: { action: 'edit' }, ...described,
+        on: { click: () => { editing.set(q.id, q.text); keepEdits(); renderMine(); focusIn(q.id, 'textarea'); } },
+      }, t('mine.edit')),
+      h('button', {
+        type: 'button', class: 'small', ...described,
+        on: { click: () => act({ op: 'question.withdraw', question: q.id }, t('mine.withdrawn')) },
+      }, t('mine.withdraw'))));
     return li;
   }, () => {});
+}
+
+/** The author's form to correct a question still waiting for moderation. */
+function editForm(q) {
+  const id = `mine-${q.id}-edit`;
+  const area = h('textarea', { id, rows: '3', value: editing.get(q.id) });
+  area.addEventListener('input', () => { editing.set(q.id, area.value); keepEdits(); });
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const cancel = () => { editing.delete(q.id); keepEdits(); renderMine(); focusIn(q.id, '[data-action="edit"]'); };
+  const form = h('form', { class: 'inline-action', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: id }, t('mine.editLabel')), area),
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: 'primary small' }, t('mine.save')),
+      h('button', { type: 'button', class: 'small', on: { click: cancel } }, t('cancel'))),
+    status);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const text = area.value.trim();
+    if (text === q.text) { cancel(); return; }
+    status.textContent = t('sending');
+    client.send({ op: 'question.edit', question: q.id, text }).then(() => {
+      editing.delete(q.id);
+      keepEdits();
+      announce(t('mine.edited'));
+      renderMine();
+      focusIn(q.id, '[data-action="edit"]');
+    }, (err) => { status.textContent = errorText(err); });
+  });
+  return form;
+}
+
+/** Focuses the element matching sel in the author's item for question id. */
+function focusIn(id, sel) {
+  const li = Array.from(byId('mine').children).find((el) => el.dataset.key.startsWith(`${id}:`));
+  const el = li && li.querySelector(sel);
+  if (el) el.focus();
 }
 
 function renderQuestions() {
