@@ -32,6 +32,7 @@ var pages = map[string]string{
 	"GET /m/{code}": "moderator.html",
 	"GET /s/{code}": "screen.html",
 	"GET /r/{code}": "report.html",
+	"GET /about":    "about.html",
 }
 
 // Handler returns the hub's HTTP handler: pages, API, WebSocket and
@@ -40,6 +41,7 @@ func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/rooms", h.createRoom)
 	mux.HandleFunc("GET /api/rooms/{code}", h.roomInfo)
+	mux.HandleFunc("GET /api/about", h.about)
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
 	h.archiveRoutes(mux)
@@ -201,6 +203,15 @@ func (h *Hub) roomInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	v := hr.fan.info()
 	writeJSON(w, http.StatusOK, roomInfo{Code: hr.code, Title: v.Title, Status: v.Status})
+}
+
+// aboutInfo is what /about shows that depends on the server: the contact.
+type aboutInfo struct {
+	Contact string `json:"contact"`
+}
+
+func (h *Hub) about(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact})
 }
 
 // qr serves /qr/{code}.svg and /qr/{code}.png: the participant link.

@@ -36,6 +36,10 @@ type Config struct {
 	// PublicURL is the base of the links handed out ("https://tribune.example").
 	// Empty derives it from each request.
 	PublicURL string
+	// Contact is who people write to about accessibility and personal data
+	// (an e-mail address or a URL), shown on /about. Empty says to ask the
+	// meeting's organiser.
+	Contact string
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Registry receives the metrics. Defaults to a new registry, served at

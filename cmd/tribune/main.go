@@ -71,6 +71,7 @@ type serveConfig struct {
 	addr      string
 	db        string
 	publicURL string
+	contact   string
 	origins   string
 	tick      time.Duration
 	assets    string
@@ -117,6 +118,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.addr, "addr", ":8080", "address to listen on")
 	fs.str(&c.db, "db", "tribune.db", "SQLite file holding every meeting")
 	fs.str(&c.publicURL, "public-url", "", "public base URL for links and QR codes (default: from each request)")
+	fs.str(&c.contact, "contact", "", "who people write to about accessibility and personal data, an e-mail address or a URL (shown on /about)")
 	fs.str(&c.origins, "origins", "", "extra allowed WebSocket origins, comma-separated host patterns")
 	fs.str(&c.assets, "assets", "", "serve web pages from this directory instead of the embedded ones (for editing clientjs/)")
 	fs.str(&c.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -167,7 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	h, err := hub.New(ctx, hub.Config{
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
-		Assets: assets, PublicURL: c.publicURL,
+		Assets: assets, PublicURL: c.publicURL, Contact: c.contact,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
 	})
 	if err != nil {

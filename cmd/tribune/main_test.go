@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -43,7 +44,7 @@ func startServe(t *testing.T, extra ...string) string {
 
 func TestServeAnswersHealthAndPages(t *testing.T) {
 	base := startServe(t)
-	for _, path := range []string{"/healthz", "/readyz", "/", "/metrics"} {
+	for _, path := range []string{"/healthz", "/readyz", "/", "/about", "/metrics"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
@@ -54,6 +55,32 @@ func TestServeAnswersHealthAndPages(t *testing.T) {
 		}
 		if path == "/" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
 			t.Errorf("GET /: no strict CSP: %q", resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+}
+
+// TestServeContact: the contact given with -contact is what the
+// accessibility and personal data page shows; without it, none.
+func TestServeContact(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-contact", "dpo@ville.example"}, "dpo@ville.example"},
+		{nil, ""},
+	} {
+		base := startServe(t, c.args...)
+		resp, err := http.Get(base + "/api/about")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Contact *string `json:"contact"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || got.Contact == nil || *got.Contact != c.want {
+			t.Errorf("%v: GET /api/about: %d %v, contact %v, want %q", c.args, resp.StatusCode, err, got.Contact, c.want)
 		}
 	}
 }

@@ -1,0 +1,37 @@
+// The accessibility and personal data page: static text in both languages,
+// and the contact this server was given (tribune -contact).
+
+import { h, replace, byId } from './dom.js';
+import { t, initI18n, onLangChange } from './i18n.js';
+import { languageSwitch } from './ui.js';
+
+initI18n();
+languageSwitch(byId('lang'));
+
+let contact = '';
+
+/**
+ * A link for an e-mail address or a web address, plain text otherwise.
+ * @param {string} c
+ * @returns {Node|string}
+ */
+function contactLink(c) {
+  if (/^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(c)) return h('a', { href: `mailto:${c}` }, c);
+  try {
+    const u = new URL(c);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return h('a', { href: u.href }, c);
+  } catch { /* not a URL */ }
+  return c;
+}
+
+function render() {
+  document.title = `${t('about.title')} · Tribune`;
+  replace(byId('contact'), contact ? [t('about.contact.line'), ' ', contactLink(contact)] : t('about.contact.none'));
+}
+
+onLangChange(render);
+render();
+fetch('/api/about').then((res) => (res.ok ? res.json() : {})).then((info) => {
+  contact = (info && typeof info.contact === 'string') ? info.contact.trim() : '';
+  render();
+}).catch(() => { /* offline: the page says to ask the organiser */ });
