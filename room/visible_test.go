@@ -1,6 +1,7 @@
 package room
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -246,5 +247,17 @@ func TestDecideKeepsTheCommand(t *testing.T) {
 	ev := s.do(bob, Command{Op: OpUpvote, Question: 0 + s.ask(carol, "q"), Text: "junk", Name: "junk", Poll: 3})
 	if ev.Text != "" || ev.Name != "" || ev.Poll != 0 {
 		t.Errorf("stray fields in the event: %+v", ev.Command)
+	}
+}
+
+// TestDigestStable pins the digest of the busy meeting: a log exported by
+// an earlier Tribune carries its final digest, and `tribune verify` must
+// still recompute it. A field added to the state is written into the
+// digest only when set, so that this value never changes.
+func TestDigestStable(t *testing.T) {
+	s := busyMeeting(t)
+	d := s.r.Digest()
+	if got := hex.EncodeToString(d[:]); got != "a33ab1c88de84e977d0daa6d27302d70c88a0341f82c94fa132a36ce3d72253c" {
+		t.Fatalf("the busy meeting's digest is %s: the canonical encoding changed, and logs exported before no longer verify", got)
 	}
 }
