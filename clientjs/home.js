@@ -62,6 +62,8 @@ byId('create-form').addEventListener('submit', async (ev) => {
       maxLength: 0,
       hideCount: false,
       streamURL: byId('create-stream').value.trim(),
+      signURL: byId('create-sign').value.trim(),
+      captionsURL: byId('create-captions').value.trim(),
     },
   };
   status.textContent = t('sending');

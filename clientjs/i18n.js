@@ -97,6 +97,8 @@ export const dictionaries = {
     'step.none': 'No agenda step in progress.',
     'agenda.title': 'Agenda',
     'stream.watch': 'Watch the live stream',
+    'stream.sign': 'Sign-language interpretation (video)',
+    'stream.captions': 'Live captions',
     'announcements': 'Announcements',
     'announce.new': 'Announcement: {text}',
 
@@ -301,6 +303,9 @@ export const dictionaries = {
     'settings.hideCount': 'Hide attendance from participants and the screen',
     'settings.maxLength': 'Longest question (characters)',
     'settings.streamURL': 'Live stream link for remote followers',
+    'settings.signURL': 'Sign-language interpretation video link',
+    'settings.captionsURL': 'Live captions link',
+    'settings.badLink': '{field}: give an address starting with https:// (or http://).',
     'settings.save': 'Save settings',
 
     'ledger.title': 'Moderation ledger',
@@ -505,6 +510,8 @@ export const dictionaries = {
     'step.none': 'Aucune étape de l’ordre du jour en cours.',
     'agenda.title': 'Ordre du jour',
     'stream.watch': 'Regarder la retransmission',
+    'stream.sign': 'Interprétation en langue des signes (vidéo)',
+    'stream.captions': 'Sous-titres en direct',
     'announcements': 'Annonces',
     'announce.new': 'Annonce : {text}',
 
@@ -709,6 +716,9 @@ export const dictionaries = {
     'settings.hideCount': 'Masquer la participation aux participants et à l’écran',
     'settings.maxLength': 'Longueur maximale d’une question (caractères)',
     'settings.streamURL': 'Lien de la retransmission pour les participants à distance',
+    'settings.signURL': 'Lien de la vidéo d’interprétation en langue des signes',
+    'settings.captionsURL': 'Lien des sous-titres en direct',
+    'settings.badLink': '{field} : indiquez une adresse commençant par https:// (ou http://).',
     'settings.save': 'Enregistrer les réglages',
 
     'ledger.title': 'Journal de modération',

@@ -517,13 +517,24 @@ byId('meeting-form').addEventListener('submit', (ev) => {
 });
 
 const boolSettings = ['qaOpen', 'preModeration', 'anonymous', 'reactions', 'hideCount'];
+const linkSettings = ['streamURL', 'signURL', 'captionsURL'];
+
+/** Whether s is an http(s) address, the only links the room accepts. */
+function isWebLink(s) {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.host !== '';
+  } catch {
+    return false;
+  }
+}
 
 function renderSettings() {
   if (settingsDirty) return;
   const s = client.state.view.meeting.settings;
   for (const k of boolSettings) byId(`set-${k}`).checked = !!s[k];
   byId('set-maxLength').value = String(s.maxLength || 280);
-  byId('set-streamURL').value = s.streamURL || '';
+  for (const k of linkSettings) byId(`set-${k}`).value = s[k] || '';
 }
 byId('settings-form').addEventListener('input', () => { settingsDirty = true; });
 byId('settings-form').addEventListener('submit', (ev) => {
@@ -531,8 +542,15 @@ byId('settings-form').addEventListener('submit', (ev) => {
   const settings = { ...client.state.view.meeting.settings };
   for (const k of boolSettings) settings[k] = byId(`set-${k}`).checked;
   settings.maxLength = Number(byId('set-maxLength').value) || 0;
-  settings.streamURL = byId('set-streamURL').value.trim();
   const status = byId('settings-status');
+  for (const k of linkSettings) {
+    settings[k] = byId(`set-${k}`).value.trim();
+    if (settings[k] && !isWebLink(settings[k])) {
+      status.textContent = t('settings.badLink', { field: t(`settings.${k}`) });
+      byId(`set-${k}`).focus();
+      return;
+    }
+  }
   status.textContent = t('sending');
   client.send({ op: 'room.settings', settings }).then(() => {
     settingsDirty = false;

@@ -186,6 +186,16 @@ function renderNow(view) {
   if (!stream.hidden) {
     replace(stream, h('a', { href: url, class: 'stream-link', target: '_blank', rel: 'noopener noreferrer' }, t('stream.watch')));
   }
+  // Interpretation and captions serve everyone, in the room as well.
+  const access = [['signURL', 'stream.sign'], ['captionsURL', 'stream.captions']]
+    .map(([k, label]) => [safeURL(m.settings[k]), label]).filter(([u]) => u);
+  const links = byId('access-links');
+  links.hidden = access.length === 0;
+  const accessSig = JSON.stringify([access, document.documentElement.lang]);
+  if (links.dataset.sig !== accessSig) {
+    links.dataset.sig = accessSig;
+    replace(links, access.map(([u, label]) => h('li', {}, h('a', { href: u, target: '_blank', rel: 'noopener noreferrer' }, t(label)))));
+  }
   const c = view.counts;
   byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
 }

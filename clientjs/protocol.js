@@ -27,6 +27,8 @@
  * @property {boolean} reactions
  * @property {boolean} hideCount
  * @property {string} streamURL
+ * @property {string} [signURL] sign-language interpretation video, for everyone
+ * @property {string} [captionsURL] live captions, for everyone
  *
  * @typedef {{id: number, text: string, at: number}} Announcement
  *

@@ -335,3 +335,33 @@ test('a paused moderator queue holds others’ questions back but shows the mode
   await mod.getByRole('button', { name: 'Resume live updates: Waiting for moderation' }).click();
   await until(async () => (await texts(mod, '#queue .q-text')).length === 0, 'the withdrawn question gone from the queue');
 });
+
+test('sign-language and captions links reach everyone, in the room too', async (t) => {
+  const room = await createRoom({ streamURL: 'https://stream.example.org/live' });
+  const mod = await page(t);
+  const p = await page(t, { viewport: { width: 390, height: 844 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await join(p, room.code, 'room');
+  assert.equal(await p.locator('#access-links').isVisible(), false, 'no links before they are set');
+
+  await mod.getByLabel('Sign-language interpretation video link').fill('javascript:alert(1)');
+  await mod.getByRole('button', { name: 'Save settings' }).click();
+  assert.equal(await mod.locator('#settings-status').textContent(), 'Sign-language interpretation video link: give an address starting with https:// (or http://).');
+  assert.equal(await mod.getByLabel('Sign-language interpretation video link').evaluate((el) => el === document.activeElement), true);
+
+  await mod.getByLabel('Sign-language interpretation video link').fill('https://lsf.example.org/room');
+  await mod.getByLabel('Live captions link').fill('https://captions.example.org/room');
+  await mod.getByRole('button', { name: 'Save settings' }).click();
+  await until(async () => (await mod.locator('#settings-status').textContent()) === 'Saved', 'the settings saved');
+
+  const sign = p.getByRole('link', { name: 'Sign-language interpretation (video)' });
+  await sign.waitFor();
+  assert.equal(await sign.getAttribute('href'), 'https://lsf.example.org/room');
+  assert.equal(await sign.getAttribute('target'), '_blank');
+  assert.equal(await p.getByRole('link', { name: 'Live captions' }).getAttribute('href'), 'https://captions.example.org/room');
+  // The stream is for remote followers; interpretation and captions are not.
+  assert.equal(await p.locator('#stream').isVisible(), false);
+  const violations = await axeCheck(p);
+  assert.deepEqual(violations, [], formatViolations(violations));
+});

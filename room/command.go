@@ -215,6 +215,10 @@ type Settings struct {
 	Reactions     bool   `json:"reactions"` // reactions accepted
 	HideCount     bool   `json:"hideCount"` // attendee counts shown to the moderator only
 	StreamURL     string `json:"streamURL"` // live stream for remote followers, http(s) only
+	// Shown to everyone, in the room or remote, http(s) only: a video of
+	// the sign-language interpreter, and live captions.
+	SignURL     string `json:"signURL,omitempty"`
+	CaptionsURL string `json:"captionsURL,omitempty"`
 }
 
 // QuestionID and PollID are assigned by the room, 1, 2, 3...

@@ -103,6 +103,7 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 			Reactions: bits&8 != 0, HideCount: bits&16 != 0,
 			MaxLength: pick(in, []int{0, 0, 20, 19, 2000}),
 			StreamURL: pick(in, []string{"", "https://example.org/live", "ftp://x"}),
+			SignURL:   pick(in, []string{"", "", "https://example.org/lsf", "data:x"}),
 		}
 	case OpAgenda:
 		for range in.n(4) {

@@ -99,14 +99,19 @@ func checkSettingsValue(c *Command) error {
 	if s.MaxLength != 0 && (s.MaxLength < minQuestionLength || s.MaxLength > maxQuestionLength) {
 		return fmt.Errorf("%w: question length limit must be 0 or %d to %d", ErrInvalid, minQuestionLength, maxQuestionLength)
 	}
-	u, err := clean(s.StreamURL, maxStreamURL, oneLine)
-	if err != nil {
-		return fmt.Errorf("stream: %w", err)
+	for _, l := range []struct {
+		name string
+		url  *string
+	}{{"stream", &s.StreamURL}, {"sign-language", &s.SignURL}, {"captions", &s.CaptionsURL}} {
+		u, err := clean(*l.url, maxStreamURL, oneLine)
+		if err != nil {
+			return fmt.Errorf("%s link: %w", l.name, err)
+		}
+		if u != "" && !httpURL(u) {
+			return fmt.Errorf("%w: the %s link must be an http:// or https:// address", ErrInvalid, l.name)
+		}
+		*l.url = u
 	}
-	if u != "" && !httpURL(u) {
-		return fmt.Errorf("%w: the stream link must be an http:// or https:// address", ErrInvalid)
-	}
-	s.StreamURL = u
 	c.Settings = &s
 	return nil
 }

@@ -54,6 +54,15 @@ func TestCreate(t *testing.T) {
 		{name: "too many steps", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Steps: make([]string, 51)}, err: ErrInvalid},
 		{name: "bad max length", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{MaxLength: 19}}, err: ErrInvalid},
 		{name: "stream not http", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{StreamURL: "javascript:alert(1)"}}, err: ErrInvalid},
+		{name: "sign-language and captions links kept", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{SignURL: " https://example.org/lsf ", CaptionsURL: "https://captions.example.org/t"}},
+			check: func(t *testing.T, r *Room) {
+				got := r.View(Participant).Meeting.Settings
+				if got.SignURL != "https://example.org/lsf" || got.CaptionsURL != "https://captions.example.org/t" {
+					t.Errorf("settings %+v", got)
+				}
+			}},
+		{name: "sign-language link not http", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{SignURL: "javascript:alert(1)"}}, err: ErrInvalid},
+		{name: "captions link with a line break", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{CaptionsURL: "https://a.org/\nb"}}, err: ErrControlChar},
 		{name: "stream too long", actor: sys, cmd: Command{Op: OpCreate, Title: "T", Code: "ABCD", Settings: &Settings{StreamURL: "https://x.org/" + long(500)}}, err: ErrTooLong},
 		{name: "unknown op", actor: sys, cmd: Command{Op: "room.explode"}, err: ErrUnknownOp},
 		{name: "nothing before create", actor: mod, cmd: Command{Op: OpStart}, err: ErrState},

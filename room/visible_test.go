@@ -260,4 +260,19 @@ func TestDigestStable(t *testing.T) {
 	if got := hex.EncodeToString(d[:]); got != "a33ab1c88de84e977d0daa6d27302d70c88a0341f82c94fa132a36ce3d72253c" {
 		t.Fatalf("the busy meeting's digest is %s: the canonical encoding changed, and logs exported before no longer verify", got)
 	}
+	// The later fields count once set.
+	for _, set := range []func(*Settings){
+		func(st *Settings) { st.SignURL = "https://example.org/lsf" },
+		func(st *Settings) { st.CaptionsURL = "https://example.org/captions" },
+	} {
+		a, b := busyMeeting(t), busyMeeting(t)
+		cur := a.r.View(Moderator).Meeting.Settings
+		a.do(mod, Command{Op: OpSettings, Settings: &cur})
+		with := cur
+		set(&with)
+		b.do(mod, Command{Op: OpSettings, Settings: &with})
+		if a.r.Digest() == b.r.Digest() {
+			t.Errorf("settings %+v and %+v give the same digest", cur, with)
+		}
+	}
 }
