@@ -2,8 +2,13 @@ package hub
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/tribune-hub/tribune/hub/archive"
 	"github.com/tribune-hub/tribune/hub/store"
@@ -24,16 +29,23 @@ const keyHeader = "X-Tribune-Key"
 //
 // The zips take ?excel=1 to add copies of the CSVs with a UTF-8 byte order
 // mark for spreadsheet programs.
+//
+// The public ones are cached (archiveCache) and carry an ETag, the log's
+// head: a browser that has the current one gets 304.
 func (h *Hub) archiveRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/rooms/{code}/report", h.withLog(false, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
-		rep, err := archive.Build(rows)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, rep)
-		return nil
-	}))
-	mux.HandleFunc("GET /api/rooms/{code}/opendata.zip", h.withLog(false, h.dataZip(archive.OpenData)))
+	mux.HandleFunc("GET /api/rooms/{code}/report", h.publicArchive(func(r *http.Request) string { return "report" },
+		func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
+			rep, err := archive.Build(rows)
+			if err != nil {
+				return archiveFile{}, err
+			}
+			b, err := json.Marshal(rep)
+			return archiveFile{contentType: "application/json", body: b}, err
+		}))
+	mux.HandleFunc("GET /api/rooms/{code}/opendata.zip", h.publicArchive(func(r *http.Request) string { return "opendata-excel=" + r.URL.Query().Get("excel") },
+		func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
+			return h.zipFile(r, code, rows, archive.OpenData)
+		}))
 	mux.HandleFunc("GET /api/rooms/{code}/data.zip", h.withLog(true, h.dataZip(archive.Full)))
 	mux.HandleFunc("GET /api/rooms/{code}/log.json", h.withLog(true, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
 		var b bytes.Buffer
@@ -47,17 +59,106 @@ func (h *Hub) archiveRoutes(mux *http.ServeMux) {
 
 func (h *Hub) dataZip(v archive.Variant) archiveHandler {
 	return func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
-		files, err := archive.Package(rows, v, archive.Options{Excel: r.URL.Query().Get("excel") == "1", Now: h.now})
+		f, err := h.zipFile(r, code, rows, v)
 		if err != nil {
 			return err
 		}
-		var b bytes.Buffer
-		if err := archive.WriteZip(&b, files); err != nil {
-			return err
-		}
-		sendFile(w, "application/zip", "tribune-"+code+"-"+v.String()+".zip", b.Bytes())
+		sendFile(w, f.contentType, f.name, f.body)
 		return nil
 	}
+}
+
+func (h *Hub) zipFile(r *http.Request, code string, rows []store.Stored, v archive.Variant) (archiveFile, error) {
+	files, err := archive.Package(rows, v, archive.Options{Excel: r.URL.Query().Get("excel") == "1", Now: h.now})
+	if err != nil {
+		return archiveFile{}, err
+	}
+	var b bytes.Buffer
+	if err := archive.WriteZip(&b, files); err != nil {
+		return archiveFile{}, err
+	}
+	return archiveFile{contentType: "application/zip", name: "tribune-" + code + "-" + v.String() + ".zip", body: b.Bytes()}, nil
+}
+
+// publicArchive serves an output anyone may read, built from the room's
+// verified log, from the cache while the log's head is unchanged. kind
+// names the output for a request (with its options). A node without a log
+// of its own (an edge) has no head to key on and builds every time.
+func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Request, string, []store.Stored) (archiveFile, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		code := normalizeCode(r.PathValue("code"))
+		if code == "" {
+			h.httpError(w, ErrNoRoom)
+			return
+		}
+		seq, hash, err := h.store.Head(r.Context(), code)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			h.httpError(w, ErrNoRoom)
+			return
+		case errors.Is(err, errNoLog):
+			// An edge: read through the primary every time.
+			h.withLog(false, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
+				f, err := build(r, code, rows)
+				if err == nil {
+					sendArchive(w, f)
+				}
+				return err
+			})(w, r)
+			return
+		case err != nil:
+			h.httpError(w, err)
+			return
+		}
+		k := kind(r)
+		head := fmt.Sprintf("%d-%x", seq, hash[:8])
+		etag := `"` + k + "-" + head + `"`
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", "no-cache")
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		f, built, err := h.archives.get(archiveKey{code, k}, head, func() (archiveFile, error) {
+			// Shared by every request waiting for it: not bound to the
+			// first one's connection.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), archiveBuildTimeout)
+			defer cancel()
+			rows, err := h.store.Load(ctx, code)
+			if err != nil {
+				return archiveFile{}, err
+			}
+			if err := store.VerifyChain(rows); err != nil {
+				return archiveFile{}, err
+			}
+			return build(r, code, rows)
+		})
+		if built {
+			h.metrics.archiveBuilds.WithLabelValues(strings.SplitN(k, "-", 2)[0]).Inc()
+		}
+		if err != nil {
+			h.logger.Error("archive", "room", code, "err", err)
+			w.Header().Del("ETag")
+			writeError(w, http.StatusInternalServerError, "internal", "the meeting's log does not verify")
+			return
+		}
+		sendArchive(w, f)
+	}
+}
+
+// archiveBuildTimeout bounds reading and replaying one log for the archive.
+const archiveBuildTimeout = time.Minute
+
+// sendArchive writes f: a download when it has a name, else inline.
+func sendArchive(w http.ResponseWriter, f archiveFile) {
+	if f.name != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+f.name+`"`)
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.Write(f.body)
 }
 
 type archiveHandler func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error
@@ -103,8 +204,5 @@ func (h *Hub) withLog(moderator bool, next archiveHandler) http.HandlerFunc {
 }
 
 func sendFile(w http.ResponseWriter, contentType, name string, b []byte) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(b)
+	sendArchive(w, archiveFile{contentType: contentType, name: name, body: b})
 }

@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/tribune-hub/tribune/hub/archive"
 	"github.com/tribune-hub/tribune/room"
@@ -196,8 +199,97 @@ func TestArchiveDamagedLog(t *testing.T) {
 	if n, _ := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tamper: %v (%d rows)", err, n)
 	}
+	// The report built from the verified log is still served while the
+	// log's head is unchanged (archiveCache): never the altered text.
 	status, _, b := fetchArchive(t, th.url+"/api/rooms/"+cr.Code+"/report", "")
+	if bytes.Contains(b, []byte("Rigged")) {
+		t.Fatalf("report of a tampered log: %d %s", status, b)
+	}
+	// Whatever reads the log again finds the damage: the moderators' log,
+	// and the public report once anything is committed.
+	if status, _, b := fetchArchive(t, th.url+"/api/rooms/"+cr.Code+"/log.json", cr.ModeratorKey); status != http.StatusInternalServerError || bytes.Contains(b, []byte("Rigged")) {
+		t.Fatalf("log.json of a tampered log: %d %s", status, b)
+	}
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.must(room.Command{Op: room.OpAnnounce, Text: "One more event"})
+	status, _, b = fetchArchive(t, th.url+"/api/rooms/"+cr.Code+"/report", "")
 	if status != http.StatusInternalServerError || !bytes.Contains(b, []byte("does not verify")) || bytes.Contains(b, []byte("Rigged")) {
 		t.Fatalf("report of a tampered log: %d %s", status, b)
+	}
+}
+
+// TestArchiveCache: when the whole room opens the report at once, the log
+// is read and replayed once; a browser holding the current version gets
+// 304; anything committed since is in the next answer.
+func TestArchiveCache(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	cr := createRoom(t, th.url, `{"title":"Popular report","settings":{"qaOpen":true,"preModeration":false}}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	p := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	mod.must(room.Command{Op: room.OpStart})
+	p.must(room.Command{Op: room.OpAsk, Text: "First question"})
+	url := th.url + "/api/rooms/" + cr.Code + "/report"
+	builds := func(kind string) float64 {
+		return testutil.ToFloat64(th.hub.metrics.archiveBuilds.WithLabelValues(kind))
+	}
+
+	const n = 20
+	bodies := make([][]byte, n)
+	etags := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status, hdr, b := fetchArchive(t, url, "")
+			if status != http.StatusOK {
+				t.Errorf("report: %d %s", status, b)
+			}
+			bodies[i], etags[i] = b, hdr.Get("ETag")
+		}()
+	}
+	wg.Wait()
+	if got := builds("report"); got != 1 {
+		t.Errorf("%d simultaneous requests built the report %v times, want once", n, got)
+	}
+	for i := range n {
+		if !bytes.Equal(bodies[i], bodies[0]) || etags[i] != etags[0] || etags[0] == "" {
+			t.Fatalf("answers differ: %q %q / %q %q", etags[i], bodies[i], etags[0], bodies[0])
+		}
+	}
+	if !bytes.Contains(bodies[0], []byte("First question")) {
+		t.Errorf("report: %s", bodies[0])
+	}
+
+	// The browser's copy is current: 304, nothing built.
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("If-None-Match", etags[0])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotModified || builds("report") != 1 {
+		t.Errorf("revalidation: %d, %v builds", resp.StatusCode, builds("report"))
+	}
+
+	// A new question: the next answer has it, under a new ETag.
+	p.must(room.Command{Op: room.OpAsk, Text: "Second question"})
+	status, hdr, b := fetchArchive(t, url, "")
+	if status != http.StatusOK || !bytes.Contains(b, []byte("Second question")) || hdr.Get("ETag") == etags[0] || builds("report") != 2 {
+		t.Errorf("after a new event: %d %q %v builds %s", status, hdr.Get("ETag"), builds("report"), b)
+	}
+
+	// The open data, with and without the spreadsheet copies: two outputs.
+	for range 2 {
+		for _, q := range []string{"", "?excel=1"} {
+			if status, _, b := fetchArchive(t, th.url+"/api/rooms/"+cr.Code+"/opendata.zip"+q, ""); status != http.StatusOK {
+				t.Fatalf("opendata%s: %d %s", q, status, b)
+			}
+		}
+	}
+	if got := builds("opendata"); got != 2 {
+		t.Errorf("open data built %v times, want 2", got)
 	}
 }

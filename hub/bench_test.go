@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
 
@@ -144,4 +146,73 @@ func BenchmarkBroadcast(b *testing.B) {
 			cancel()
 		})
 	}
+}
+
+// BenchmarkReport measures one GET of a meeting's public report: 2,000
+// participants, 200 questions, 10,000 upvotes (about 12,000 events).
+// "cached" is the whole room opening the report after the meeting; "built"
+// is a report asked for after every new event (reading, verifying and
+// replaying the log each time).
+func BenchmarkReport(b *testing.B) {
+	th := startHub(b, time.Millisecond)
+	ctx := context.Background()
+	r := room.New()
+	at := int64(1)
+	var recs []store.Record
+	must := func(a room.Actor, c room.Command) {
+		ev, err := r.Handle(a, at, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		at++
+		recs = append(recs, store.Record{Event: ev})
+	}
+	const code = "BENCH2"
+	must(room.Actor{Role: room.System}, room.Command{Op: room.OpCreate, Title: "Report", Code: code})
+	if err := th.store.CreateRoom(ctx, store.RoomRecord{Code: code, KeyHash: hashKey("k"), CreatedAt: time.Now(), Status: string(room.Scheduled)}, recs[0].Event); err != nil {
+		b.Fatal(err)
+	}
+	recs = recs[:0]
+	mod := room.Actor{ID: moderatorID, Role: room.Moderator}
+	must(mod, room.Command{Op: room.OpStart})
+	for i := range 2000 {
+		must(room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.System}, room.Command{Op: room.OpJoin, Channel: room.InRoom})
+	}
+	for q := range 200 {
+		must(room.Actor{ID: fmt.Sprintf("p-%d", q), Role: room.Participant}, room.Command{Op: room.OpAsk, Text: fmt.Sprintf("Question %d about the budget", q)})
+	}
+	for v := range 10000 {
+		must(room.Actor{ID: fmt.Sprintf("p-%d", v%2000), Role: room.Participant}, room.Command{Op: room.OpUpvote, Question: room.QuestionID(1 + v/2000*40 + v%40)})
+	}
+	for len(recs) > 0 {
+		n := min(len(recs), 1000)
+		if err := th.store.Append(ctx, code, recs[:n]); err != nil {
+			b.Fatal(err)
+		}
+		recs = recs[n:]
+	}
+	url := th.url + "/api/rooms/" + code + "/report"
+	get := func(b *testing.B) {
+		resp, err := http.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("report: %d", resp.StatusCode)
+		}
+	}
+	b.Run("cached", func(b *testing.B) {
+		get(b)
+		for b.Loop() {
+			get(b)
+		}
+	})
+	b.Run("built", func(b *testing.B) {
+		for b.Loop() {
+			th.hub.archives = newArchiveCache(archiveCacheBytes) // as if an event came in
+			get(b)
+		}
+	})
 }

@@ -81,6 +81,8 @@ type Hub struct {
 	// filling the database.
 	creations *rate.Limiter
 
+	archives *archiveCache // the public archive outputs, by log head
+
 	primary *primary // set in Primary mode
 	edge    *edge    // set in Edge mode
 
@@ -141,6 +143,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	h.metrics = newMetrics(h.registry)
 	h.creations = rate.NewLimiter(creationRate, creationBurst)
+	h.archives = newArchiveCache(archiveCacheBytes)
 	if cfg.Mode != Edge {
 		secret, err := cfg.Store.Secret(ctx)
 		if err != nil {

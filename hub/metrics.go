@@ -18,6 +18,7 @@ type metrics struct {
 	commitSeconds prometheus.Histogram
 	ackSeconds    prometheus.Histogram
 	rooms         prometheus.Gauge
+	archiveBuilds *prometheus.CounterVec // public archive outputs built (not served from the cache), by kind
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -57,8 +58,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		rooms: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "tribune_rooms_loaded", Help: "Rooms held in memory.",
 		}),
+		archiveBuilds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tribune_archive_builds_total", Help: "Public reports and open-data packages built from the log rather than served from the cache, by kind.",
+		}, []string{"kind"}),
 	}
 	reg.MustRegister(m.connections, m.commands, m.acked, m.refused, m.patches, m.patchWrites,
-		m.snapshots, m.slow, m.commitSeconds, m.ackSeconds, m.rooms)
+		m.snapshots, m.slow, m.commitSeconds, m.ackSeconds, m.rooms, m.archiveBuilds)
 	return m
 }
