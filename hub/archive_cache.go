@@ -23,7 +23,8 @@ type archiveFile struct {
 // same, so nothing committed since is ever missing. What it does not see is
 // the SQLite file altered behind the store's back, which leaves the head as
 // it was: that is found at the next full read (the next event's rebuild,
-// the moderators' downloads, a restart, tribune verify).
+// the moderators' downloads, a restart, tribune verify). Edges keep their
+// own, keyed by the primary's head (one small RPC per request).
 type archiveCache struct {
 	maxBytes int
 

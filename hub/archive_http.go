@@ -82,8 +82,8 @@ func (h *Hub) zipFile(r *http.Request, code string, rows []store.Stored, v archi
 
 // publicArchive serves an output anyone may read, built from the room's
 // verified log, from the cache while the log's head is unchanged. kind
-// names the output for a request (with its options). A node without a log
-// of its own (an edge) has no head to key on and builds every time.
+// names the output for a request (with its options). An edge asks the
+// primary for the head and keeps its own cache.
 func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Request, string, []store.Stored) (archiveFile, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		code := normalizeCode(r.PathValue("code"))
@@ -96,8 +96,10 @@ func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Re
 		case errors.Is(err, store.ErrNotFound):
 			h.httpError(w, ErrNoRoom)
 			return
-		case errors.Is(err, errNoLog):
-			// An edge: read through the primary every time.
+		case err != nil:
+			// No head to key on (an edge whose primary does not answer
+			// this, or is away): build from the log, which says why if
+			// it cannot be read either.
 			h.withLog(false, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
 				f, err := build(r, code, rows)
 				if err == nil {
@@ -105,9 +107,6 @@ func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Re
 				}
 				return err
 			})(w, r)
-			return
-		case err != nil:
-			h.httpError(w, err)
 			return
 		}
 		k := kind(r)

@@ -232,6 +232,7 @@ const (
 	rpcEvents = "events" // up to Limit events after After
 	rpcRoom   = "room"   // the room's record
 	rpcCreate = "create" // create a room with Rec and First
+	rpcHead   = "head"   // the seq and hash of the room's last event
 )
 
 type rpcReq struct {
@@ -250,6 +251,8 @@ type rpcResp struct {
 	Msg  string            `json:"msg,omitempty"`
 	Rows []wireRow         `json:"rows,omitempty"`
 	Rec  *store.RoomRecord `json:"rec,omitempty"`
+	Seq  uint64            `json:"seq,omitempty"`  // head
+	Hash []byte            `json:"hash,omitempty"` // head
 }
 
 // wireRow is a store.Stored without its decoded event, which the edge

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tribune-hub/tribune/hub/internal/redistest"
@@ -379,6 +381,23 @@ func TestClusterMeeting(t *testing.T) {
 	}
 	bob2.c.CloseNow()
 	waitPresent(t, mod, n-1)
+
+	// The public report through an edge: built once per head of the
+	// primary's log, and what is committed since is in the next answer.
+	report := c.a.url + "/api/rooms/" + cr.Code + "/report"
+	builds := func() float64 { return testutil.ToFloat64(c.a.hub.metrics.archiveBuilds.WithLabelValues("report")) }
+	for range 3 {
+		if status, _, b := fetchArchive(t, report, ""); status != http.StatusOK || !bytes.Contains(b, []byte("Will the plan be published?")) {
+			t.Fatalf("report through edge A: %d %s", status, b)
+		}
+	}
+	if builds() != 1 {
+		t.Errorf("three reports through edge A built %v times, want 1", builds())
+	}
+	mod.must(room.Command{Op: room.OpApprove, Question: 2})
+	if status, _, b := fetchArchive(t, report, ""); status != http.StatusOK || !bytes.Contains(b, []byte("Once only")) || builds() != 2 {
+		t.Errorf("report after an approval: %d, %v builds, %s", status, builds(), b)
+	}
 }
 
 func waitPresent(t *testing.T, mod *client, n int) {

@@ -33,7 +33,18 @@ type remoteStore struct{ e *edge }
 
 func (remoteStore) Append(context.Context, string, []store.Record) error { return errNoLog }
 
-func (remoteStore) Head(context.Context, string) (uint64, []byte, error) { return 0, nil, errNoLog }
+// Head asks the primary for the head of a room's log, which keys the
+// archive cache on an edge as on the primary.
+func (r remoteStore) Head(ctx context.Context, code string) (uint64, []byte, error) {
+	resp, err := r.call(ctx, rpcReq{Op: rpcHead, Code: code})
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(resp.Hash) != 32 {
+		return 0, nil, fmt.Errorf("%w: a head without its hash", ErrUpstream)
+	}
+	return resp.Seq, resp.Hash, nil
+}
 
 // Events returns up to limit (at most maxRPCRows) events after after.
 func (r remoteStore) Events(ctx context.Context, code string, after uint64, limit int) ([]store.Stored, error) {

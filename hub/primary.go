@@ -338,6 +338,8 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 		for _, s := range rows {
 			resp.Rows = append(resp.Rows, wireRow{Seq: s.Seq, JSON: s.JSON, CmdID: s.CmdID, Prev: s.Prev, Hash: s.Hash})
 		}
+	case rpcHead:
+		resp.Seq, resp.Hash, err = p.st.Head(ctx, r.Code)
 	case rpcRoom:
 		var rec store.RoomRecord
 		if rec, err = p.st.Room(ctx, r.Code); err == nil {
