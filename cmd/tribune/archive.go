@@ -54,12 +54,9 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		format = "zip"
 	}
-	// Opening creates a missing file: refuse rather than export from an
-	// empty database by mistake.
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	st, err := store.Open(ctx, store.Config{Path: db, Logger: slog.New(slog.DiscardHandler)})
+	// Read-only: the server may be running on the same file, and a missing
+	// file is an error, not an empty database.
+	st, err := store.Open(ctx, store.Config{Path: db, ReadOnly: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
 	}

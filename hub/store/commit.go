@@ -31,6 +31,9 @@ func (s *Store) submit(ctx context.Context, n int, exec func(*batch) error) erro
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: not written: %w", err)
 	}
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	r := &request{ctx: ctx, n: n, exec: exec, done: make(chan error, 1)}
 
 	s.mu.RLock()

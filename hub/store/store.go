@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -28,6 +29,9 @@ var (
 	ErrGap = errors.New("store: event out of sequence")
 	// ErrClosed: the store is closed, or closing. Nothing was written.
 	ErrClosed = errors.New("store: closed")
+	// ErrReadOnly: a write (or Head, which the committer answers) on a
+	// store opened with ReadOnly.
+	ErrReadOnly = errors.New("store: opened read-only")
 )
 
 // Config configures a Store. Zero values mean the documented defaults.
@@ -50,6 +54,10 @@ type Config struct {
 	// ReadConns is the most connections the read pool opens. Defaults to
 	// max(4, GOMAXPROCS).
 	ReadConns int
+	// ReadOnly opens an existing store for reading only, beside a server
+	// that may be writing it (tribune export): no write connection, no
+	// committer, no schema change; writes fail with ErrReadOnly.
+	ReadOnly bool
 }
 
 // Store is the SQLite store. Its methods may be called concurrently.
@@ -57,6 +65,8 @@ type Store struct {
 	logger   *slog.Logger
 	maxBatch int
 	maxDelay time.Duration
+
+	readOnly bool // Config.ReadOnly: no w, no committer
 
 	w *sql.DB // the one write connection; used only by the committer (and by Open before it starts)
 	r *sql.DB // read-only pool
@@ -188,6 +198,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		readConns = max(4, runtime.GOMAXPROCS(0))
 	}
 	s.reqs = make(chan *request, s.maxBatch)
+	if cfg.ReadOnly {
+		s.readOnly = true
+		if err := s.openReader(ctx, cfg.Path, readConns); err != nil {
+			s.closeDBs()
+			return nil, fmt.Errorf("store: open %s: %w", cfg.Path, err)
+		}
+		close(s.done) // no committer
+		return s, nil
+	}
 
 	if err := s.open(ctx, cfg.Path, readConns); err != nil {
 		s.closeDBs()
@@ -247,6 +266,11 @@ func (s *Store) open(ctx context.Context, path string, readConns int) error {
 		return err
 	}
 
+	return s.openPool(ctx, path, readConns)
+}
+
+// openPool opens the read-only pool.
+func (s *Store) openPool(ctx context.Context, path string, readConns int) error {
 	rdsn, err := dsn(path, false)
 	if err != nil {
 		return err
@@ -257,6 +281,28 @@ func (s *Store) open(ctx context.Context, path string, readConns int) error {
 	s.r.SetMaxOpenConns(readConns)
 	s.r.SetMaxIdleConns(readConns)
 	return s.r.PingContext(ctx)
+}
+
+// openReader opens the read pool only, on a file that must already hold a
+// store this program can read.
+func (s *Store) openReader(ctx context.Context, path string, readConns int) error {
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	if err := s.openPool(ctx, path, readConns); err != nil {
+		return err
+	}
+	var version int
+	if err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	switch {
+	case version == 0:
+		return errors.New("not a Tribune database")
+	case version > schemaVersion:
+		return fmt.Errorf("schema version %d is newer than this program's (%d)", version, schemaVersion)
+	}
+	return nil
 }
 
 // Close lets the committer write every request already accepted, stops it

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
@@ -705,4 +706,69 @@ func TestOddPath(t *testing.T) {
 	s.Close()
 	s = openStore(t, path, Config{})
 	mustLoad(t, s, "ODD001")
+}
+
+// TestReadOnly: a store opened ReadOnly beside the one a server writes
+// reads every committed event while the writer goes on committing, and
+// writes nothing: not an event, not a schema, not a missing file.
+func TestReadOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w, path := tempStore(t)
+	mustCreate(t, w, "ROOM1")
+	if err := w.Append(ctx, "ROOM1", records(2, 50)); err != nil {
+		t.Fatal(err)
+	}
+	r := openStore(t, path, Config{ReadOnly: true})
+
+	// The writer keeps committing while the reader reads.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for seq := uint64(51); seq <= 150; seq += 10 {
+			if err := w.Append(ctx, "ROOM1", records(seq, seq+9)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 20 {
+		rows := mustLoad(t, r, "ROOM1")
+		if len(rows) < 50 || VerifyChain(rows) != nil {
+			t.Fatalf("read %d rows, chain %v", len(rows), VerifyChain(rows))
+		}
+	}
+	wg.Wait()
+	if rows := mustLoad(t, r, "ROOM1"); len(rows) != 150 {
+		t.Errorf("after the writes: %d rows, want 150", len(rows))
+	}
+	if err := r.Append(ctx, "ROOM1", records(151, 151)); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Append on a read-only store: %v", err)
+	}
+	if err := r.CreateRoom(ctx, RoomRecord{Code: "ROOM2", KeyHash: keyHash("k")}, createEvent("ROOM2")); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("CreateRoom on a read-only store: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rows := mustLoad(t, w, "ROOM1"); len(rows) != 150 {
+		t.Errorf("the writer holds %d rows", len(rows))
+	}
+
+	// Nothing to read: refused, and nothing created.
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	if _, err := Open(ctx, Config{Path: missing, ReadOnly: true}); err == nil {
+		t.Error("ReadOnly open of a missing file: no error")
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadOnly open created %s: %v", missing, err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, Config{Path: empty, ReadOnly: true}); err == nil {
+		t.Error("ReadOnly open of an empty file: no error")
+	}
 }
