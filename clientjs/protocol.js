@@ -103,6 +103,7 @@
  * @property {Object<string, number>} [votes] new vote counts, by question id
  * @property {number[]} [gone]
  * @property {Poll[]} [polls]
+ * @property {Object<string, {ballots: number, results?: Results}>} [tallies] new ballots and results, by poll id
  * @property {number[]} [gonePolls]
  * @property {Counts} [counts]
  * @property {Object<string, number>} [reactions]
@@ -178,6 +179,14 @@ export function applyPatch(state, msg) {
   }
   if (p.polls?.length || p.gonePolls?.length) {
     v.polls = mergeById(v.polls, p.polls || [], p.gonePolls || []);
+  }
+  if (p.tallies) {
+    v.polls = v.polls.map((x) => {
+      if (!Object.hasOwn(p.tallies, x.id)) return x;
+      const { ballots, results } = p.tallies[x.id];
+      const { results: _old, ...rest } = x;
+      return results ? { ...rest, ballots, results } : { ...rest, ballots };
+    });
   }
   if (p.ledger?.length) v.ledger = appendLedger(v.ledger || [], p.ledger);
   return { state: { ...state, seq: to, view: v }, outcome: 'applied' };

@@ -2,6 +2,7 @@ package room
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 )
 
@@ -18,6 +19,7 @@ type Changes struct {
 	questions map[QuestionID]struct{}
 	votes     map[QuestionID]struct{} // only the vote count changed
 	polls     map[PollID]struct{}
+	tallies   map[PollID]struct{} // only the ballots and results changed
 	mine      map[string]struct{}
 }
 
@@ -27,6 +29,7 @@ type Changes struct {
 // Questions and Polls replace the entries with the same id (or are added),
 // Votes sets the vote count of questions whose count alone changed (the
 // usual change in a busy meeting, a few bytes instead of a whole question),
+// Tallies the ballots and results of polls whose tallies alone changed,
 // Gone and GonePolls are removed, Meeting, Counts and Reactions replace the
 // whole value when not nil, Ledger entries are appended (unless an entry
 // with the same Seq is there). A role that may not see attendance drops
@@ -37,16 +40,24 @@ type Patch struct {
 	Votes     map[QuestionID]int `json:"votes,omitempty"`
 	Gone      []QuestionID       `json:"gone,omitempty"`
 	Polls     []PollView         `json:"polls,omitempty"`
+	Tallies   map[PollID]Tally   `json:"tallies,omitempty"`
 	GonePolls []PollID           `json:"gonePolls,omitempty"`
 	Counts    *CountsView        `json:"counts,omitempty"`
 	Reactions map[Reaction]int   `json:"reactions,omitempty"`
 	Ledger    []LedgerEntry      `json:"ledger,omitempty"`
 }
 
+// Tally is what a ballot changes in a poll as a role sees it: how many
+// voted, and the results where that role sees them (nil otherwise).
+type Tally struct {
+	Ballots int      `json:"ballots"`
+	Results *Results `json:"results,omitempty"`
+}
+
 // Empty reports whether the patch carries nothing.
 func (p *Patch) Empty() bool {
 	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Votes) == 0 && len(p.Gone) == 0 &&
-		len(p.Polls) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
+		len(p.Polls) == 0 && len(p.Tallies) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
 		p.Reactions == nil && len(p.Ledger) == 0
 }
 
@@ -69,6 +80,13 @@ func (c *Changes) poll(id PollID) {
 		c.polls = make(map[PollID]struct{})
 	}
 	c.polls[id] = struct{}{}
+}
+
+func (c *Changes) tally(id PollID) {
+	if c.tallies == nil {
+		c.tallies = make(map[PollID]struct{})
+	}
+	c.tallies[id] = struct{}{}
 }
 
 func (c *Changes) participant(id string) {
@@ -138,7 +156,7 @@ func (r *Room) Track(c *Changes, ev Event) {
 			}
 		}
 	case OpVote:
-		c.poll(ev.Poll)
+		c.tally(ev.Poll)
 		c.participant(ev.Actor.ID)
 	}
 }
@@ -205,6 +223,19 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 			p.Polls = append(p.Polls, pl.view(mod))
 		}
 	}
+	for id := range c.tallies {
+		if _, whole := c.polls[id]; whole || id < 1 || int(id) > len(r.polls) {
+			continue
+		}
+		// As with votes: a ballot changes no poll's visibility.
+		if pl := r.polls[id-1]; !pl.deleted && (mod || pl.public()) {
+			if p.Tallies == nil {
+				p.Tallies = make(map[PollID]Tally, len(c.tallies))
+			}
+			v := pl.view(mod)
+			p.Tallies[id] = Tally{Ballots: v.Ballots, Results: v.Results}
+		}
+	}
 	if mod && len(c.ledger) > 0 {
 		p.Ledger = slices.Clone(c.ledger)
 	}
@@ -216,7 +247,7 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 // connections of participants who HasBallot in that poll.
 func (r *Room) VoterResults(c *Changes) map[PollID]Results {
 	var out map[PollID]Results
-	for id := range c.polls {
+	for id := range joinKeys(c.polls, c.tallies) {
 		p, err := r.poll(id)
 		if err != nil || !p.voterOnly() || len(p.ballots) == 0 {
 			continue
@@ -240,7 +271,24 @@ func (c *Changes) Reset() {
 	clear(c.questions)
 	clear(c.votes)
 	clear(c.polls)
+	clear(c.tallies)
 	clear(c.mine)
+}
+
+// joinKeys yields the keys of a and b, a key in both once.
+func joinKeys[K comparable](a, b map[K]struct{}) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		for k := range a {
+			if !yield(k) {
+				return
+			}
+		}
+		for k := range b {
+			if _, dup := a[k]; !dup && !yield(k) {
+				return
+			}
+		}
+	}
 }
 
 func sortedKeys[K cmp.Ordered](m map[K]struct{}) []K {
@@ -282,6 +330,11 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 	}
 	if len(p.Polls) > 0 || len(p.GonePolls) > 0 {
 		v.Polls = mergeByID(v.Polls, p.Polls, p.GonePolls, func(q PollView) PollID { return q.ID })
+	}
+	for id, t := range p.Tallies {
+		if i, ok := slices.BinarySearchFunc(v.Polls, id, func(q PollView, id PollID) int { return cmp.Compare(q.ID, id) }); ok {
+			v.Polls[i].Ballots, v.Polls[i].Results = t.Ballots, t.Results
+		}
 	}
 	if len(p.Ledger) > 0 {
 		have := make(map[uint64]bool, len(v.Ledger))

@@ -62,6 +62,12 @@ func leakPatch(r *Room, p *Patch) error {
 			return fmt.Errorf("patch counts votes for question %d", id)
 		}
 	}
+	for id, tl := range p.Tallies {
+		pl := r.polls[id-1]
+		if pl.status == Draft || !pl.public() || (tl.Results != nil && !pl.resultsPublic()) {
+			return fmt.Errorf("patch shows the tally of poll %d", id)
+		}
+	}
 	for _, pl := range v.Polls {
 		if pl.Status == Draft || (pl.Results != nil && !r.polls[pl.ID-1].resultsPublic()) {
 			return fmt.Errorf("patch shows poll %d", pl.ID)
@@ -211,12 +217,24 @@ func TestChanges(t *testing.T) {
 	if p := s.r.Patch(Participant, &c); p.Polls[0].Results != nil {
 		t.Error("voted-only results in the shared patch")
 	}
+	// A tick of ballots alone: the tally, not the poll; results to voters.
+	c.Reset()
+	track(bob, Command{Op: OpVote, Poll: poll, Choices: []int{0}})
+	if vr := s.r.VoterResults(&c); !slices.Equal(vr[poll].Tally, []int{1, 1}) {
+		t.Errorf("voter results after a ballot alone: %v", vr)
+	}
+	if p := s.r.Patch(Participant, &c); p.Polls != nil || p.Tallies[poll] != (Tally{Ballots: 2}) {
+		t.Errorf("participant patch after a ballot: %+v", p)
+	}
+	if p := s.r.Patch(Moderator, &c); p.Tallies[poll].Results == nil || !slices.Equal(p.Tallies[poll].Results.Tally, []int{1, 1}) {
+		t.Errorf("moderator patch after a ballot: %+v", p)
+	}
 	c.Reset()
 	track(mod, Command{Op: OpPollClose, Poll: poll})
 	if vr := s.r.VoterResults(&c); vr != nil {
 		t.Errorf("results public, still sent to voters: %v", vr)
 	}
-	if got := c.Participants(); !slices.Equal(got, []string{alice.ID}) {
+	if got := c.Participants(); !slices.Equal(got, []string{alice.ID, bob.ID}) {
 		t.Errorf("closing must refresh voters' Mine: %v", got)
 	}
 }

@@ -52,6 +52,8 @@ function serverHistory() {
   const voted = { ...poll, ballots: 2, results: { tally: [2, 0] } };
   step({ polls: [voted], counts: { room: 3, remote: 1, peak: 4, joined: 4 }, reactions: { applause: 2 } },
     (o) => ({ ...o, polls: [voted], counts: { room: 3, remote: 1, peak: 4, joined: 4 }, reactions: { applause: 2 } }));
+  const more = { ...voted, ballots: 3, results: { tally: [2, 1] } };
+  step({ tallies: { 1: { ballots: 3, results: { tally: [2, 1] } } } }, (o) => ({ ...o, polls: [more] }));
   step({ gonePolls: [1], ledger: [{ seq: 8, at: 9, op: 'poll.delete', poll: 1 }] },
     (o) => ({ ...o, polls: [], ledger: [...o.ledger, { seq: 8, at: 9, op: 'poll.delete', poll: 1 }] }));
   return { views, patches };
