@@ -39,6 +39,8 @@ let openForm = null;
 let settingsDirty = false;
 let agendaDirty = false;
 let meetingDirty = false;
+/** The step outcome being written: {step, title, text}, or null. */
+let outcomeForm = null;
 /** Polls whose definition is being edited: id -> the form. */
 const pollForms = new Map();
 
@@ -455,18 +457,33 @@ function renderAgenda() {
     : t('step.none');
   byId('step-prev').disabled = m.step <= 0;
   byId('step-next').disabled = m.step >= m.agenda.length - 1;
-  const sig = JSON.stringify([m.agenda, m.step, document.documentElement.lang]);
+  const outcomes = m.outcomes || [];
+  if (outcomeForm && m.agenda[outcomeForm.step] !== outcomeForm.title) outcomeForm = null; // the agenda changed under it
+  const sig = JSON.stringify([m.agenda, outcomes, m.step, outcomeForm && outcomeForm.step, document.documentElement.lang]);
   const list = byId('agenda');
   if (list.dataset.sig !== sig) {
     list.dataset.sig = sig;
-    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.step : undefined;
-    replace(list, m.agenda.map((s, i) => h('li', { class: i === m.step ? 'current' : '', 'aria-current': i === m.step ? 'step' : null },
-      h('span', {}, s), ' ',
-      i === m.step
-        ? h('span', { class: 'badge' }, t('agenda.currentBadge'))
-        : h('button', { type: 'button', class: 'small', dataset: { step: String(i) }, 'aria-label': t('agenda.goto', { title: s }), on: { click: () => go(i) } }, t('agenda.go')))));
-    if (focused !== undefined) {
-      const again = list.querySelector(`[data-step="${focused}"]`) || list.querySelector('button');
+    const active = list.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement) : null;
+    const focused = active && (active.dataset.step !== undefined ? `[data-step="${active.dataset.step}"]`
+      : active.dataset.outcome !== undefined ? `[data-outcome="${active.dataset.outcome}"]`
+        : active.id ? `#${active.id}` : null);
+    replace(list, m.agenda.map((s, i) => {
+      const li = h('li', { class: i === m.step ? 'current' : '', 'aria-current': i === m.step ? 'step' : null },
+        h('span', {}, s), ' ',
+        i === m.step
+          ? h('span', { class: 'badge' }, t('agenda.currentBadge'))
+          : h('button', { type: 'button', class: 'small', dataset: { step: String(i) }, 'aria-label': t('agenda.goto', { title: s }), on: { click: () => go(i) } }, t('agenda.go')),
+        ' ',
+        h('button', {
+          type: 'button', class: 'small', dataset: { outcome: String(i) }, 'aria-label': t('agenda.outcomeFor', { title: s }),
+          'aria-expanded': String(!!outcomeForm && outcomeForm.step === i), on: { click: () => toggleOutcome(i) },
+        }, t('agenda.outcome')));
+      if (outcomes[i]) li.append(h('p', { class: 'outcome' }, h('strong', {}, t('agenda.outcomeLabel')), ' ', outcomes[i]));
+      if (outcomeForm && outcomeForm.step === i) li.append(outcomeEditor(i, s));
+      return li;
+    }));
+    if (focused) {
+      const again = list.querySelector(focused) || list.querySelector('button');
       if (again) again.focus();
     }
   }
@@ -475,6 +492,40 @@ function renderAgenda() {
 
 function go(step) {
   act({ op: 'agenda.goto', step }, t('done.step'));
+}
+
+/** Opens or closes the outcome editor of step i. */
+function toggleOutcome(i) {
+  const m = client.state.view.meeting;
+  outcomeForm = outcomeForm && outcomeForm.step === i ? null : { step: i, title: m.agenda[i], text: (m.outcomes || [])[i] || '' };
+  renderAgenda();
+  const target = outcomeForm ? byId('outcome-text') : byId('agenda').querySelector(`[data-outcome="${i}"]`);
+  if (target) target.focus();
+}
+
+/**
+ * The editor of what came of step i: kept open, with what is typed, across
+ * changes that redraw the agenda.
+ */
+function outcomeEditor(i, title) {
+  const text = h('textarea', { id: 'outcome-text', rows: '3', maxlength: '2000', value: outcomeForm.text });
+  text.addEventListener('input', () => { outcomeForm.text = text.value; });
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const form = h('form', { class: 'inline-action', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: text.id }, t('agenda.outcomeText', { title })), text),
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: 'primary small' }, t('agenda.outcomeSave')),
+      h('button', { type: 'button', class: 'small', on: { click: () => toggleOutcome(i) } }, t('cancel'))),
+    status);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    status.textContent = t('sending');
+    client.send({ op: 'agenda.outcome', step: i, text: text.value.trim() }).then(() => {
+      announce(t('done.outcome'));
+      toggleOutcome(i);
+    }, (err) => { status.textContent = errorText(err); });
+  });
+  return form;
 }
 byId('step-prev').addEventListener('click', () => go(client.state.view.meeting.step - 1));
 byId('step-next').addEventListener('click', () => go(client.state.view.meeting.step + 1));

@@ -174,10 +174,12 @@ function renderNow(view) {
     : t('step.none');
   byId('agenda-box').hidden = m.agenda.length === 0;
   const agenda = byId('agenda');
-  const agendaSig = JSON.stringify([m.agenda, m.step]);
+  const outcomes = m.outcomes || [];
+  const agendaSig = JSON.stringify([m.agenda, outcomes, m.step, document.documentElement.lang]);
   if (agenda.dataset.sig !== agendaSig) {
     agenda.dataset.sig = agendaSig;
-    replace(agenda, m.agenda.map((s, i) => h('li', { 'aria-current': i === m.step ? 'step' : null, class: i === m.step ? 'current' : '' }, s)));
+    replace(agenda, m.agenda.map((s, i) => h('li', { 'aria-current': i === m.step ? 'step' : null, class: i === m.step ? 'current' : '' },
+      s, outcomes[i] ? h('p', { class: 'outcome' }, h('strong', {}, t('agenda.outcomeLabel')), ' ', outcomes[i]) : null)));
   }
   const j = joined();
   const stream = byId('stream');

@@ -39,6 +39,7 @@
  * @property {'scheduled'|'live'|'ended'} status
  * @property {Settings} settings
  * @property {string[]} agenda
+ * @property {string[]} [outcomes] outcomes[i] is what came of agenda step i; absent when none has one
  * @property {number} step index into agenda, -1 for none
  * @property {number} highlight question id, 0 for none
  * @property {number} screenPoll poll id, 0 for none

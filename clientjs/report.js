@@ -111,6 +111,7 @@ const strings = {
     'r.agenda.questions': { one: '{n} question asked', other: '{n} questions asked' },
     'r.agenda.polls': 'Polls: {list}',
     'r.agenda.open': 'until the end',
+    'r.agenda.outcome': 'Outcome:',
 
     'r.ledger.none': 'No moderator action.',
     'r.ledger.event': 'Event',
@@ -235,6 +236,7 @@ const strings = {
     'r.agenda.questions': { one: '{n} question posée', other: '{n} questions posées' },
     'r.agenda.polls': 'Sondages : {list}',
     'r.agenda.open': 'jusqu’à la fin',
+    'r.agenda.outcome': 'Résultat :',
 
     'r.ledger.none': 'Aucune action de modération.',
     'r.ledger.event': 'Événement',
@@ -271,7 +273,7 @@ for (const l of ['en', 'fr']) Object.assign(dictionaries[l], strings[l]);
 const opNames = {
   en: {
     'room.edit': 'Meeting details edited', 'room.settings': 'Settings changed', 'room.start': 'Meeting started',
-    'room.end': 'Meeting ended', 'agenda.set': 'Agenda changed', 'agenda.goto': 'Agenda step changed',
+    'room.end': 'Meeting ended', 'agenda.set': 'Agenda changed', 'agenda.goto': 'Agenda step changed', 'agenda.outcome': 'Step outcome written',
     'announce': 'Announcement', 'question.approve': 'Question approved', 'question.reject': 'Question refused',
     'question.answer': 'Question answered', 'question.reopen': 'Question reopened', 'question.highlight': 'Question highlighted',
     'question.pin': 'Question pinned or unpinned', 'question.archive': 'Question archived', 'question.restore': 'Question restored',
@@ -281,7 +283,7 @@ const opNames = {
   },
   fr: {
     'room.edit': 'Réunion modifiée', 'room.settings': 'Réglages modifiés', 'room.start': 'Début de la réunion',
-    'room.end': 'Fin de la réunion', 'agenda.set': 'Ordre du jour modifié', 'agenda.goto': 'Changement d’étape',
+    'room.end': 'Fin de la réunion', 'agenda.set': 'Ordre du jour modifié', 'agenda.goto': 'Changement d’étape', 'agenda.outcome': 'Résultat d’étape rédigé',
     'announce': 'Annonce', 'question.approve': 'Question approuvée', 'question.reject': 'Question refusée',
     'question.answer': 'Question traitée', 'question.reopen': 'Question rouverte', 'question.highlight': 'Question mise en avant',
     'question.pin': 'Question épinglée ou désépinglée', 'question.archive': 'Question archivée', 'question.restore': 'Question restaurée',
@@ -603,7 +605,8 @@ function renderAgenda(r) {
       : t('r.agenda.never') }),
     h('p', { text: t('r.agenda.questions', { n: s.questions.length })
       + (s.questions.length ? ` (${s.questions.map((id) => `#${id}`).join(', ')})` : '') }),
-    s.polls.length ? h('p', { text: t('r.agenda.polls', { list: s.polls.map(pollTitle).join(' · ') }) }) : null))));
+    s.polls.length ? h('p', { text: t('r.agenda.polls', { list: s.polls.map(pollTitle).join(' · ') }) }) : null,
+    s.outcome ? h('p', { class: 'outcome' }, h('strong', { text: t('r.agenda.outcome') }), ' ', s.outcome) : null))));
 }
 
 function renderLedger(r) {

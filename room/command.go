@@ -78,6 +78,10 @@ const (
 	OpAgenda Op = "agenda.set"
 	// OpGoto (Moderator): Step, the index of the current step, or -1.
 	OpGoto Op = "agenda.goto"
+	// OpOutcome (Moderator, also once ended): Step and Text, what came of
+	// that step (a decision, what is carried forward); empty Text clears
+	// it. Replacing the agenda keeps each outcome with its step's title.
+	OpOutcome Op = "agenda.outcome"
 	// OpAnnounce (Moderator): Text.
 	OpAnnounce Op = "announce"
 

@@ -149,6 +149,10 @@ func (r *Room) Digest() [32]byte {
 		e.str(s.SignURL)
 		e.str(s.CaptionsURL)
 	}
+	if r.outcomes != nil {
+		e.str("step outcomes")
+		e.strs(r.outcomes)
+	}
 	return e.sum()
 }
 

@@ -11,7 +11,7 @@ import (
 
 // fuzzOps are the ops FuzzRoom draws from, with an unknown one.
 var fuzzOps = []Op{
-	OpCreate, OpEdit, OpSettings, OpStart, OpEnd, OpAgenda, OpGoto, OpAnnounce,
+	OpCreate, OpEdit, OpSettings, OpStart, OpEnd, OpAgenda, OpGoto, OpOutcome, OpAnnounce,
 	OpJoin, OpLeave, OpRename, OpPresenceReset,
 	OpAsk, OpQuestionEdit, OpWithdraw, OpUpvote, OpUnvote, OpApprove, OpReject,
 	OpAnswer, OpReopen, OpHighlight, OpPin, OpArchive, OpRestore, OpMerge,
@@ -111,6 +111,8 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		}
 	case OpGoto:
 		c.Step = in.n(5) - 1
+	case OpOutcome:
+		c.Step, c.Text = in.n(5)-1, text()
 	case OpAnnounce:
 		c.Text = text()
 	case OpJoin:

@@ -155,7 +155,23 @@ func (r *Room) checkAgenda(c *Command) error {
 }
 
 func (r *Room) applyAgenda(c *Command) {
+	// Each new step keeps the outcome of an old step of the same title.
+	var outcomes []string
+	if r.outcomes != nil {
+		used := make([]bool, len(r.agenda))
+		for _, title := range c.Steps {
+			o := ""
+			for i, old := range r.agenda {
+				if !used[i] && old == title && i < len(r.outcomes) {
+					used[i], o = true, r.outcomes[i]
+					break
+				}
+			}
+			outcomes = append(outcomes, o)
+		}
+	}
 	r.agenda = c.Steps
+	r.setOutcomes(outcomes)
 	if r.step >= len(r.agenda) {
 		r.step = -1
 		r.fx.meeting = true
@@ -170,6 +186,46 @@ func (r *Room) checkGoto(c *Command) error {
 		return fmt.Errorf("%w: already the current step", ErrAlready)
 	}
 	return nil
+}
+
+func (r *Room) checkOutcome(c *Command) error {
+	if c.Step < 0 || c.Step >= len(r.agenda) {
+		return fmt.Errorf("%w: step %d is not in the agenda", ErrInvalid, c.Step)
+	}
+	var err error
+	if c.Text, err = clean(c.Text, maxOutcome, manyLines); err != nil {
+		return fmt.Errorf("outcome: %w", err)
+	}
+	if c.Text == r.outcome(c.Step) {
+		return fmt.Errorf("%w: same outcome", ErrAlready)
+	}
+	return nil
+}
+
+func (r *Room) applyOutcome(c *Command) {
+	out := make([]string, len(r.agenda))
+	copy(out, r.outcomes)
+	out[c.Step] = c.Text
+	r.setOutcomes(out)
+}
+
+// outcome is step i's outcome, "" for none.
+func (r *Room) outcome(i int) string {
+	if i < len(r.outcomes) {
+		return r.outcomes[i]
+	}
+	return ""
+}
+
+// setOutcomes keeps out, or nil when every outcome is empty.
+func (r *Room) setOutcomes(out []string) {
+	for _, o := range out {
+		if o != "" {
+			r.outcomes = out
+			return
+		}
+	}
+	r.outcomes = nil
 }
 
 func (r *Room) checkAnnounce(c *Command) error {

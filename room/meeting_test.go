@@ -2,6 +2,7 @@ package room
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -171,6 +172,43 @@ func TestMeetingOps(t *testing.T) {
 		{name: "goto past the end", actor: mod, cmd: Command{Op: OpGoto, Step: 3}, err: ErrInvalid},
 		{name: "goto below -1", actor: mod, cmd: Command{Op: OpGoto, Step: -2}, err: ErrInvalid},
 		{name: "goto current", actor: mod, cmd: Command{Op: OpGoto, Step: 0}, err: ErrAlready},
+
+		{name: "outcome", actor: mod, cmd: Command{Op: OpOutcome, Step: 1, Text: " The tables go online in March. "},
+			check: func(t *testing.T, s *script, ev Event) {
+				m := s.r.View(Participant).Meeting
+				if !slices.Equal(m.Outcomes, []string{"", "The tables go online in March.", ""}) {
+					t.Errorf("outcomes %q", m.Outcomes)
+				}
+			}},
+		{name: "outcome after the end", setup: ended, actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "Written after"}},
+		{name: "outcome cleared", setup: func(s *script) { s.do(mod, Command{Op: OpOutcome, Step: 2, Text: "x"}) },
+			actor: mod, cmd: Command{Op: OpOutcome, Step: 2, Text: "  "},
+			check: func(t *testing.T, s *script, ev Event) {
+				if m := s.r.View(Screen).Meeting; m.Outcomes != nil {
+					t.Errorf("outcomes %q, want none", m.Outcomes)
+				}
+			}},
+		{name: "outcome follows its step's title", setup: func(s *script) { s.do(mod, Command{Op: OpOutcome, Step: 1, Text: "Budget passed"}) },
+			actor: mod, cmd: Command{Op: OpAgenda, Steps: []string{"Budget", "Opening", "Vote"}},
+			check: func(t *testing.T, s *script, ev Event) {
+				if m := s.r.View(Participant).Meeting; !slices.Equal(m.Outcomes, []string{"Budget passed", "", ""}) {
+					t.Errorf("outcomes %q", m.Outcomes)
+				}
+			}},
+		{name: "outcome goes with its step", setup: func(s *script) { s.do(mod, Command{Op: OpOutcome, Step: 1, Text: "Budget passed"}) },
+			actor: mod, cmd: Command{Op: OpAgenda, Steps: []string{"Opening", "Vote"}},
+			check: func(t *testing.T, s *script, ev Event) {
+				if m := s.r.View(Participant).Meeting; m.Outcomes != nil {
+					t.Errorf("outcomes %q, want none", m.Outcomes)
+				}
+			}},
+		{name: "outcome by a participant", actor: alice, cmd: Command{Op: OpOutcome, Step: 0, Text: "x"}, err: ErrForbidden},
+		{name: "outcome of no step", actor: mod, cmd: Command{Op: OpOutcome, Step: 3, Text: "x"}, err: ErrInvalid},
+		{name: "outcome of step -1", actor: mod, cmd: Command{Op: OpOutcome, Step: -1, Text: "x"}, err: ErrInvalid},
+		{name: "outcome unchanged", setup: func(s *script) { s.do(mod, Command{Op: OpOutcome, Step: 0, Text: "x"}) },
+			actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "x"}, err: ErrAlready},
+		{name: "outcome too long", actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: strings.Repeat("x", 2001)}, err: ErrTooLong},
+		{name: "outcome with a control character", actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "a"}, err: ErrControlChar},
 
 		{name: "announce", actor: mod, cmd: Command{Op: OpAnnounce, Text: " Break in 5 minutes\n "},
 			check: func(t *testing.T, s *script, ev Event) {

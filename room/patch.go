@@ -110,7 +110,7 @@ func (r *Room) Track(c *Changes, ev Event) {
 		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, &ev.Command))
 	}
 	switch ev.Op {
-	case OpCreate, OpEdit, OpStart, OpEnd, OpAgenda, OpGoto, OpAnnounce, OpHighlight, OpPollShow:
+	case OpCreate, OpEdit, OpStart, OpEnd, OpAgenda, OpGoto, OpOutcome, OpAnnounce, OpHighlight, OpPollShow:
 		c.meeting = true
 	case OpSettings:
 		// HideCount may have been turned off: send the counts again.

@@ -21,6 +21,7 @@ type Room struct {
 	status      Status
 	settings    Settings
 	agenda      []string // replaced whole, never written in place
+	outcomes    []string // outcomes[i] is agenda step i's; replaced whole, never written in place
 	step        int      // -1 for none
 	highlight   QuestionID
 	screenPoll  PollID
@@ -200,6 +201,7 @@ var opRules = map[Op]opRule{
 	OpEnd:           {roles: moderatorOnly},
 	OpAgenda:        {roles: moderatorOnly},
 	OpGoto:          {roles: moderatorOnly},
+	OpOutcome:       {roles: moderatorOnly, afterEnd: true},
 	OpAnnounce:      {roles: moderatorOnly},
 	OpJoin:          {roles: systemOnly},
 	OpLeave:         {roles: systemOnly, afterEnd: true},
@@ -289,6 +291,8 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkAgenda(c)
 	case OpGoto:
 		return r.checkGoto(c)
+	case OpOutcome:
+		return r.checkOutcome(c)
 	case OpAnnounce:
 		return r.checkAnnounce(c)
 	case OpJoin:
@@ -370,6 +374,8 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.applyAgenda(c)
 	case OpGoto:
 		r.step = c.Step
+	case OpOutcome:
+		r.applyOutcome(c)
 	case OpAnnounce:
 		r.announcements = append(r.announcements, Announcement{ID: len(r.announcements) + 1, Text: c.Text, At: at})
 	case OpJoin:
@@ -452,6 +458,8 @@ func strip(c *Command) {
 		k.Steps = c.Steps
 	case OpGoto:
 		k.Step = c.Step
+	case OpOutcome:
+		k.Step, k.Text = c.Step, c.Text
 	case OpAnnounce:
 		k.Text = c.Text
 	case OpJoin:

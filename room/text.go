@@ -20,6 +20,7 @@ const (
 	maxOptions      = 12
 	maxOpenAnswer   = 80
 	maxAnnouncement = 500
+	maxOutcome      = 2000
 	maxNote         = 280
 	maxAnswer       = 4000
 	maxStreamURL    = 500

@@ -46,8 +46,9 @@ type MeetingView struct {
 	Status        Status         `json:"status"`
 	Settings      Settings       `json:"settings"`
 	Agenda        []string       `json:"agenda"`
-	Step          int            `json:"step"`      // index into Agenda, -1 for none
-	Highlight     QuestionID     `json:"highlight"` // 0 for none
+	Outcomes      []string       `json:"outcomes,omitempty"` // Outcomes[i] is what came of step i; absent when none has one
+	Step          int            `json:"step"`               // index into Agenda, -1 for none
+	Highlight     QuestionID     `json:"highlight"`          // 0 for none
 	ScreenPoll    PollID         `json:"screenPoll"`
 	Announcements []Announcement `json:"announcements"`
 	Refused       map[Reason]int `json:"refused"` // questions refused, by reason: public

@@ -62,7 +62,8 @@ func (r *Room) meetingView() MeetingView {
 		Code:          r.code,
 		Status:        r.status,
 		Settings:      r.settings,
-		Agenda:        slices.Clip(agenda), // replaced whole, never written: shared
+		Agenda:        slices.Clip(agenda),     // replaced whole, never written: shared
+		Outcomes:      slices.Clip(r.outcomes), // likewise
 		Step:          r.step,
 		Highlight:     r.highlight,
 		ScreenPoll:    r.screenPoll,

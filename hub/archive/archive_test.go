@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -294,8 +295,11 @@ func TestReport(t *testing.T) {
 	if r.EndedAt == 0 || r.StartedAt == 0 || r.Status != room.Ended {
 		t.Errorf("meeting: started %d ended %d status %s", r.StartedAt, r.EndedAt, r.Status)
 	}
-	if len(r.Ledger) == 0 || r.Ledger[len(r.Ledger)-1].Seq != f.seqs["late"] {
-		t.Errorf("ledger does not end with the late answer: %+v", r.Ledger)
+	if n := len(r.Ledger); n < 2 || r.Ledger[n-2].Seq != f.seqs["late"] || r.Ledger[n-1].Seq != f.seqs["outcome"] || r.Ledger[n-1].Op != room.OpOutcome {
+		t.Errorf("ledger does not end with the late answer and the outcome: %+v", r.Ledger)
+	}
+	if r.Agenda[1].Outcome != budgetOutcome || r.Agenda[0].Outcome != "" || r.Agenda[2].Outcome != "" {
+		t.Errorf("outcomes: %q %q %q", r.Agenda[0].Outcome, r.Agenda[1].Outcome, r.Agenda[2].Outcome)
 	}
 	if r.Reactions[room.Applause] != 12 || len(r.Announcements) != 1 {
 		t.Errorf("reactions %v, announcements %v", r.Reactions, r.Announcements)
@@ -409,7 +413,7 @@ func TestTablesMatchSchemas(t *testing.T) {
 		if d.Profile != "tabular-data-package" || !regexp.MustCompile(`^[-a-z0-9._/]+$`).MatchString(d.Name) {
 			t.Errorf("%s: descriptor %q %q", v, d.Profile, d.Name)
 		}
-		want := []string{"questions", "polls", "poll_results", "attendance", "moderation"}
+		want := []string{"steps", "questions", "polls", "poll_results", "attendance", "moderation"}
 		if v == Full {
 			want = append(want, "ballots")
 		}
@@ -577,12 +581,18 @@ func TestHiddenAttendance(t *testing.T) {
 	if !rep.Attendance.Hidden || rep.Attendance.Peak != 0 || len(rep.Attendance.Series) != 0 {
 		t.Errorf("live, hidden: %+v", rep.Attendance)
 	}
-	tables, _ := Tables(rows, OpenData)
-	if n := len(tables[3].Rows); tables[3].Name != "attendance" || n != 0 {
-		t.Errorf("open-data %s has %d rows while hidden", tables[3].Name, n)
+	attendance := func(v Variant) Table {
+		tables, _ := Tables(rows, v)
+		i := slices.IndexFunc(tables, func(t Table) bool { return t.Name == "attendance" })
+		if i < 0 {
+			t.Fatalf("%s: no attendance table", v)
+		}
+		return tables[i]
 	}
-	tables, _ = Tables(rows, Full)
-	if n := len(tables[3].Rows); n != 1 {
+	if n := len(attendance(OpenData).Rows); n != 0 {
+		t.Errorf("open-data attendance has %d rows while hidden", n)
+	}
+	if n := len(attendance(Full).Rows); n != 1 {
 		t.Errorf("full attendance has %d rows, want 1", n)
 	}
 
@@ -641,5 +651,24 @@ func checkKeys(t *testing.T, z map[string][]byte, d descriptor) {
 				}
 			}
 		}
+	}
+}
+
+// TestStepsTable: the open data has the agenda with what came of each
+// step, so that a participant can trace their input to a decision.
+func TestStepsTable(t *testing.T) {
+	t.Parallel()
+	_, rows := newMeeting(t)
+	tables, err := Tables(rows, OpenData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(tables, func(t Table) bool { return t.Name == "steps" })
+	if i < 0 {
+		t.Fatal("no steps table")
+	}
+	want := [][]string{{"1", "Welcome", ""}, {"2", "Budget", budgetOutcome}, {"3", "Wrap-up", ""}}
+	if !reflect.DeepEqual(tables[i].Rows, want) {
+		t.Errorf("steps %q, want %q", tables[i].Rows, want)
 	}
 }

@@ -25,10 +25,11 @@ const (
 
 // Texts it must carry.
 const (
-	approvedText = "Will the budget be published as open data?"
-	answeredText = "How much goes to schools?"
-	liveAnswer   = "About 40 percent, detailed in annex 2."
-	lateAnswer   = "Yes: the tables go online in March."
+	approvedText  = "Will the budget be published as open data?"
+	answeredText  = "How much goes to schools?"
+	liveAnswer    = "About 40 percent, detailed in annex 2."
+	lateAnswer    = "Yes: the tables go online in March."
+	budgetOutcome = "Decided: the budget tables are published as open data every quarter."
 )
 
 type fixture struct {
@@ -157,6 +158,7 @@ func newMeeting(t testing.TB) (*fixture, []store.Stored) {
 		t.Fatalf("ask after the end: %v, want ErrEnded", err)
 	}
 	f.seqs["late"] = f.do(mod, room.Command{Op: room.OpAnswer, Question: 1, Text: lateAnswer})
+	f.seqs["outcome"] = f.do(mod, room.Command{Op: room.OpOutcome, Step: 1, Text: budgetOutcome})
 
 	rows, err := st.Load(ctx, f.code)
 	if err != nil {

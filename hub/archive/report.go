@@ -117,9 +117,10 @@ type Poll struct {
 type Step struct {
 	Index     int               `json:"index"`
 	Title     string            `json:"title"`
-	Spans     []Span            `json:"spans"`     // when it was the current step, while the meeting was live
-	Questions []room.QuestionID `json:"questions"` // asked during it
-	Polls     []room.PollID     `json:"polls"`     // created during it
+	Outcome   string            `json:"outcome,omitempty"` // what came of it, as the moderators wrote it
+	Spans     []Span            `json:"spans"`             // when it was the current step, while the meeting was live
+	Questions []room.QuestionID `json:"questions"`         // asked during it
+	Polls     []room.PollID     `json:"polls"`             // created during it
 }
 
 // Span is a time interval; To is 0 while still open.
@@ -438,6 +439,9 @@ func (m *meeting) report() *Report {
 
 	for i, title := range v.Meeting.Agenda {
 		s := Step{Index: i, Title: title, Spans: slices.Clone(m.spans[i]), Questions: []room.QuestionID{}, Polls: []room.PollID{}}
+		if i < len(v.Meeting.Outcomes) {
+			s.Outcome = v.Meeting.Outcomes[i]
+		}
 		if s.Spans == nil {
 			s.Spans = []Span{}
 		}

@@ -205,6 +205,7 @@ func (m *meeting) tables(v Variant) []Table {
 		return agenda[i]
 	}
 	ts := []Table{
+		m.stepsTable(v),
 		m.questionsTable(v, stepTitle),
 		m.pollsTable(v, stepTitle),
 		m.resultsTable(v),
@@ -215,6 +216,31 @@ func (m *meeting) tables(v Variant) []Table {
 		ts = append(ts, m.ballotsTable())
 	}
 	return ts
+}
+
+// agendaStep is one row of the steps table.
+type agendaStep struct {
+	index          int
+	title, outcome string
+}
+
+// stepsTable is the agenda with what came of each step: where a
+// participant traces their input to a decision.
+func (m *meeting) stepsTable(v Variant) Table {
+	mv := m.mod.Meeting
+	steps := make([]agendaStep, len(mv.Agenda))
+	for i, title := range mv.Agenda {
+		steps[i] = agendaStep{index: i, title: title}
+		if i < len(mv.Outcomes) {
+			steps[i].outcome = mv.Outcomes[i]
+		}
+	}
+	cols := []column[agendaStep]{
+		{field: field("step", "integer", "Agenda step (from 1)", true), value: func(s agendaStep) string { return stepNumber(s.index) }},
+		{field: field("title", "string", "Step title", true), value: func(s agendaStep) string { return s.title }},
+		{field: field("outcome", "string", "What came of the step, as the moderators wrote it", false), value: func(s agendaStep) string { return s.outcome }},
+	}
+	return table("steps", v, []string{"step"}, cols, steps)
 }
 
 func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {

@@ -1,0 +1,84 @@
+// What came of each agenda step: the moderator writes it on the dashboard
+// (during the meeting or after it), participants see it under the step,
+// and the report keeps it: where people trace their input to a decision.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, axeCheck, formatViolations, watchErrors, until } from './lib/browser.mjs';
+
+const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function page(t, locale = 'en-US') {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  t.after(() => ctx.close());
+  const p = await ctx.newPage();
+  const errors = watchErrors(p);
+  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e)), []));
+  return p;
+}
+
+test('a step outcome, from the dashboard to the participants and the report', async (t) => {
+  const res = await fetch(server.url + '/api/rooms', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ title: 'Open government plan', steps: ['Welcome', 'Open data', 'Next steps'] }),
+  });
+  assert.equal(res.status, 201);
+  const room = await res.json();
+  const mod = await page(t);
+  const p = await page(t, 'fr-FR');
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await mod.getByRole('button', { name: 'Start the meeting' }).click();
+  await p.goto(`${server.url}/j/${room.code}`);
+  await p.locator('#join-form button[type=submit]').click();
+  await live(p);
+
+  const decision = 'Decided: budget tables published as open data every quarter.';
+  const toggle = mod.getByRole('button', { name: 'Outcome of step: Open data' });
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.click();
+  const box = mod.getByLabel('What came of “Open data” (a decision, what is carried forward)');
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'the editor has the focus');
+  assert.equal(await mod.getByRole('button', { name: 'Outcome of step: Open data' }).getAttribute('aria-expanded'), 'true');
+  await box.fill(decision);
+  // Another change redraws the agenda: what is typed stays.
+  await mod.getByRole('button', { name: 'Next step', exact: true }).click();
+  await until(async () => /Step 2 of 3/.test(await mod.locator('#step').textContent()), 'step 2');
+  assert.equal(await mod.getByLabel('What came of “Open data” (a decision, what is carried forward)').inputValue(), decision);
+  const violations = await axeCheck(mod);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  await mod.getByRole('button', { name: 'Save the outcome' }).click();
+  await until(async () => (await mod.locator('#agenda .outcome').textContent()) === `Outcome: ${decision}`, 'the outcome under its step');
+  assert.equal(await mod.locator('#outcome-text').count(), 0, 'the editor closes once saved');
+
+  await p.locator('#agenda-box summary').click();
+  await until(async () => (await p.locator('#agenda .outcome').textContent()) === `Résultat : ${decision}`, 'the participant sees the outcome');
+
+  // Written or corrected after the end, too; the report keeps it.
+  mod.on('dialog', (d) => d.accept());
+  await mod.getByRole('button', { name: 'End the meeting' }).click();
+  await until(async () => (await mod.locator('#meeting-status').textContent()) === 'Ended', 'the end');
+  await mod.getByRole('button', { name: 'Outcome of step: Next steps' }).click();
+  await mod.getByLabel('What came of “Next steps” (a decision, what is carried forward)').fill('A follow-up meeting in June.');
+  await mod.getByRole('button', { name: 'Save the outcome' }).click();
+  await until(async () => (await mod.locator('#agenda .outcome').count()) === 2, 'the second outcome');
+
+  const report = await page(t);
+  await report.goto(`${server.url}/r/${room.code}`);
+  await until(async () => (await report.locator('#agenda-body .outcome').count()) === 2, 'the outcomes in the report');
+  assert.deepEqual(await report.locator('#agenda-body .outcome').allTextContents(), [`Outcome: ${decision}`, 'Outcome: A follow-up meeting in June.']);
+});
