@@ -1,7 +1,7 @@
 // The accessibility and personal data page: static text in both languages,
 // and the contact this server was given (tribune -contact).
 
-import { h, replace, byId } from './dom.js';
+import { h, replace, byId, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch } from './ui.js';
 
@@ -17,11 +17,8 @@ let contact = '';
  */
 function contactLink(c) {
   if (/^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(c)) return h('a', { href: `mailto:${c}` }, c);
-  try {
-    const u = new URL(c);
-    if (u.protocol === 'https:' || u.protocol === 'http:') return h('a', { href: u.href }, c);
-  } catch { /* not a URL */ }
-  return c;
+  const href = webLink(c);
+  return href ? h('a', { href }, c) : c;
 }
 
 function render() {

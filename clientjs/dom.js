@@ -109,6 +109,22 @@ export function store(key, value) {
   } catch { /* not kept */ }
 }
 
+/**
+ * The address s as a link to follow, or '' unless it is an absolute http(s)
+ * URL with a host: a link typed by someone never runs script.
+ * @param {string} s
+ * @returns {string}
+ */
+export function webLink(s) {
+  if (!s) return '';
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.host ? u.href : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Whether an event comes from a place where keys are typed. */
 export function isTyping(ev) {
   const t = ev.target;

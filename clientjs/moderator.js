@@ -3,9 +3,9 @@
 
 import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults } from './protocol.js';
-import { h, replace, byId, pathCode, load, store, keyedList, isTyping } from './dom.js';
+import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm } from './ui.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -383,20 +383,13 @@ function pollEditForm(p) {
   if (choice) fields.push(h('div', { class: 'field' }, h('label', { for: options.id }, t('poll.options')), options));
   if (p.kind === 'multiple') fields.push(h('div', { class: 'field' }, h('label', { for: max.id }, t('poll.maxLabel')), max));
   if (p.kind === 'rating') fields.push(h('div', { class: 'field' }, h('label', { for: scale.id }, t('poll.scaleLabel')), scale));
-  const status = h('p', { class: 'form-status', role: 'status' });
   const close = () => {
     pollForms.delete(p.id);
     renderPolls();
     const again = document.querySelector(`[aria-labelledby="mp-${p.id}-title"] [data-action="edit"]`);
     if (again) again.focus();
   };
-  const form = h('form', { class: 'inline-action', novalidate: true }, fields,
-    h('div', { class: 'button-row' },
-      h('button', { type: 'submit', class: 'primary small' }, t('poll.saveEdit')),
-      h('button', { type: 'button', class: 'small', on: { click: close } }, t('cancel'))),
-    status);
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
+  return inlineForm(fields, t('poll.saveEdit'), close, (status) => {
     const cur = client.state.view.polls.find((x) => x.id === p.id) || p;
     const cmd = { op: 'poll.edit', poll: p.id, kind: cur.kind, text: title.value.trim(), visibility: cur.visibility };
     if (!cmd.text) { status.textContent = t('poll.needTitle'); title.focus(); return; }
@@ -409,7 +402,6 @@ function pollEditForm(p) {
     status.textContent = t('sending');
     client.send(cmd).then(() => { announce(t('done.pollEdited')); close(); }, (err) => { status.textContent = errorText(err); });
   });
-  return form;
 }
 
 function fillVisibility() {
@@ -510,22 +502,14 @@ function toggleOutcome(i) {
 function outcomeEditor(i, title) {
   const text = h('textarea', { id: 'outcome-text', rows: '3', maxlength: '2000', value: outcomeForm.text });
   text.addEventListener('input', () => { outcomeForm.text = text.value; });
-  const status = h('p', { class: 'form-status', role: 'status' });
-  const form = h('form', { class: 'inline-action', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: text.id }, t('agenda.outcomeText', { title })), text),
-    h('div', { class: 'button-row' },
-      h('button', { type: 'submit', class: 'primary small' }, t('agenda.outcomeSave')),
-      h('button', { type: 'button', class: 'small', on: { click: () => toggleOutcome(i) } }, t('cancel'))),
-    status);
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
+  const field = h('div', { class: 'field' }, h('label', { for: text.id }, t('agenda.outcomeText', { title })), text);
+  return inlineForm(field, t('agenda.outcomeSave'), () => toggleOutcome(i), (status) => {
     status.textContent = t('sending');
     client.send({ op: 'agenda.outcome', step: i, text: text.value.trim() }).then(() => {
       announce(t('done.outcome'));
       toggleOutcome(i);
     }, (err) => { status.textContent = errorText(err); });
   });
-  return form;
 }
 byId('step-prev').addEventListener('click', () => go(client.state.view.meeting.step - 1));
 byId('step-next').addEventListener('click', () => go(client.state.view.meeting.step + 1));
@@ -570,15 +554,6 @@ byId('meeting-form').addEventListener('submit', (ev) => {
 const boolSettings = ['qaOpen', 'preModeration', 'anonymous', 'reactions', 'hideCount'];
 const linkSettings = ['streamURL', 'signURL', 'captionsURL'];
 
-/** Whether s is an http(s) address, the only links the room accepts. */
-function isWebLink(s) {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.host !== '';
-  } catch {
-    return false;
-  }
-}
 
 function renderSettings() {
   if (settingsDirty) return;
@@ -596,7 +571,7 @@ byId('settings-form').addEventListener('submit', (ev) => {
   const status = byId('settings-status');
   for (const k of linkSettings) {
     settings[k] = byId(`set-${k}`).value.trim();
-    if (settings[k] && !isWebLink(settings[k])) {
+    if (settings[k] && !webLink(settings[k])) {
       status.textContent = t('settings.badLink', { field: t(`settings.${k}`) });
       byId(`set-${k}`).focus();
       return;

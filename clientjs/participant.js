@@ -6,9 +6,9 @@ import {
   sortQuestions, liveQuestions, answeredQuestions, myWaitingQuestions, hasUpvoted,
   myBallot, pollResults, maxLength, textLength,
 } from './protocol.js';
-import { h, replace, byId, pathCode, load, store, keyedList } from './dom.js';
+import { h, replace, byId, pathCode, load, store, keyedList, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm } from './ui.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -183,14 +183,14 @@ function renderNow(view) {
   }
   const j = joined();
   const stream = byId('stream');
-  const url = safeURL(m.settings.streamURL);
+  const url = webLink(m.settings.streamURL);
   stream.hidden = !(url && j && j.channel === 'remote');
   if (!stream.hidden) {
     replace(stream, h('a', { href: url, class: 'stream-link', target: '_blank', rel: 'noopener noreferrer' }, t('stream.watch')));
   }
   // Interpretation and captions serve everyone, in the room as well.
   const access = [['signURL', 'stream.sign'], ['captionsURL', 'stream.captions']]
-    .map(([k, label]) => [safeURL(m.settings[k]), label]).filter(([u]) => u);
+    .map(([k, label]) => [webLink(m.settings[k]), label]).filter(([u]) => u);
   const links = byId('access-links');
   links.hidden = access.length === 0;
   const accessSig = JSON.stringify([access, document.documentElement.lang]);
@@ -202,16 +202,6 @@ function renderNow(view) {
   byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
 }
 
-/** Only http(s) links are followed. */
-function safeURL(s) {
-  if (!s) return '';
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '';
-  } catch {
-    return '';
-  }
-}
 
 function renderAnnouncements(view, outcome) {
   const list = view.meeting.announcements.slice().sort((a, b) => b.id - a.id);
@@ -292,16 +282,8 @@ function editForm(q) {
   const id = `mine-${q.id}-edit`;
   const area = h('textarea', { id, rows: '3', value: editing.get(q.id) });
   area.addEventListener('input', () => { editing.set(q.id, area.value); keepEdits(); });
-  const status = h('p', { class: 'form-status', role: 'status' });
   const cancel = () => { editing.delete(q.id); keepEdits(); renderMine(); focusIn(q.id, '[data-action="edit"]'); };
-  const form = h('form', { class: 'inline-action', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: id }, t('mine.editLabel')), area),
-    h('div', { class: 'button-row' },
-      h('button', { type: 'submit', class: 'primary small' }, t('mine.save')),
-      h('button', { type: 'button', class: 'small', on: { click: cancel } }, t('cancel'))),
-    status);
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
+  return inlineForm(h('div', { class: 'field' }, h('label', { for: id }, t('mine.editLabel')), area), t('mine.save'), cancel, (status) => {
     const text = area.value.trim();
     if (text === q.text) { cancel(); return; }
     status.textContent = t('sending');
@@ -313,7 +295,6 @@ function editForm(q) {
       focusIn(q.id, '[data-action="edit"]');
     }, (err) => { status.textContent = errorText(err); });
   });
-  return form;
 }
 
 /** Focuses the element matching sel in the author's item for question id. */

@@ -144,6 +144,29 @@ export function errorText(err) {
 }
 
 /**
+ * A small form inside a list item: fields, a submit button, Cancel, and a
+ * status line (role="status") that onSubmit fills with what happened.
+ * @param {any[]} fields
+ * @param {string} submitLabel
+ * @param {() => void} onCancel
+ * @param {(status: HTMLElement) => void} onSubmit
+ * @returns {HTMLFormElement}
+ */
+export function inlineForm(fields, submitLabel, onCancel, onSubmit) {
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'inline-action', novalidate: true }, fields,
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: 'primary small' }, submitLabel),
+      h('button', { type: 'button', class: 'small', on: { click: onCancel } }, t('cancel'))),
+    status));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    onSubmit(status);
+  });
+  return form;
+}
+
+/**
  * Formats a Unix-millisecond time as hours and minutes in the page language.
  * @param {number} ms
  */
