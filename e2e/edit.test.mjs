@@ -6,9 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, until, newPage, live } from './lib/browser.mjs';
 
-const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
 const texts = (p, sel) => p.locator(sel).allTextContents();
 
 let server;
@@ -38,14 +37,7 @@ async function createRoom() {
   return res.json();
 }
 
-async function page(t, { viewport = { width: 1280, height: 900 }, locale = 'en-US' } = {}) {
-  const ctx = await browser.newContext({ viewport, locale });
-  t.after(() => ctx.close());
-  const p = await ctx.newPage();
-  const errors = watchErrors(p);
-  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e)), []));
-  return p;
-}
+const page = (t, options) => newPage(browser, t, options);
 
 async function accessible(p, name) {
   const violations = await axeCheck(p);

@@ -4,9 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, until, newPage, live } from './lib/browser.mjs';
 
-const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
 
 let server;
 let browser;
@@ -21,14 +20,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function page(t, locale = 'en-US') {
-  const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  t.after(() => ctx.close());
-  const p = await ctx.newPage();
-  const errors = watchErrors(p);
-  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e)), []));
-  return p;
-}
+const page = (t, locale = 'en-US') => newPage(browser, t, { locale });
 
 test('a step outcome, from the dashboard to the participants and the report', async (t) => {
   const res = await fetch(server.url + '/api/rooms', {

@@ -6,10 +6,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, until, newPage, live } from './lib/browser.mjs';
 
 
-const live = (page) => until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
 
 let server;
 let browser;
@@ -39,14 +38,7 @@ async function createRoom(settings = {}) {
   return res.json();
 }
 
-async function page(t, { viewport = { width: 1280, height: 900 }, locale = 'en-US', allow = /^$/ } = {}) {
-  const ctx = await browser.newContext({ viewport, locale });
-  t.after(() => ctx.close());
-  const p = await ctx.newPage();
-  const errors = watchErrors(p);
-  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e) && !allow.test(e)), []));
-  return p;
-}
+const page = (t, options) => newPage(browser, t, options);
 
 async function join(p, code, channel = 'room') {
   await p.goto(`${server.url}/j/${code}`);

@@ -27,6 +27,7 @@
 // yourself. Either way every server still running is killed when the test
 // process exits.
 
+import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -130,9 +131,9 @@ export async function freePort() {
   return port;
 }
 
-const live = new Set(); // child processes still running, killed at exit
+const running = new Set(); // child processes still running, killed at exit
 process.once('exit', () => {
-  for (const child of live) {
+  for (const child of running) {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
   }
 });
@@ -180,15 +181,15 @@ export async function startServer({ env = {}, args = [], t, bin, readyTimeout = 
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    live.add(child);
+    running.add(child);
     const proc = child;
     exited = new Promise((resolve) => {
       proc.once('exit', (code, signal) => {
-        live.delete(proc);
+        running.delete(proc);
         resolve({ code, signal });
       });
       proc.once('error', (err) => {
-        live.delete(proc);
+        running.delete(proc);
         out += `\n[spawn ${binary}: ${err.message}]\n`;
         resolve({ code: null, signal: null, error: err });
       });
@@ -203,7 +204,7 @@ export async function startServer({ env = {}, args = [], t, bin, readyTimeout = 
   }
 
   async function signal(sig, graceMs) {
-    if (!live.has(child)) return exited;
+    if (!running.has(child)) return exited;
     child.kill(sig);
     if (graceMs !== undefined) {
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -341,6 +342,28 @@ export function watchErrors(page) {
     errors.push(`console: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
   return errors;
+}
+
+/**
+ * Opens a page in a new browser context that closes when test t ends, and
+ * fails t if the page logged an error other than a lost WebSocket (pages
+ * reconnect by design) or one allow matches.
+ * @param {import('playwright-core').Browser} browser
+ * @param {import('node:test').TestContext} t
+ * @param {{viewport?: {width: number, height: number}, locale?: string, allow?: RegExp}} [options]
+ */
+export async function newPage(browser, t, { viewport = { width: 1280, height: 900 }, locale = 'en-US', allow = /^$/ } = {}) {
+  const ctx = await browser.newContext({ viewport, locale });
+  t.after(() => ctx.close());
+  const p = await ctx.newPage();
+  const errors = watchErrors(p);
+  t.after(() => assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed/.test(e) && !allow.test(e)), []));
+  return p;
+}
+
+/** Waits until the page's connection banner says live. */
+export function live(page) {
+  return until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
 }
 
 /**
