@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -52,6 +53,14 @@ func startHub(t testing.TB, tick time.Duration) *testHub {
 
 func startHubOn(t testing.TB, path string, tick time.Duration) *testHub {
 	t.Helper()
+	return startHubWith(t, path, tick, nil, nil)
+}
+
+// startHubWith is startHubOn with tweak, when not nil, run on the hub
+// before it serves (timings a test shortens), and the listener wrapped by
+// wrap when not nil.
+func startHubWith(t testing.TB, path string, tick time.Duration, tweak func(*Hub), wrap func(net.Listener) net.Listener) *testHub {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Config{Path: path, Logger: testLogger(t)})
 	if err != nil {
@@ -61,7 +70,14 @@ func startHubOn(t testing.TB, path string, tick time.Duration) *testHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h.Handler())
+	if tweak != nil {
+		tweak(h)
+	}
+	srv := httptest.NewUnstartedServer(h.Handler())
+	if wrap != nil {
+		srv.Listener = wrap(srv.Listener)
+	}
+	srv.Start()
 	th := &testHub{hub: h, store: st, srv: srv, url: srv.URL}
 	t.Cleanup(th.stop)
 	return th

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
 
@@ -40,19 +38,8 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 func TestSlowClientIsDropped(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "t.db"), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h.Handler())
-	srv.Listener = smallBuffers{srv.Listener}
-	srv.Start()
-	th := &testHub{hub: h, store: st, srv: srv, url: srv.URL}
-	t.Cleanup(th.stop)
+	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), time.Millisecond, nil, func(l net.Listener) net.Listener { return smallBuffers{l} })
+	h := th.hub
 
 	cr := createRoom(t, th.url, `{"title":"Freeze"}`)
 	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
@@ -157,20 +144,10 @@ func wgRunning(stop *atomic.Bool, wg *sync.WaitGroup) bool {
 // the ping still go out. A client that answers stays.
 func TestSilentPeer(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "t.db"), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A ping every 200 ms, 1.5 s to answer it.
-	h.heartbeat, h.pingTimeout = 100*time.Millisecond, 1500*time.Millisecond
-	srv := httptest.NewServer(h.Handler())
-	th := &testHub{hub: h, store: st, srv: srv, url: srv.URL}
-	t.Cleanup(th.stop)
+	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), time.Millisecond, func(h *Hub) {
+		h.heartbeat, h.pingTimeout = 100*time.Millisecond, 1500*time.Millisecond
+	}, nil)
 
 	cr := createRoom(t, th.url, `{"title":"Silent"}`)
 	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
