@@ -122,3 +122,52 @@ func (s *Store) SetStatus(ctx context.Context, code, status string) error {
 		return nil
 	})
 }
+
+// Expired returns the codes of the meetings that have ended and whose last
+// event by a person (a late answer, an outcome) is older than before: what a
+// retention period lets go. System events (people's connections coming and
+// going) do not count: reading an old meeting does not keep it.
+func (s *Store) Expired(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT r.code FROM rooms r
+		WHERE (SELECT MAX(e.at) FROM events e WHERE e.room = r.code AND e.role <> ?) < ?
+		  AND EXISTS (SELECT 1 FROM events e WHERE e.room = r.code AND e.op = ?)
+		ORDER BY r.code`, room.System.String(), before.UnixMilli(), string(room.OpEnd))
+	if err != nil {
+		return nil, fmt.Errorf("store: expired rooms: %w", err)
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, fmt.Errorf("store: expired rooms: %w", err)
+		}
+		codes = append(codes, code)
+	}
+	return codes, rows.Err()
+}
+
+// DeleteRoom deletes room code and its whole log, for good. ErrNotFound if
+// there is no such room.
+func (s *Store) DeleteRoom(ctx context.Context, code string) error {
+	return s.submit(ctx, 1, func(b *batch) error {
+		if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM events WHERE room = ?`, code); err != nil {
+			return fmt.Errorf("store: room %s: delete events: %w", code, err)
+		}
+		res, err := b.tx.ExecContext(b.ctx, `DELETE FROM rooms WHERE code = ?`, code)
+		if err != nil {
+			return fmt.Errorf("store: room %s: delete: %w", code, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: room %s: delete: %w", code, err)
+		} else if n == 0 {
+			return fmt.Errorf("%w: room %s", ErrNotFound, code)
+		}
+		// The committer owns the tips: the room's is gone with it.
+		delete(b.staged, code)
+		delete(b.s.tips, code)
+		b.wrote = true
+		return nil
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -770,5 +771,62 @@ func TestReadOnly(t *testing.T) {
 	}
 	if _, err := Open(ctx, Config{Path: empty, ReadOnly: true}); err == nil {
 		t.Error("ReadOnly open of an empty file: no error")
+	}
+}
+
+// TestExpiredAndDelete: a meeting that ended and has been quiet since the
+// cut-off expires; one still going, or touched since, does not. Deleting
+// takes the room and its whole log, and the code can serve again.
+func TestExpiredAndDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, path := tempStore(t)
+	at := func(seq uint64, ms int64, op room.Op) Record {
+		return Record{Event: room.Event{Seq: seq, At: ms, Actor: room.Actor{ID: "moderator", Role: room.Moderator}, Command: room.Command{Op: op}}}
+	}
+	for _, code := range []string{"OLD1", "OLD2", "LIVE", "LATE"} {
+		mustCreate(t, s, code)
+	}
+	const day = 24 * 60 * 60 * 1000
+	t0 := int64(1_700_000_000_000)
+	must := func(code string, recs ...Record) {
+		if err := s.Append(ctx, code, recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leave := Record{Event: room.Event{Seq: 4, At: t0 + 30*day, Actor: room.Actor{ID: "p-1", Role: room.System}, Command: room.Command{Op: room.OpLeave}}}
+	must("OLD1", at(2, t0+day, room.OpStart), at(3, t0+2*day, room.OpEnd), leave) // a connection closing later does not count
+	must("OLD2", at(2, t0+day, room.OpEnd), at(3, t0+3*day, room.OpAnswer))       // a late answer
+	must("LIVE", at(2, t0+day, room.OpStart))                                     // never ended
+	must("LATE", at(2, t0+day, room.OpEnd), at(3, t0+30*day, room.OpAnswer))      // answered since the cut-off
+	got, err := s.Expired(ctx, time.UnixMilli(t0+10*day))
+	if err != nil || !slices.Equal(got, []string{"OLD1", "OLD2"}) {
+		t.Fatalf("expired %v %v, want OLD1 OLD2", got, err)
+	}
+
+	if err := s.DeleteRoom(ctx, "OLD1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Room(ctx, "OLD1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted room: %v", err)
+	}
+	if _, err := s.Load(ctx, "OLD1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted room's log: %v", err)
+	}
+	if err := s.DeleteRoom(ctx, "OLD1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted twice: %v", err)
+	}
+	var n int
+	if err := openRaw(t, path).QueryRow(`SELECT COUNT(*) FROM events WHERE room = 'OLD1'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d events left (%v)", n, err)
+	}
+	// The others are untouched, and the code is free again.
+	if rows := mustLoad(t, s, "OLD2"); len(rows) != 3 {
+		t.Errorf("OLD2 has %d events", len(rows))
+	}
+	mustCreate(t, s, "OLD1")
+	must("OLD1", at(2, t0, room.OpStart))
+	if rows := mustLoad(t, s, "OLD1"); len(rows) != 2 || VerifyChain(rows) != nil {
+		t.Errorf("a new room with the freed code: %d events, chain %v", len(rows), VerifyChain(rows))
 	}
 }
