@@ -9,6 +9,7 @@ initI18n();
 languageSwitch(byId('lang'));
 
 let contact = '';
+let retentionDays = 0;
 
 /**
  * A link for an e-mail address or a web address, plain text otherwise.
@@ -24,11 +25,14 @@ function contactLink(c) {
 function render() {
   document.title = `${t('about.title')} · Tribune`;
   replace(byId('contact'), contact ? [t('about.contact.line'), ' ', contactLink(contact)] : t('about.contact.none'));
+  byId('retention').hidden = retentionDays <= 0;
+  byId('retention').textContent = retentionDays > 0 ? t('about.privacy.retention', { n: retentionDays }) : '';
 }
 
 onLangChange(render);
 render();
 fetch('/api/about').then((res) => (res.ok ? res.json() : {})).then((info) => {
   contact = (info && typeof info.contact === 'string') ? info.contact.trim() : '';
+  retentionDays = (info && Number.isInteger(info.retentionDays)) ? info.retentionDays : 0;
   render();
 }).catch(() => { /* offline: the page says to ask the organiser */ });

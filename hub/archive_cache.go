@@ -65,7 +65,7 @@ func (c *archiveCache) get(key archiveKey, head string, build func() (archiveFil
 		return e.out, false, e.err
 	}
 	if e != nil {
-		c.forget(key, e)
+		c.drop(key, e)
 	}
 	e = &archiveEntry{head: head, done: make(chan struct{}), used: c.clock}
 	c.entries[key] = e
@@ -88,8 +88,19 @@ func (c *archiveCache) get(key archiveKey, head string, build func() (archiveFil
 	return e.out, true, e.err
 }
 
-// forget removes key's entry e. c.mu is held.
-func (c *archiveCache) forget(key archiveKey, e *archiveEntry) {
+// forget drops every output of room code (deleted).
+func (c *archiveCache) forget(code string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if k.code == code {
+			c.drop(k, e)
+		}
+	}
+}
+
+// drop removes key's entry e. c.mu is held.
+func (c *archiveCache) drop(key archiveKey, e *archiveEntry) {
 	delete(c.entries, key)
 	select {
 	case <-e.done:
@@ -119,6 +130,6 @@ func (c *archiveCache) evict() {
 		if victim == nil {
 			return
 		}
-		c.forget(oldest, victim)
+		c.drop(oldest, victim)
 	}
 }

@@ -205,13 +205,15 @@ func (h *Hub) roomInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, roomInfo{Code: hr.code, Title: v.Title, Status: v.Status})
 }
 
-// aboutInfo is what /about shows that depends on the server: the contact.
+// aboutInfo is what /about shows that depends on the server: the contact,
+// and how many days meetings are kept after they end (0: no limit set).
 type aboutInfo struct {
-	Contact string `json:"contact"`
+	Contact       string `json:"contact"`
+	RetentionDays int    `json:"retentionDays"`
 }
 
 func (h *Hub) about(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact})
+	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour))})
 }
 
 // qr serves /qr/{code}.svg and /qr/{code}.png: the participant link.

@@ -36,6 +36,11 @@ type Config struct {
 	// PublicURL is the base of the links handed out ("https://tribune.example").
 	// Empty derives it from each request.
 	PublicURL string
+	// Retention deletes each meeting, log and all, once it has ended and
+	// had no moderator's event for this long (retention.go). Zero keeps
+	// every meeting.
+	// Embedded mode only.
+	Retention time.Duration
 	// Contact is who people write to about accessibility and personal data
 	// (an e-mail address or a URL), shown on /about. Empty says to ask the
 	// meeting's organiser.
@@ -113,6 +118,10 @@ type hubRoom struct {
 	mu       sync.Mutex // guards present and limiters
 	present  map[string]int
 	limiters map[string]*rate.Limiter
+
+	sessions int                // guarded by Hub.mu: sessions tracked in this room
+	stop     context.CancelFunc // ends the room's goroutines (nil on an edge)
+	running  sync.WaitGroup     // the room's goroutines
 }
 
 // New returns a hub on cfg.Store.
@@ -151,10 +160,17 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		}
 		h.signer = signer{secret: secret}
 	}
+	if cfg.Retention < 0 || cfg.Retention > 0 && cfg.Mode != Embedded {
+		return nil, errors.New("hub: a retention period is for a single node (embedded mode), and not negative")
+	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	if err := h.startCluster(ctx); err != nil { // cluster.go; nothing in Embedded mode
 		h.cancel()
 		return nil, err
+	}
+	if cfg.Retention > 0 {
+		h.wg.Add(1)
+		go h.purgeLoop(h.ctx)
 	}
 	return h, nil
 }
@@ -231,9 +247,12 @@ func (h *Hub) load(hr *hubRoom) error {
 	// The replica belongs to fan.run once it starts: read it before.
 	loaded := replica.Seq()
 	v := replica.View(room.Moderator)
+	rctx, stop := context.WithCancel(h.ctx)
+	hr.stop = stop
 	h.wg.Add(2)
-	go func() { defer h.wg.Done(); seq.run(h.ctx) }()
-	go func() { defer h.wg.Done(); fan.run(h.ctx) }()
+	hr.running.Add(2)
+	go func() { defer h.wg.Done(); defer hr.running.Done(); seq.run(rctx) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
 	// Nobody is connected to a room that was just loaded: whoever the log
 	// says is present left when the previous process stopped.
@@ -340,20 +359,52 @@ func (h *Hub) Close() {
 	h.wg.Wait()
 }
 
-func (h *Hub) track(s *session) bool {
+// track registers s in hr. It refuses while draining, and when hr is no
+// longer the loaded room of its code (unloaded meanwhile).
+func (h *Hub) track(s *session, hr *hubRoom) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.draining.Load() {
+	if h.draining.Load() || h.rooms[hr.code] != hr {
 		return false
 	}
 	h.sessions[s] = struct{}{}
+	hr.sessions++
 	h.metrics.connections.WithLabelValues(s.role.String()).Inc()
 	return true
 }
 
-func (h *Hub) untrack(s *session) {
+func (h *Hub) untrack(s *session, hr *hubRoom) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.sessions, s)
+	hr.sessions--
 	h.metrics.connections.WithLabelValues(s.role.String()).Dec()
+}
+
+// unload stops room code and forgets it, if it is loaded on this node with
+// no session. It reports whether the room is now not loaded. A session
+// that got the room before cannot join it after (track).
+func (h *Hub) unload(code string) bool {
+	h.mu.Lock()
+	hr, ok := h.rooms[code]
+	if !ok {
+		h.mu.Unlock()
+		return true
+	}
+	select {
+	case <-hr.ready:
+	default:
+		h.mu.Unlock()
+		return false // still loading
+	}
+	if hr.sessions > 0 || hr.stop == nil {
+		h.mu.Unlock()
+		return false
+	}
+	delete(h.rooms, code)
+	h.mu.Unlock()
+	hr.stop()
+	hr.running.Wait()
+	h.metrics.rooms.Dec()
+	return true
 }

@@ -55,11 +55,11 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s.c, s.cancel, s.metrics, s.pingTimeout = c, cancel, h.metrics, h.pingTimeout
-	if !h.track(s) {
+	if !h.track(s, hr) {
 		c.Close(1012, "service restart")
 		return
 	}
-	defer h.untrack(s)
+	defer h.untrack(s, hr)
 
 	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
 	if s.role == room.Participant {

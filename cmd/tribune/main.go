@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -72,6 +73,7 @@ type serveConfig struct {
 	db        string
 	publicURL string
 	contact   string
+	retention string
 	origins   string
 	tick      time.Duration
 	assets    string
@@ -79,6 +81,31 @@ type serveConfig struct {
 	role      string // embedded, primary or edge (hub.ParseMode)
 	redis     string
 	nodeID    string
+}
+
+// parseRetention reads a retention period: a number of days ("180d") or a
+// Go duration ("4380h"); "" is none.
+func parseRetention(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, err
+		}
+	}
+	if d < 24*time.Hour {
+		return 0, fmt.Errorf("%s is less than a day", s)
+	}
+	return d, nil
 }
 
 // flagSet declares a flag with an environment equivalent: TRIBUNE_ and the
@@ -118,6 +145,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.addr, "addr", ":8080", "address to listen on")
 	fs.str(&c.db, "db", "tribune.db", "SQLite file holding every meeting")
 	fs.str(&c.publicURL, "public-url", "", "public base URL for links and QR codes (default: from each request)")
+	fs.str(&c.retention, "retention", "", "delete each meeting, log and all, this long after it ended and its moderators last wrote to it: 180d, 4380h (default: keep every meeting)")
 	fs.str(&c.contact, "contact", "", "who people write to about accessibility and personal data, an e-mail address or a URL (shown on /about)")
 	fs.str(&c.origins, "origins", "", "extra allowed WebSocket origins, comma-separated host patterns")
 	fs.str(&c.assets, "assets", "", "serve web pages from this directory instead of the embedded ones (for editing clientjs/)")
@@ -135,6 +163,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
+	}
+	retention, err := parseRetention(c.retention)
+	if err != nil {
+		return fmt.Errorf("-retention: %w", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	// go-redis logs through a package-level logger (to stdout by default):
@@ -169,7 +201,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	h, err := hub.New(ctx, hub.Config{
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
-		Assets: assets, PublicURL: c.publicURL, Contact: c.contact,
+		Assets: assets, PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
 	})
 	if err != nil {

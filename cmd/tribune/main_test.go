@@ -59,15 +59,17 @@ func TestServeAnswersHealthAndPages(t *testing.T) {
 	}
 }
 
-// TestServeContact: the contact given with -contact is what the
-// accessibility and personal data page shows; without it, none.
+// TestServeContact: the contact given with -contact, and the retention
+// period, are what the accessibility and personal data page shows; without
+// them, none.
 func TestServeContact(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		want string
+		days int
 	}{
-		{[]string{"-contact", "dpo@ville.example"}, "dpo@ville.example"},
-		{nil, ""},
+		{[]string{"-contact", "dpo@ville.example", "-retention", "400d"}, "dpo@ville.example", 400},
+		{nil, "", 0},
 	} {
 		base := startServe(t, c.args...)
 		resp, err := http.Get(base + "/api/about")
@@ -75,12 +77,13 @@ func TestServeContact(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got struct {
-			Contact *string `json:"contact"`
+			Contact       *string `json:"contact"`
+			RetentionDays *int    `json:"retentionDays"`
 		}
 		err = json.NewDecoder(resp.Body).Decode(&got)
 		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK || got.Contact == nil || *got.Contact != c.want {
-			t.Errorf("%v: GET /api/about: %d %v, contact %v, want %q", c.args, resp.StatusCode, err, got.Contact, c.want)
+		if err != nil || resp.StatusCode != http.StatusOK || got.Contact == nil || *got.Contact != c.want || got.RetentionDays == nil || *got.RetentionDays != c.days {
+			t.Errorf("%v: GET /api/about: %d %v, contact %v, retention %v; want %q, %d", c.args, resp.StatusCode, err, got.Contact, got.RetentionDays, c.want, c.days)
 		}
 	}
 }
@@ -135,5 +138,32 @@ func TestScanHeader(t *testing.T) {
 	}
 	if _, ok := scanHeader([]byte(`[1,2]`)); ok {
 		t.Error("scanHeader accepted a non-object")
+	}
+}
+
+func TestParseRetention(t *testing.T) {
+	for in, want := range map[string]time.Duration{"": 0, "180d": 180 * 24 * time.Hour, "4380h": 4380 * time.Hour, "1d": 24 * time.Hour} {
+		if got, err := parseRetention(in); err != nil || got != want {
+			t.Errorf("parseRetention(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"soon", "12h", "-5d", "d", "1.5d", "0d"} {
+		if got, err := parseRetention(in); err == nil {
+			t.Errorf("parseRetention(%q) = %v, want an error", in, got)
+		}
+	}
+	if err := run(context.Background(), []string{"serve", "-retention", "soon", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db")},
+		func(string) string { return "" }, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "-retention") {
+		t.Errorf("serve -retention soon: %v", err)
+	}
+	// The flag reaches the server: it starts and serves with a period.
+	base := startServe(t, "-retention", "365d")
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("serve -retention 365d: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("serve -retention 365d: %d", resp.StatusCode)
 	}
 }

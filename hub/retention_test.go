@@ -1,0 +1,85 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
+)
+
+// TestRetention: past the retention period a meeting that ended is
+// deleted, log and all, once nobody is connected to it; a meeting still
+// going is kept whatever its age.
+func TestRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var now atomic.Int64
+	now.Store(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC).UnixMilli())
+	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), testTick, func(h *Hub) {
+		h.now = func() time.Time { return time.UnixMilli(now.Load()) }
+		h.cfg.Retention = 180 * 24 * time.Hour
+	}, nil)
+
+	old := createRoom(t, th.url, `{"title":"Spring consultation"}`)
+	mod := dial(t, th.url, old.Code, helloArgs{Role: "moderator", Key: old.ModeratorKey})
+	p := dial(t, th.url, old.Code, helloArgs{Role: "participant"})
+	mod.must(room.Command{Op: room.OpStart})
+	p.must(room.Command{Op: room.OpAsk, Text: "Will the minutes be public?"})
+	mod.must(room.Command{Op: room.OpEnd})
+	if status, _, b := fetchArchive(t, th.url+"/api/rooms/"+old.Code+"/report", ""); status != http.StatusOK {
+		t.Fatalf("report: %d %s", status, b)
+	}
+	going := createRoom(t, th.url, `{"title":"Standing committee"}`)
+	other := dial(t, th.url, going.Code, helloArgs{Role: "moderator", Key: going.ModeratorKey})
+	other.must(room.Command{Op: room.OpStart})
+	other.c.CloseNow()
+
+	// Too early: nothing goes.
+	now.Add((179 * 24 * time.Hour).Milliseconds())
+	if deleted, err := th.hub.purge(ctx); err != nil || len(deleted) != 0 {
+		t.Fatalf("purge within the period: %v %v", deleted, err)
+	}
+	// Past it, but people are still connected: kept.
+	now.Add((2 * 24 * time.Hour).Milliseconds())
+	if deleted, err := th.hub.purge(ctx); err != nil || len(deleted) != 0 {
+		t.Fatalf("purge with people connected: %v %v", deleted, err)
+	}
+	mod.c.CloseNow()
+	p.c.CloseNow()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		deleted, err := th.hub.purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(deleted, []string{old.Code}) {
+			break
+		}
+		if len(deleted) > 0 || time.Now().After(deadline) {
+			t.Fatalf("purge once everyone left: %v", deleted)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	if _, err := th.store.Room(ctx, old.Code); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the deleted meeting's record: %v", err)
+	}
+	for _, path := range []string{"/api/rooms/" + old.Code, "/api/rooms/" + old.Code + "/report", "/qr/" + old.Code + ".svg", "/ws/" + old.Code} {
+		if status, _, _ := fetchArchive(t, th.url+path, ""); status != http.StatusNotFound {
+			t.Errorf("GET %s after deletion: %d, want 404", path, status)
+		}
+	}
+	if status, _, _ := fetchArchive(t, th.url+"/api/rooms/"+going.Code, ""); status != http.StatusOK {
+		t.Errorf("the meeting still going: %d", status)
+	}
+	if deleted, err := th.hub.purge(ctx); err != nil || len(deleted) != 0 {
+		t.Errorf("a second sweep: %v %v", deleted, err)
+	}
+}
