@@ -128,22 +128,36 @@ func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Re
 				return archiveFile{}, err
 			}
 			if err := store.VerifyChain(rows); err != nil {
-				return archiveFile{}, err
+				return archiveFile{}, fmt.Errorf("%w: %w", errDamaged, err)
 			}
-			return build(r, code, rows)
+			f, err := build(r, code, rows)
+			if err != nil {
+				return archiveFile{}, fmt.Errorf("%w: %w", errDamaged, err)
+			}
+			return f, nil
 		})
 		if built {
 			h.metrics.archiveBuilds.WithLabelValues(strings.SplitN(k, "-", 2)[0]).Inc()
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, errDamaged):
 			h.logger.Error("archive", "room", code, "err", err)
 			w.Header().Del("ETag")
 			writeError(w, http.StatusInternalServerError, "internal", "the meeting's log does not verify")
+			return
+		case err != nil:
+			// The log could not be read now (the store closing, the
+			// primary away): say so, as for any other read.
+			w.Header().Del("ETag")
+			h.httpError(w, err)
 			return
 		}
 		sendArchive(w, f)
 	}
 }
+
+// errDamaged: the stored log does not verify, or does not replay.
+var errDamaged = errors.New("hub: the stored log does not verify")
 
 // archiveBuildTimeout bounds reading and replaying one log for the archive.
 const archiveBuildTimeout = time.Minute

@@ -274,9 +274,9 @@ func qrSVG(bits [][]bool) string {
 // httpError maps hub errors to statuses.
 func (h *Hub) httpError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, ErrNoRoom):
+	case errors.Is(err, ErrNoRoom), errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "no_room", "no meeting has this code")
-	case errors.Is(err, ErrClosing), errors.Is(err, context.Canceled):
+	case errors.Is(err, ErrClosing), errors.Is(err, context.Canceled), errors.Is(err, store.ErrClosed):
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "shutting down")
 	case errors.Is(err, ErrUpstream), errors.Is(err, ErrUnavailable):
 		// An edge that cannot reach the primary: retry, here or elsewhere.
