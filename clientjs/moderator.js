@@ -41,6 +41,8 @@ let agendaDirty = false;
 let meetingDirty = false;
 /** The step outcome being written: {step, title, text}, or null. */
 let outcomeForm = null;
+/** Pending questions ticked for a bulk approval or refusal. */
+const selected = new Set();
 /** Polls whose definition is being edited: id -> the form. */
 const pollForms = new Map();
 
@@ -110,8 +112,64 @@ function renderQueue() {
   const list = pendingQuestions(client.state.view);
   byId('queue-empty').hidden = list.length > 0;
   byId('approve-all').hidden = list.length < 2;
+  // A question that left the queue (handled, withdrawn) leaves the selection.
+  for (const id of selected) if (!list.some((q) => q.id === id)) selected.delete(id);
   keyedList(byId('queue'), list, (q) => q.id, questionItem, updateQuestion);
+  renderBulk();
 }
+
+// --- several waiting questions at once --------------------------------------
+
+function renderBulk() {
+  byId('bulk').hidden = selected.size === 0;
+  byId('bulk-count').textContent = selected.size ? t('mod.selected', { n: selected.size }) : '';
+  for (const box of byId('queue').querySelectorAll('input.select')) box.checked = selected.has(Number(box.dataset.id));
+  if (selected.size === 0 && byId('bulk-form').firstChild) closeBulkForm();
+}
+
+function closeBulkForm() {
+  replace(byId('bulk-form'));
+  byId('bulk-reject').setAttribute('aria-expanded', 'false');
+}
+
+/** Sends cmd(id) for every selected question; announces how many went. */
+function bulk(cmd, done) {
+  const ids = [...selected];
+  return Promise.allSettled(ids.map((id) => client.send(cmd(id)))).then((rs) => {
+    rs.forEach((r, i) => { if (r.status === 'fulfilled') selected.delete(ids[i]); });
+    const ok = rs.filter((r) => r.status === 'fulfilled').length;
+    announce(t(done, { n: ok }));
+    renderBulk();
+    return ok === ids.length ? null : rs.find((r) => r.status === 'rejected').reason;
+  });
+}
+
+byId('bulk-approve').addEventListener('click', () => bulk((id) => ({ op: 'question.approve', question: id }), 'done.approvedN'));
+byId('bulk-clear').addEventListener('click', () => { selected.clear(); renderBulk(); });
+byId('bulk-reject').addEventListener('click', () => {
+  if (byId('bulk-form').firstChild) {
+    closeBulkForm();
+    return;
+  }
+  const select = h('select', { id: 'bulk-reason' }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
+  const note = h('input', { id: 'bulk-note', type: 'text', maxlength: '280' });
+  const fields = [
+    h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
+    h('div', { class: 'field' }, h('label', { for: note.id }, t('mod.noteLabel')), note),
+  ];
+  replace(byId('bulk-form'), inlineForm(fields, t('mod.rejectSelected'), () => { closeBulkForm(); byId('bulk-reject').focus(); }, (status) => {
+    status.textContent = t('sending');
+    const cmd = (id) => (note.value.trim()
+      ? { op: 'question.reject', question: id, reason: select.value, note: note.value.trim() }
+      : { op: 'question.reject', question: id, reason: select.value });
+    bulk(cmd, 'done.rejectedN').then((err) => {
+      if (err) status.textContent = errorText(err);
+      else byId('bulk-reject').focus();
+    });
+  }));
+  byId('bulk-reject').setAttribute('aria-expanded', 'true');
+  select.focus();
+});
 
 function renderLive() {
   const view = client.state.view;
@@ -207,11 +265,19 @@ function actionButtons(q) {
     return out;
   }
   switch (q.status) {
-    case 'pending':
+    case 'pending': {
+      const box = h('input', { type: 'checkbox', class: 'select', dataset: { action: 'select', id: String(id) }, checked: selected.has(id), 'aria-label': t('mod.select', { id }) });
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(id);
+        else selected.delete(id);
+        renderBulk();
+      });
+      out.push(box);
       out.push(b('approve', t('mod.approve'), cmd({ op: 'question.approve' }, t('done.approved'))));
       out.push(b('reject', t('mod.reject'), form('reject')));
       out.push(b('merge', t('mod.merge'), form('merge')));
       break;
+    }
     case 'rejected':
       out.push(b('approve', t('mod.approve'), cmd({ op: 'question.approve' }, t('done.approved'))));
       break;

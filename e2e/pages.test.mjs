@@ -357,3 +357,42 @@ test('sign-language and captions links reach everyone, in the room too', async (
   const violations = await axeCheck(p);
   assert.deepEqual(violations, [], formatViolations(violations));
 });
+
+test('several waiting questions at once: refuse or approve the selection', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const p = await page(t, { viewport: { width: 390, height: 844 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await mod.getByRole('button', { name: 'Start the meeting' }).click();
+  await join(p, room.code);
+  const texts4 = ['Buy cheap watches now', 'Visit my shop today', 'When does the library open?', 'Is parking free on Sundays?'];
+  for (const text of texts4) {
+    await p.getByLabel('Your question', { exact: true }).fill(text);
+    await p.getByRole('button', { name: 'Send question' }).click();
+    await until(async () => /approves it/.test(await p.locator('#ask-status').textContent()), 'the ack');
+    await p.locator('#ask-status').evaluate((el) => { el.textContent = ''; });
+  }
+  await until(async () => (await texts(mod, '#queue .q-text')).length === 4, 'four waiting');
+  assert.equal(await mod.locator('#bulk').isVisible(), false, 'no bulk bar without a selection');
+
+  const tick = (text) => mod.locator('#queue > li').filter({ hasText: text }).getByRole('checkbox').check();
+  await tick('Buy cheap watches now');
+  await tick('Visit my shop today');
+  assert.equal(await mod.locator('#bulk-count').textContent(), '2 questions selected');
+  await mod.getByRole('button', { name: 'Reject selected' }).click();
+  await mod.locator('#bulk-form').getByLabel('Reason').selectOption('off-topic');
+  const violations = await axeCheck(mod);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  await mod.locator('#bulk-form').getByRole('button', { name: 'Reject selected' }).click();
+  await until(async () => (await texts(mod, '#queue .q-text')).length === 2, 'two refused');
+  await until(async () => (await mod.locator('#announcer').textContent()) === '2 questions refused', 'the refusals announced');
+  assert.equal(await mod.locator('#bulk').isVisible(), false, 'the selection is empty again');
+  // The authors are told why, each.
+  await until(async () => (await p.locator('#mine .q-meta').allTextContents()).filter((s) => s === 'Not published: off topic').length === 2, 'the reasons');
+
+  await tick('When does the library open?');
+  await mod.getByRole('button', { name: 'Approve selected' }).click();
+  await until(async () => (await texts(p, '#questions .q-text')).includes('When does the library open?'), 'the approved one published');
+  assert.deepEqual(await texts(mod, '#queue .q-text'), ['Is parking free on Sundays?']);
+});
