@@ -2,7 +2,7 @@
 // agenda, announcements, settings, the ledger and the links to share.
 
 import { Client } from './tribune.js';
-import { sortQuestions, pendingQuestions, pollResults } from './protocol.js';
+import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm } from './ui.js';
@@ -443,7 +443,7 @@ function pollEditForm(p) {
   const title = h('input', { id: `${f}-title`, type: 'text', maxlength: '200', value: p.title });
   const fields = [h('div', { class: 'field' }, h('label', { for: title.id }, t('poll.question')), title)];
   const choice = p.kind === 'single' || p.kind === 'multiple';
-  const options = h('textarea', { id: `${f}-options`, rows: '4', value: (p.options || []).join('\n') });
+  const options = h('textarea', { id: `${f}-options`, rows: '4', value: formatOptions(p), 'aria-describedby': 'poll-options-hint' });
   const max = h('input', { id: `${f}-max`, type: 'number', min: '1', max: '20', value: String(p.max || 2) });
   const scale = h('input', { id: `${f}-scale`, type: 'number', min: '2', max: '10', value: String(p.scale || 5) });
   if (choice) fields.push(h('div', { class: 'field' }, h('label', { for: options.id }, t('poll.options')), options));
@@ -460,8 +460,11 @@ function pollEditForm(p) {
     const cmd = { op: 'poll.edit', poll: p.id, kind: cur.kind, text: title.value.trim(), visibility: cur.visibility };
     if (!cmd.text) { status.textContent = t('poll.needTitle'); title.focus(); return; }
     if (choice) {
-      cmd.options = options.value.split('\n').map((s) => s.trim()).filter(Boolean);
+      const parsed = parseOptions(options.value);
+      cmd.options = parsed.options;
       if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); options.focus(); return; }
+      if (cur.kind === 'single' && parsed.correct.length > 1) { status.textContent = t('poll.oneRight'); options.focus(); return; }
+      if (parsed.correct.length) cmd.correct = parsed.correct;
     }
     if (cur.kind === 'multiple') cmd.max = Number(max.value) || 0;
     if (cur.kind === 'rating') cmd.scale = Number(scale.value) || 5;
@@ -491,8 +494,11 @@ byId('poll-form').addEventListener('submit', (ev) => {
   const cmd = { op: 'poll.create', kind, text: byId('poll-title').value.trim(), visibility: byId('poll-visibility').value };
   if (!cmd.text) { status.textContent = t('poll.needTitle'); byId('poll-title').focus(); return; }
   if (kind === 'single' || kind === 'multiple') {
-    cmd.options = byId('poll-options').value.split('\n').map((s) => s.trim()).filter(Boolean);
+    const { options, correct } = parseOptions(byId('poll-options').value);
+    cmd.options = options;
     if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); byId('poll-options').focus(); return; }
+    if (kind === 'single' && correct.length > 1) { status.textContent = t('poll.oneRight'); byId('poll-options').focus(); return; }
+    if (correct.length) cmd.correct = correct;
   }
   if (kind === 'multiple') cmd.max = Number(byId('poll-max').value) || 0;
   if (kind === 'rating') cmd.scale = Number(byId('poll-scale').value) || 5;

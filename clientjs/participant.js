@@ -398,7 +398,7 @@ function updatePoll(el, p) {
   ].filter(Boolean).join(' · ');
   // The form is rebuilt only when what it asks changes, so a choice in
   // progress survives updates of the counts.
-  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, ballot, document.documentElement.lang]);
+  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
   const formBox = el.querySelector('.poll-form');
   if (formBox.dataset.sig !== sig) {
     formBox.dataset.sig = sig;
@@ -426,8 +426,13 @@ function updatePoll(el, p) {
 }
 
 function ballotLine(p, ballot) {
-  if (!ballot) return null;
-  return h('p', { class: 'ballot' }, t('poll.yourVote', { vote: describeBallot(p, ballot) }));
+  const right = p.correct && p.correct.length ? p.correct.map((i) => (p.options || [])[i]).join(', ') : '';
+  if (!ballot) return right ? h('p', { class: 'quiz' }, t('poll.rightAnswer', { answer: right })) : null;
+  const line = h('p', { class: 'ballot' }, t('poll.yourVote', { vote: describeBallot(p, ballot) }));
+  if (!right) return line;
+  const mine = (ballot.choices || []).slice().sort((a, b) => a - b);
+  const won = mine.length === p.correct.length && mine.every((x, i) => x === p.correct[i]);
+  return [line, h('p', { class: ['quiz', won ? 'won' : ''] }, won ? t('poll.youWereRight') : t('poll.youWereWrong', { answer: right }))];
 }
 
 function describeBallot(p, b) {

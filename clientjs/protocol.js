@@ -85,6 +85,7 @@
  * @property {number} step
  * @property {number} ballots
  * @property {Results} [results] absent where this role may not see them
+ * @property {number[]} [correct] a quiz's right options: to moderators, to everyone once closed
  *
  * @typedef {{seq: number, at: number, op: string, question?: number, poll?: number, reason?: string, note?: string}} LedgerEntry
  *
@@ -468,6 +469,35 @@ export function resultBars(p, r) {
     const count = tally[i] || 0;
     return { label, count, percent: Math.round((100 * count) / base) };
   });
+}
+
+/**
+ * Reads quiz options typed one per line, the right ones marked with a
+ * leading '*': the options without marks, and the indexes of the right ones.
+ * @param {string} text
+ * @returns {{options: string[], correct: number[]}}
+ */
+export function parseOptions(text) {
+  const options = [];
+  const correct = [];
+  for (const line of text.split('\n')) {
+    let s = line.trim();
+    if (s.startsWith('*')) {
+      s = s.slice(1).trim();
+      if (s) correct.push(options.length);
+    }
+    if (s) options.push(s);
+  }
+  return { options, correct };
+}
+
+/**
+ * The options of p one per line, the right ones marked '*': what
+ * parseOptions reads back.
+ * @param {Poll} p
+ */
+export function formatOptions(p) {
+  return (p.options || []).map((o, i) => ((p.correct || []).includes(i) ? `* ${o}` : o)).join('\n');
 }
 
 /** The default question length limit (room.DefaultMaxLength). */

@@ -112,6 +112,7 @@ const strings = {
     'r.agenda.polls': 'Polls: {list}',
     'r.agenda.open': 'until the end',
     'r.agenda.outcome': 'Outcome:',
+    'r.poll.right': 'Quiz: the right answer was {answer}.',
 
     'r.ledger.none': 'No moderator action.',
     'r.ledger.event': 'Event',
@@ -237,6 +238,7 @@ const strings = {
     'r.agenda.polls': 'Sondages : {list}',
     'r.agenda.open': 'jusqu’à la fin',
     'r.agenda.outcome': 'Résultat :',
+    'r.poll.right': 'Quiz : la bonne réponse était {answer}.',
 
     'r.ledger.none': 'Aucune action de modération.',
     'r.ledger.event': 'Événement',
@@ -568,6 +570,9 @@ function renderPolls(r) {
     });
     const parts = [h('h3', { text: `${p.id}. ${p.title}` }), h('p', { class: 'poll-meta' }, meta,
       p.step >= 0 ? ` · ${stepLabel(r, p.step)}` : '')];
+    if (p.correct && p.correct.length) {
+      parts.push(h('p', { class: 'quiz', text: t('r.poll.right', { answer: p.correct.map((i) => (p.options || [])[i]).join(', ') }) }));
+    }
     if (!p.results) {
       parts.push(h('p', { class: 'notice', text: t('r.poll.hidden') }));
     } else {

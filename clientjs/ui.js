@@ -100,11 +100,13 @@ export function pauseControl(container, render, scope) {
 export function resultsView(poll, results) {
   const bars = resultBars(poll, results);
   const list = h('ul', { class: ['results', poll.kind === 'open' ? 'words' : ''] });
-  for (const b of bars) {
+  const correct = poll.kind === 'single' || poll.kind === 'multiple' ? poll.correct || [] : [];
+  for (const [i, b] of bars.entries()) {
     const fill = h('span', { class: 'bar-fill' });
     fill.style.width = `${b.percent}%`;
-    list.append(h('li', { class: 'result' },
-      h('span', { class: 'result-label' }, b.label),
+    const right = correct.includes(i);
+    list.append(h('li', { class: ['result', right ? 'correct' : ''] },
+      h('span', { class: 'result-label' }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
       h('span', { class: 'result-figure' }, poll.kind === 'open' ? String(b.count) : t('poll.share', { n: b.count, p: b.percent }))));
   }

@@ -396,3 +396,41 @@ test('several waiting questions at once: refuse or approve the selection', async
   await until(async () => (await texts(p, '#questions .q-text')).includes('When does the library open?'), 'the approved one published');
   assert.deepEqual(await texts(mod, '#queue .q-text'), ['Is parking free on Sundays?']);
 });
+
+test('a quiz: right answers marked by the moderator, told to everyone once closed', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const voter = await page(t, { viewport: { width: 390, height: 844 } });
+  const screenPage = await page(t, { viewport: { width: 1920, height: 1080 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await join(voter, room.code);
+  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await live(screenPage);
+
+  await mod.getByText('New poll').click();
+  await mod.getByLabel('Question asked').fill('When did the open data law pass?');
+  await mod.getByLabel('Options, one per line').fill('2010\n* 2016\n2021');
+  assert.equal(await mod.getByLabel('Options, one per line').getAttribute('aria-describedby'), 'poll-options-hint');
+  await mod.getByRole('button', { name: 'Create poll' }).click();
+  const poll = mod.getByRole('region', { name: 'When did the open data law pass?' });
+  await poll.getByRole('button', { name: 'Open poll' }).click();
+  await poll.getByRole('button', { name: 'Show on screen' }).click();
+
+  const vp = voter.getByRole('region', { name: 'When did the open data law pass?' });
+  await vp.getByLabel('2010').check();
+  await vp.getByRole('button', { name: 'Vote' }).click();
+  await until(async () => /You voted/.test(await vp.locator('.poll-status').textContent()), 'the ballot');
+  // While open, nobody but the moderators knows the answer.
+  assert.equal(await vp.getByText('✓ right answer').count(), 0);
+  assert.equal(await screenPage.getByText('✓ right answer').count(), 0);
+  await until(async () => (await poll.getByText('✓ right answer').count()) === 1, 'the moderator sees the right answer');
+
+  await poll.getByRole('button', { name: 'Close poll' }).click();
+  await until(async () => /Not quite: the right answer was 2016\./.test(await vp.textContent()), 'the voter told');
+  const marked = vp.locator('.result.correct .result-label');
+  assert.equal(await marked.textContent(), '2016 ✓ right answer');
+  await until(async () => (await screenPage.locator('#poll-results .result.correct').count()) === 1, 'the screen marks it');
+  const violations = await axeCheck(voter);
+  assert.deepEqual(violations, [], formatViolations(violations));
+});

@@ -124,7 +124,9 @@ const (
 	OpMerge Op = "question.merge"
 
 	// OpPollCreate (Moderator): Kind, Text (the question asked), Options,
-	// Max, Scale, Visibility, Step. The poll id is assigned in Poll.
+	// Max, Scale, Visibility, Step, and for a quiz Correct (the right
+	// options of a choice poll, shown to participants once it closes). The
+	// poll id is assigned in Poll.
 	OpPollCreate Op = "poll.create"
 	// OpPollEdit (Moderator, no ballot cast yet): Poll and the fields of
 	// OpPollCreate.
@@ -257,6 +259,7 @@ type Command struct {
 	Max        int        `json:"max,omitempty"`   // most choices in a Multiple poll
 	Scale      int        `json:"scale,omitempty"` // a Rating poll runs 1..Scale
 	Visibility Visibility `json:"visibility,omitempty"`
+	Correct    []int      `json:"correct,omitempty"` // a quiz's right options, sorted
 	Choices    []int      `json:"choices,omitempty"`
 	Rating     int        `json:"rating,omitempty"`
 

@@ -153,6 +153,12 @@ func (r *Room) Digest() [32]byte {
 		e.str("step outcomes")
 		e.strs(r.outcomes)
 	}
+	if slices.ContainsFunc(r.polls, func(p *poll) bool { return len(p.correct) > 0 }) {
+		e.str("quiz answers")
+		for _, p := range r.polls {
+			e.ints(p.correct)
+		}
+	}
 	return e.sum()
 }
 

@@ -144,6 +144,11 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		if in.n(4) == 0 {
 			c.Max, c.Scale = in.n(4), pick(in, fuzzScales)
 		}
+		if in.n(3) == 0 { // a quiz, its right options sometimes out of range
+			for range 1 + in.n(2) {
+				c.Correct = append(c.Correct, in.n(5))
+			}
+		}
 	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
 		c.Poll = pollID()
 	case OpPollVisibility:

@@ -57,6 +57,12 @@ func viewLeak(r *Room, v View) error {
 		if p.Results == nil && public {
 			return fmt.Errorf("public results of poll %d missing", p.ID)
 		}
+		if p.Correct != nil && p.Status != PollEnded {
+			return fmt.Errorf("the right answers of poll %d shown while %s", p.ID, p.Status)
+		}
+		if p.Status == PollEnded && !slices.Equal(p.Correct, sp.correct) {
+			return fmt.Errorf("the right answers of closed poll %d: %v, want %v", p.ID, p.Correct, sp.correct)
+		}
 	}
 	// No participant id appears in the shared view: test ids start "pid-".
 	if strings.Contains(mustJSONString(v), "pid-") {

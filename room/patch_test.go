@@ -69,7 +69,7 @@ func leakPatch(r *Room, p *Patch) error {
 		}
 	}
 	for _, pl := range v.Polls {
-		if pl.Status == Draft || (pl.Results != nil && !r.polls[pl.ID-1].resultsPublic()) {
+		if pl.Status == Draft || (pl.Results != nil && !r.polls[pl.ID-1].resultsPublic()) || (pl.Correct != nil && pl.Status != PollEnded) {
 			return fmt.Errorf("patch shows poll %d", pl.ID)
 		}
 	}

@@ -28,7 +28,8 @@ type poll struct {
 	status     PollStatus
 	locked     bool
 	step       int
-	deleted    bool // a deleted draft: its id is not reused
+	deleted    bool  // a deleted draft: its id is not reused
+	correct    []int // a quiz's right options; replaced whole, never written in place
 
 	ballots map[string]Ballot // by participant
 	tally   []int             // per option (Single, Multiple) or per value 1..scale (Rating)
@@ -113,6 +114,9 @@ func checkDefinition(c *Command) error {
 		if c.Scale != 0 {
 			return fmt.Errorf("%w: scale is for rating polls", ErrInvalid)
 		}
+		if err := checkCorrect(c, len(opts)); err != nil {
+			return err
+		}
 		if c.Kind == Single {
 			if c.Max != 0 {
 				return fmt.Errorf("%w: max is for multiple-choice polls", ErrInvalid)
@@ -126,8 +130,8 @@ func checkDefinition(c *Command) error {
 			return fmt.Errorf("%w: max must be 1 to %d", ErrInvalid, len(opts))
 		}
 	case Rating, Open:
-		if len(c.Options) != 0 || c.Max != 0 {
-			return fmt.Errorf("%w: options are for choice polls", ErrInvalid)
+		if len(c.Options) != 0 || c.Max != 0 || len(c.Correct) != 0 {
+			return fmt.Errorf("%w: options and right answers are for choice polls", ErrInvalid)
 		}
 		if c.Kind == Open {
 			if c.Scale != 0 {
@@ -144,6 +148,27 @@ func checkDefinition(c *Command) error {
 	default:
 		return fmt.Errorf("%w: unknown poll kind %q", ErrInvalid, c.Kind)
 	}
+	return nil
+}
+
+// checkCorrect validates a quiz's right options: distinct indexes into the
+// n options, at most one for a single choice, sorted in place of a copy.
+func checkCorrect(c *Command, n int) error {
+	if len(c.Correct) == 0 {
+		c.Correct = nil
+		return nil
+	}
+	if c.Kind == Single && len(c.Correct) > 1 {
+		return fmt.Errorf("%w: a single-choice quiz has one right option", ErrInvalid)
+	}
+	correct := slices.Clone(c.Correct)
+	slices.Sort(correct)
+	for i, x := range correct {
+		if x < 0 || x >= n || i > 0 && correct[i-1] == x {
+			return fmt.Errorf("%w: right options must be distinct options of the poll", ErrInvalid)
+		}
+	}
+	c.Correct = correct
 	return nil
 }
 
@@ -165,6 +190,7 @@ func (r *Room) applyPollCreate(c *Command) {
 // define sets what c defines, and empty tallies to match.
 func (p *poll) define(c *Command) {
 	p.kind, p.title, p.options, p.max, p.scale, p.visibility = c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
+	p.correct = c.Correct
 	p.tally, p.sum, p.words, p.cache = nil, 0, nil, nil
 	switch p.kind {
 	case Single, Multiple:

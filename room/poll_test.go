@@ -1,6 +1,7 @@
 package room
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -234,6 +235,41 @@ func TestBallotWords(t *testing.T) {
 		got := ballotWords(tc.text)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("ballotWords(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestQuiz: a choice poll with right options shows them to the moderators
+// from the start and to everyone once it closes, and only then.
+func TestQuiz(t *testing.T) {
+	s := newMeeting(t, nil)
+	id := s.do(mod, Command{Op: OpPollCreate, Kind: Multiple, Text: "Which are open data?", Options: []string{"budget", "salaries", "contracts"}, Correct: []int{2, 0}}).Poll
+	if got := s.r.View(Moderator).Polls[0].Correct; !slices.Equal(got, []int{0, 2}) {
+		t.Errorf("the moderator sees %v, want [0 2] (sorted)", got)
+	}
+	s.do(mod, Command{Op: OpPollOpen, Poll: id})
+	s.do(alice, Command{Op: OpVote, Poll: id, Choices: []int{0, 1}})
+	for _, role := range []Role{Participant, Screen} {
+		if got := s.r.View(role).Polls[0].Correct; got != nil {
+			t.Errorf("%s sees the right answers %v while the poll is open", role, got)
+		}
+	}
+	s.do(mod, Command{Op: OpPollClose, Poll: id})
+	for _, role := range []Role{Participant, Screen} {
+		if got := s.r.View(role).Polls[0].Correct; !slices.Equal(got, []int{0, 2}) {
+			t.Errorf("%s sees %v once closed, want [0 2]", role, got)
+		}
+	}
+	for _, c := range []Command{
+		{Op: OpPollCreate, Kind: Single, Text: "q", Options: []string{"a", "b"}, Correct: []int{0, 1}},
+		{Op: OpPollCreate, Kind: Single, Text: "q", Options: []string{"a", "b"}, Correct: []int{2}},
+		{Op: OpPollCreate, Kind: Single, Text: "q", Options: []string{"a", "b"}, Correct: []int{-1}},
+		{Op: OpPollCreate, Kind: Multiple, Text: "q", Options: []string{"a", "b"}, Correct: []int{1, 1}},
+		{Op: OpPollCreate, Kind: Rating, Text: "q", Correct: []int{1}},
+		{Op: OpPollCreate, Kind: Open, Text: "q", Correct: []int{0}},
+	} {
+		if _, err := s.try(mod, c); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s %v correct %v: %v, want ErrInvalid", c.Kind, c.Options, c.Correct, err)
 		}
 	}
 }

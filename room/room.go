@@ -482,6 +482,7 @@ func strip(c *Command) {
 		k.Question, k.Into = c.Question, c.Into
 	case OpPollCreate, OpPollEdit:
 		k.Poll, k.Kind, k.Text, k.Options, k.Max, k.Scale, k.Visibility = c.Poll, c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
+		k.Correct = c.Correct
 	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
 		k.Poll = c.Poll
 	case OpPollVisibility:

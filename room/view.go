@@ -106,6 +106,7 @@ type PollView struct {
 	Step       int        `json:"step"`
 	Ballots    int        `json:"ballots"` // how many voted
 	Results    *Results   `json:"results,omitempty"`
+	Correct    []int      `json:"correct,omitempty"` // a quiz's right options: to moderators, and to everyone once closed
 }
 
 // Results are a poll's tallies. Tally has one count per option (Single,

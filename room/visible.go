@@ -135,6 +135,9 @@ func (p *poll) view(full bool) PollView {
 	if full || p.resultsPublic() {
 		v.Results = p.results()
 	}
+	if full || p.status == PollEnded {
+		v.Correct = slices.Clip(p.correct) // replaced whole, never written: shared
+	}
 	return v
 }
 

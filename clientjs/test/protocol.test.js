@@ -205,3 +205,12 @@ test('text length counts code points; codes are normalised', () => {
   assert.equal(normaliseCode('ABC10O'), '', 'no look-alikes');
   assert.equal(normaliseCode('ABC23'), '');
 });
+
+test('quiz options: right ones marked with a star, read and written back', async () => {
+  const { parseOptions, formatOptions } = await import('../protocol.js');
+  assert.deepEqual(parseOptions(' 2010\n*  2016 \n\n* \nmaybe'), { options: ['2010', '2016', 'maybe'], correct: [1] });
+  assert.deepEqual(parseOptions('a\nb'), { options: ['a', 'b'], correct: [] });
+  const p = { options: ['a', 'b', 'c'], correct: [0, 2] };
+  assert.equal(formatOptions(p), '* a\nb\n* c');
+  assert.deepEqual(parseOptions(formatOptions(p)), { options: p.options, correct: p.correct });
+});

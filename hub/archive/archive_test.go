@@ -672,3 +672,51 @@ func TestStepsTable(t *testing.T) {
 		t.Errorf("steps %q, want %q", tables[i].Rows, want)
 	}
 }
+
+// TestQuizRecord: a quiz's right answers reach the report and the open
+// data once the poll is closed, not before.
+func TestQuizRecord(t *testing.T) {
+	t.Parallel()
+	r := room.New()
+	var rows []store.Stored
+	add := func(a room.Actor, c room.Command) {
+		t.Helper()
+		ev, err := r.Handle(a, int64(len(rows)+1)*1000, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, store.Stored{Seq: ev.Seq, Event: ev})
+	}
+	add(system, room.Command{Op: room.OpCreate, Title: "Quiz night", Code: "QUIZ22"})
+	add(mod, room.Command{Op: room.OpStart})
+	add(room.Actor{ID: "p-1", Role: room.System}, room.Command{Op: room.OpJoin, Channel: room.Remote})
+	add(mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Year of the first open data law?", Options: []string{"2010", "2016"}, Correct: []int{1}})
+	add(mod, room.Command{Op: room.OpPollOpen, Poll: 1})
+	add(room.Actor{ID: "p-1", Role: room.Participant}, room.Command{Op: room.OpVote, Poll: 1, Choices: []int{1}})
+
+	correctColumn := func() []string {
+		t.Helper()
+		tables, err := Tables(rows, OpenData)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(tables, func(t Table) bool { return t.Name == "poll_results" })
+		var out []string
+		for _, row := range tables[i].Rows {
+			out = append(out, row[len(row)-1])
+		}
+		return out
+	}
+	rep, err := Build(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Polls[0].Correct != nil || !slices.Equal(correctColumn(), []string{"", ""}) {
+		t.Errorf("open quiz: report %v, open data %q", rep.Polls[0].Correct, correctColumn())
+	}
+	add(mod, room.Command{Op: room.OpPollClose, Poll: 1})
+	rep, _ = Build(rows)
+	if !slices.Equal(rep.Polls[0].Correct, []int{1}) || !slices.Equal(correctColumn(), []string{"false", "true"}) {
+		t.Errorf("closed quiz: report %v, open data %q", rep.Polls[0].Correct, correctColumn())
+	}
+}

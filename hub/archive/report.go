@@ -111,6 +111,7 @@ type Poll struct {
 	ClosedAt   int64           `json:"closedAt,omitempty"` // last closed
 	Ballots    int             `json:"ballots"`
 	Results    *room.Results   `json:"results,omitempty"`
+	Correct    []int           `json:"correct,omitempty"` // a closed quiz's right options
 }
 
 // Step is one agenda step and what happened while it was current.
@@ -433,6 +434,9 @@ func (m *meeting) report() *Report {
 		}
 		if m.resultsPublic(p) {
 			out.Results = p.Results
+		}
+		if p.Status == room.PollEnded {
+			out.Correct = p.Correct
 		}
 		r.Polls = append(r.Polls, out)
 	}

@@ -323,6 +323,7 @@ type result struct {
 	position int
 	label    string
 	count    int
+	correct  string // a closed quiz's option: "true" or "false"; else ""
 }
 
 func (m *meeting) resultsTable(v Variant) Table {
@@ -334,15 +335,19 @@ func (m *meeting) resultsTable(v Variant) Table {
 		switch p.Kind {
 		case room.Single, room.Multiple:
 			for i, n := range p.Results.Tally {
-				rs = append(rs, result{p.ID, i + 1, p.Options[i], n})
+				r := result{poll: p.ID, position: i + 1, label: p.Options[i], count: n}
+				if len(p.Correct) > 0 && p.Status == room.PollEnded {
+					r.correct = strconv.FormatBool(slices.Contains(p.Correct, i))
+				}
+				rs = append(rs, r)
 			}
 		case room.Rating:
 			for i, n := range p.Results.Tally {
-				rs = append(rs, result{p.ID, i + 1, itoa(i + 1), n})
+				rs = append(rs, result{poll: p.ID, position: i + 1, label: itoa(i + 1), count: n})
 			}
 		case room.Open:
 			for i, w := range p.Results.Words {
-				rs = append(rs, result{p.ID, i + 1, w.Word, w.Count})
+				rs = append(rs, result{poll: p.ID, position: i + 1, label: w.Word, count: w.Count})
 			}
 		}
 	}
@@ -354,6 +359,8 @@ func (m *meeting) resultsTable(v Variant) Table {
 		{field: field("label", "string", "Option, rating value or word", true), value: func(r result) string { return r.label }},
 		{field: describe(field("count", "integer", "Count", true), "ballots for the option or value; for an open poll, ballots using the word"),
 			value: func(r result) string { return itoa(r.count) }},
+		{field: describe(field("correct", "boolean", "A right answer of the quiz", false), "closed quiz polls only; empty otherwise"),
+			value: func(r result) string { return r.correct }},
 	}
 	t := table("poll_results", v, []string{"poll", "position"}, cols, rs)
 	t.Schema.ForeignKeys = []ForeignKey{{Fields: []string{"poll"}, Reference: Reference{Resource: "polls", Fields: []string{"id"}}}}
