@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -718,5 +720,25 @@ func TestQuizRecord(t *testing.T) {
 	rep, _ = Build(rows)
 	if !slices.Equal(rep.Polls[0].Correct, []int{1}) || !slices.Equal(correctColumn(), []string{"false", "true"}) {
 		t.Errorf("closed quiz: report %v, open data %q", rep.Polls[0].Correct, correctColumn())
+	}
+}
+
+// TestVerifyEarlierExport: a log exported by the Tribune of 2026-11-27
+// (commit e444ae9: protocol 1, before vote counts, outcomes, quizzes, the
+// floor, accessibility links) still verifies, its recorded final view and
+// digest recomputed by today's code. Whatever the state grows, an export
+// is a record for good.
+func TestVerifyEarlierExport(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("testdata", "log-2026-11-27.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Verify(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("an earlier export no longer verifies: %v", err)
+	}
+	if s.Events != 66 || s.Room != "2CEQGM" {
+		t.Errorf("summary %+v", s)
 	}
 }
