@@ -132,6 +132,7 @@ var errorCodes = []struct {
 	{ErrClosing, "unavailable", true},
 	{ErrUpstream, "unavailable", true}, // cluster.go: an edge cut off from the primary
 	{ErrRateLimited, "rate_limited", true},
+	{room.ErrNoFloor, "no_floor", false},
 	{ErrBadMessage, "bad_message", false},
 	{ErrNoRoom, "no_room", false},
 }

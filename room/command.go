@@ -147,6 +147,20 @@ const (
 	// (rating) or Text (open).
 	OpVote Op = "poll.vote"
 
+	// OpFloorRequest (Participant, meeting live): Text, an optional topic;
+	// the request's id is assigned in Floor. One request waiting or
+	// speaking per participant.
+	OpFloorRequest Op = "floor.request"
+	// OpFloorWithdraw (Participant): Floor, their own waiting request.
+	OpFloorWithdraw Op = "floor.withdraw"
+	// OpFloorCall (Moderator): Floor, a waiting request, now speaking; the
+	// one speaking before is done.
+	OpFloorCall Op = "floor.call"
+	// OpFloorDone (Moderator): Floor, the request speaking, done.
+	OpFloorDone Op = "floor.done"
+	// OpFloorDrop (Moderator): Floor, a waiting request, taken off the line.
+	OpFloorDrop Op = "floor.drop"
+
 	// OpReact (Participant): Reaction. Never logged on its own: the hub
 	// checks it with Room.CheckReact and logs OpReactions per tick.
 	OpReact Op = "react"
@@ -242,6 +256,7 @@ type Command struct {
 	Question QuestionID `json:"question,omitempty"`
 	Into     QuestionID `json:"into,omitempty"`
 	Poll     PollID     `json:"poll,omitempty"`
+	Floor    FloorID    `json:"floor,omitempty"`
 	Step     int        `json:"step,omitempty"`
 	On       bool       `json:"on,omitempty"`
 

@@ -153,6 +153,21 @@ func (r *Room) Digest() [32]byte {
 		e.str("step outcomes")
 		e.strs(r.outcomes)
 	}
+	if len(r.floor) > 0 {
+		e.str("floor")
+		e.int(int64(len(r.floor)))
+		for _, f := range r.floor {
+			e.str(f.participant)
+			e.str(f.name)
+			e.str(string(f.channel))
+			e.str(f.topic)
+			e.str(string(f.status))
+			e.int(f.at)
+			e.int(f.calledAt)
+			e.int(f.doneAt)
+		}
+		e.int(int64(r.speaking))
+	}
 	if slices.ContainsFunc(r.polls, func(p *poll) bool { return len(p.correct) > 0 }) {
 		e.str("quiz answers")
 		for _, p := range r.polls {

@@ -17,6 +17,7 @@ var (
 	ErrNotAuthor     = errors.New("room: not the author of this question")
 	ErrNoQuestion    = errors.New("room: unknown question")
 	ErrNoPoll        = errors.New("room: unknown poll")
+	ErrNoFloor       = errors.New("room: unknown request to speak")
 	ErrState         = errors.New("room: not possible in the current state")
 	ErrAlready       = errors.New("room: already done")
 	ErrQAClosed      = errors.New("room: questions are closed")

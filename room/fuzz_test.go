@@ -17,6 +17,7 @@ var fuzzOps = []Op{
 	OpAnswer, OpReopen, OpHighlight, OpPin, OpArchive, OpRestore, OpMerge,
 	OpPollCreate, OpPollEdit, OpPollDelete, OpPollOpen, OpPollClose,
 	OpPollVisibility, OpPollLock, OpPollShow, OpVote,
+	OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop,
 	OpReact, OpReactions, "bogus",
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
@@ -113,6 +114,10 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Step = in.n(5) - 1
 	case OpOutcome:
 		c.Step, c.Text = in.n(5)-1, text()
+	case OpFloorRequest:
+		c.Text = text()
+	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+		c.Floor = FloorID(in.n(5))
 	case OpAnnounce:
 		c.Text = text()
 	case OpJoin:

@@ -66,6 +66,18 @@ func (s *script) try(a Actor, c Command) (Event, error) {
 	return ev, err
 }
 
+// refuse checks that c from a is refused with want, and changes nothing.
+func (s *script) refuse(a Actor, c Command, want error) {
+	s.t.Helper()
+	before := s.r.Digest()
+	if _, err := s.try(a, c); !errors.Is(err, want) {
+		s.t.Errorf("%s by %s: %v, want %v", c.Op, a.Role, err, want)
+	}
+	if s.r.Digest() != before {
+		s.t.Errorf("the refused %s changed the room", c.Op)
+	}
+}
+
 func (s *script) do(a Actor, c Command) Event {
 	s.t.Helper()
 	ev, err := s.try(a, c)

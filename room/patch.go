@@ -112,6 +112,20 @@ func (r *Room) Track(c *Changes, ev Event) {
 	switch ev.Op {
 	case OpCreate, OpEdit, OpStart, OpEnd, OpAgenda, OpGoto, OpOutcome, OpAnnounce, OpHighlight, OpPollShow:
 		c.meeting = true
+	case OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+		c.meeting = true
+		if f, err := r.floorReq(ev.Floor); err == nil {
+			c.participant(f.participant) // their Mine says where they stand
+		}
+		if ev.Op == OpFloorCall {
+			// The speaker before, done by this call (or, for an older
+			// event, anyone done at that instant: more is harmless).
+			for _, f := range r.floor {
+				if f.status == FloorDone && f.doneAt == ev.At {
+					c.participant(f.participant)
+				}
+			}
+		}
 	case OpSettings:
 		// HideCount may have been turned off: send the counts again.
 		c.meeting, c.counts = true, true

@@ -26,7 +26,9 @@ type Room struct {
 	highlight   QuestionID
 	screenPoll  PollID
 
-	announcements []Announcement // every announcement; views show the last keptAnnouncements
+	announcements []Announcement  // every announcement; views show the last keptAnnouncements
+	floor         []*floorRequest // floor[id-1]: every request to speak
+	speaking      FloorID         // 0 for nobody
 	refused       [len(reasonIndex)]int
 
 	// questions[id-1] and polls[id-1]: ids are dense and never reused.
@@ -233,6 +235,12 @@ var opRules = map[Op]opRule{
 	OpPollShow:       {roles: moderatorOnly},
 	OpVote:           {roles: participantOnly},
 
+	OpFloorRequest:  {roles: participantOnly},
+	OpFloorWithdraw: {roles: participantOnly},
+	OpFloorCall:     {roles: moderatorOnly},
+	OpFloorDone:     {roles: moderatorOnly},
+	OpFloorDrop:     {roles: moderatorOnly},
+
 	OpReact:     {roles: participantOnly},
 	OpReactions: {roles: systemOnly},
 }
@@ -293,6 +301,14 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkGoto(c)
 	case OpOutcome:
 		return r.checkOutcome(c)
+	case OpFloorRequest:
+		return r.checkFloorRequest(a, c)
+	case OpFloorWithdraw:
+		return r.checkFloorWithdraw(a, c)
+	case OpFloorCall, OpFloorDrop:
+		return r.checkFloorMove(c, FloorWaiting)
+	case OpFloorDone:
+		return r.checkFloorMove(c, FloorSpeaking)
 	case OpAnnounce:
 		return r.checkAnnounce(c)
 	case OpJoin:
@@ -376,6 +392,16 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.step = c.Step
 	case OpOutcome:
 		r.applyOutcome(c)
+	case OpFloorRequest:
+		r.applyFloorRequest(a, c, m, at)
+	case OpFloorWithdraw:
+		r.applyFloorEnd(c, FloorWithdrawn, at)
+	case OpFloorCall:
+		r.applyFloorCall(c, at)
+	case OpFloorDone:
+		r.applyFloorEnd(c, FloorDone, at)
+	case OpFloorDrop:
+		r.applyFloorEnd(c, FloorDropped, at)
 	case OpAnnounce:
 		r.announcements = append(r.announcements, Announcement{ID: len(r.announcements) + 1, Text: c.Text, At: at})
 	case OpJoin:
@@ -460,6 +486,10 @@ func strip(c *Command) {
 		k.Step = c.Step
 	case OpOutcome:
 		k.Step, k.Text = c.Step, c.Text
+	case OpFloorRequest:
+		k.Floor, k.Text = c.Floor, c.Text
+	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+		k.Floor = c.Floor
 	case OpAnnounce:
 		k.Text = c.Text
 	case OpJoin:
@@ -497,7 +527,7 @@ func strip(c *Command) {
 
 // ledgerEntry is the moderation ledger's record of a moderator command.
 func ledgerEntry(seq uint64, at int64, c *Command) LedgerEntry {
-	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll}
+	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll, Floor: c.Floor}
 	if c.Op == OpReject {
 		e.Reason, e.Note = c.Reason, c.Note
 	}

@@ -21,6 +21,7 @@ const (
 	maxOpenAnswer   = 80
 	maxAnnouncement = 500
 	maxOutcome      = 2000
+	maxFloorTopic   = 200
 	maxNote         = 280
 	maxAnswer       = 4000
 	maxStreamURL    = 500

@@ -51,7 +51,20 @@ type MeetingView struct {
 	Highlight     QuestionID     `json:"highlight"`          // 0 for none
 	ScreenPoll    PollID         `json:"screenPoll"`
 	Announcements []Announcement `json:"announcements"`
-	Refused       map[Reason]int `json:"refused"` // questions refused, by reason: public
+	Floor         []FloorView    `json:"floor,omitempty"` // the speaker first, then who waits, in order; absent when nobody
+	Refused       map[Reason]int `json:"refused"`         // questions refused, by reason: public
+}
+
+// FloorView is a request to speak as everyone sees it: no participant id.
+type FloorView struct {
+	ID       FloorID     `json:"id"`
+	Name     string      `json:"name,omitempty"`
+	Channel  Channel     `json:"channel"`
+	Topic    string      `json:"topic,omitempty"`
+	Status   FloorStatus `json:"status"`
+	At       int64       `json:"at"`
+	CalledAt int64       `json:"calledAt,omitempty"`
+	DoneAt   int64       `json:"doneAt,omitempty"`
 }
 
 // Announcement is a message from the moderators to everyone.
@@ -141,6 +154,7 @@ type LedgerEntry struct {
 	Op       Op         `json:"op"`
 	Question QuestionID `json:"question,omitempty"`
 	Poll     PollID     `json:"poll,omitempty"`
+	Floor    FloorID    `json:"floor,omitempty"`
 	Reason   Reason     `json:"reason,omitempty"`
 	Note     string     `json:"note,omitempty"`
 }
@@ -172,4 +186,5 @@ type Mine struct {
 	Upvoted     []QuestionID       `json:"upvoted"`
 	Ballots     map[PollID]Ballot  `json:"ballots"`
 	Results     map[PollID]Results `json:"results,omitempty"`
+	Floor       FloorID            `json:"floor,omitempty"` // their request waiting or speaking, 0 for none
 }

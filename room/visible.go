@@ -68,6 +68,7 @@ func (r *Room) meetingView() MeetingView {
 		Highlight:     r.highlight,
 		ScreenPoll:    r.screenPoll,
 		Announcements: ann,
+		Floor:         r.floorQueue(),
 		Refused:       refused,
 	}
 }
@@ -155,6 +156,9 @@ func (r *Room) Mine(participant string) Mine {
 		return mine
 	}
 	mine.Name, mine.Channel = m.name, m.channel
+	if f := r.activeFloor(participant); f != nil {
+		mine.Floor = f.id
+	}
 	for _, id := range m.questions {
 		mine.Questions = append(mine.Questions, r.questions[id-1].view(true))
 	}

@@ -1,0 +1,75 @@
+package room
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFloor: participants in the room and remote ask to speak on the same
+// footing; the moderators give the floor in turn; everyone sees the line,
+// and each participant where they stand.
+func TestFloor(t *testing.T) {
+	s := newMeeting(t, nil)
+	line := func() []FloorID {
+		var ids []FloorID
+		for _, f := range s.r.View(Screen).Meeting.Floor {
+			ids = append(ids, f.ID)
+		}
+		return ids
+	}
+	a := s.do(alice, Command{Op: OpFloorRequest, Text: " On the library budget "}).Floor
+	b := s.do(bob, Command{Op: OpFloorRequest}).Floor
+	c := s.do(carol, Command{Op: OpFloorRequest, Text: "Parking"}).Floor
+	if !slices.Equal(line(), []FloorID{a, b, c}) {
+		t.Fatalf("line %v", line())
+	}
+	if f := s.r.View(Participant).Meeting.Floor[1]; f.Name != "Bob" || f.Channel != Remote || f.Status != FloorWaiting {
+		t.Errorf("bob's request as everyone sees it: %+v", f)
+	}
+	if got := s.r.View(Participant).Meeting.Floor[0].Topic; got != "On the library budget" {
+		t.Errorf("topic %q", got)
+	}
+	if s.r.Mine(bob.ID).Floor != b || s.r.Mine(dave.ID).Floor != 0 {
+		t.Error("Mine.Floor")
+	}
+	s.refuse(bob, Command{Op: OpFloorRequest}, ErrAlready)
+	s.refuse(alice, Command{Op: OpFloorWithdraw, Floor: b}, ErrForbidden)
+	s.refuse(alice, Command{Op: OpFloorCall, Floor: a}, ErrForbidden)
+	s.refuse(mod, Command{Op: OpFloorDone, Floor: a}, ErrState)
+	s.refuse(mod, Command{Op: OpFloorCall, Floor: 9}, ErrNoFloor)
+
+	s.do(mod, Command{Op: OpFloorCall, Floor: b}) // out of order: the moderator decides
+	if !slices.Equal(line(), []FloorID{b, a, c}) || s.r.View(Participant).Meeting.Floor[0].Status != FloorSpeaking {
+		t.Fatalf("after calling bob: %v", line())
+	}
+	s.do(mod, Command{Op: OpFloorCall, Floor: a}) // bob is done
+	if !slices.Equal(line(), []FloorID{a, c}) || s.r.Mine(bob.ID).Floor != 0 {
+		t.Fatalf("after calling alice: %v", line())
+	}
+	s.do(carol, Command{Op: OpFloorWithdraw, Floor: c})
+	s.refuse(mod, Command{Op: OpFloorCall, Floor: c}, ErrState)
+	s.do(mod, Command{Op: OpFloorDone, Floor: a})
+	if line() != nil {
+		t.Fatalf("after alice is done: %v", line())
+	}
+	// Done, bob may ask again; a dropped request leaves the line.
+	b2 := s.do(bob, Command{Op: OpFloorRequest}).Floor
+	s.do(mod, Command{Op: OpFloorDrop, Floor: b2})
+	got := []FloorStatus{}
+	for _, f := range s.r.Floor() {
+		got = append(got, f.Status)
+	}
+	if want := []FloorStatus{FloorDone, FloorDone, FloorWithdrawn, FloorDropped}; !slices.Equal(got, want) {
+		t.Errorf("the record %v, want %v", got, want)
+	}
+	if f := s.r.Floor()[1]; f.CalledAt == 0 || f.DoneAt == 0 || f.DoneAt < f.CalledAt {
+		t.Errorf("bob's times %+v", f)
+	}
+
+	// Not before the meeting starts, nor after it ends.
+	early := newScript(t, nil)
+	early.do(sys.as(alice.ID), Command{Op: OpJoin, Channel: InRoom})
+	early.refuse(alice, Command{Op: OpFloorRequest}, ErrState)
+	s.do(mod, Command{Op: OpEnd})
+	s.refuse(alice, Command{Op: OpFloorRequest}, ErrEnded)
+}
