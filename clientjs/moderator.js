@@ -5,7 +5,7 @@ import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -90,6 +90,7 @@ function render() {
   renderDone();
   renderPolls();
   renderAgenda();
+  renderFloor();
   renderSettings();
   renderMeetingForm();
   renderLedger();
@@ -552,6 +553,31 @@ function renderAgenda() {
     }
   }
   if (!agendaDirty && document.activeElement !== byId('agenda-steps')) byId('agenda-steps').value = m.agenda.join('\n');
+}
+
+function renderFloor() {
+  const floor = client.state.view.meeting.floor || [];
+  byId('floor-empty').hidden = floor.length > 0;
+  const list = byId('floor-queue');
+  const sig = JSON.stringify([floor, document.documentElement.lang]);
+  if (list.dataset.sig === sig) return;
+  list.dataset.sig = sig;
+  const active = list.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement) : null;
+  const focused = active ? active.dataset.action : '';
+  replace(list, floorItems(floor, (f) => {
+    const name = floorName(f);
+    return h('span', { class: 'button-row inline' }, f.status === 'speaking'
+      ? button('floor-done', t('floor.done'), () => act({ op: 'floor.done', floor: f.id }, t('done.floorDone')))
+      : [
+        button('floor-call', t('floor.call'), () => act({ op: 'floor.call', floor: f.id }, t('done.floorCalled')), { 'aria-label': t('floor.callTo', { name }) }),
+        button('floor-drop', t('floor.drop'), () => act({ op: 'floor.drop', floor: f.id }, t('done.floorDropped')), { 'aria-label': t('floor.dropFor', { name }) }),
+      ]);
+  }));
+  if (focused) {
+    // The next request takes the place of the one just handled.
+    const again = list.querySelector(`[data-action="${focused}"]`) || list.querySelector('button');
+    if (again) again.focus();
+  }
 }
 
 function go(step) {

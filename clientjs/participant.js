@@ -8,7 +8,7 @@ import {
 } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -154,6 +154,7 @@ function render(outcome) {
   renderAnnouncements(view, outcome);
   renderAsk(view);
   renderMine();
+  renderFloor(view);
   renderPolls();
   renderReactions(view);
   questionsPause.update();
@@ -202,6 +203,42 @@ function renderNow(view) {
   byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
 }
 
+
+function renderFloor(view) {
+  const floor = view.meeting.floor || [];
+  const speaking = floor.find((f) => f.status === 'speaking');
+  const waiting = floor.filter((f) => f.status === 'waiting');
+  byId('floor-line').textContent = [
+    speaking ? t('floor.speaking', { name: floorName(speaking) }) : t('floor.nobody'),
+    t('floor.waiting', { n: waiting.length }),
+  ].join(' ');
+  const sig = JSON.stringify([floor, document.documentElement.lang]);
+  const queue = byId('floor-queue');
+  if (queue.dataset.sig !== sig) {
+    queue.dataset.sig = sig;
+    replace(queue, floorItems(waiting));
+  }
+  const mineID = client.state.mine ? client.state.mine.floor || 0 : 0;
+  const mine = floor.find((f) => f.id === mineID);
+  const live = view.meeting.status === 'live';
+  byId('floor-mine').textContent = !mine ? ''
+    : mine.status === 'speaking' ? t('floor.youSpeak') : t('floor.yourPlace', { n: waiting.indexOf(mine) + 1 });
+  byId('floor-form').hidden = !!mine || !live;
+  byId('floor-withdraw').hidden = !mine || mine.status !== 'waiting';
+  byId('floor-withdraw').dataset.id = mine ? String(mine.id) : '';
+}
+
+byId('floor-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const cmd = { op: 'floor.request' };
+  const topic = byId('floor-topic').value.trim();
+  if (topic) cmd.text = topic;
+  act(cmd, t('floor.asked'));
+  byId('floor-topic').value = '';
+});
+byId('floor-withdraw').addEventListener('click', () => {
+  act({ op: 'floor.withdraw', floor: Number(byId('floor-withdraw').dataset.id) }, t('floor.withdrawn'));
+});
 
 function renderAnnouncements(view, outcome) {
   const list = view.meeting.announcements.slice().sort((a, b) => b.id - a.id);

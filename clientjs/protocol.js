@@ -40,6 +40,7 @@
  * @property {Settings} settings
  * @property {string[]} agenda
  * @property {string[]} [outcomes] outcomes[i] is what came of agenda step i; absent when none has one
+ * @property {FloorRequest[]} [floor] the speaker first, then who waits, in order; absent when nobody
  * @property {number} step index into agenda, -1 for none
  * @property {number} highlight question id, 0 for none
  * @property {number} screenPoll poll id, 0 for none
@@ -71,6 +72,15 @@
  * @property {number[]} [tally] one count per option, or per scale value 1..scale
  * @property {number} [average] rating polls
  * @property {{word: string, count: number}[]} [words] open polls
+ *
+ * @typedef {object} FloorRequest
+ * @property {number} id
+ * @property {string} [name]
+ * @property {'room'|'remote'} channel
+ * @property {string} [topic]
+ * @property {'waiting'|'speaking'|'done'|'withdrawn'|'dropped'} status
+ * @property {number} at
+ * @property {number} [calledAt]
  *
  * @typedef {object} Poll
  * @property {number} id
@@ -121,6 +131,7 @@
  * @property {number[]} upvoted
  * @property {Object<string, Ballot>} ballots by poll id
  * @property {Object<string, Results>} [results] by poll id
+ * @property {number} [floor] their request to speak, waiting or speaking
  *
  * @typedef {object} State
  * @property {number} seq the last sequence number applied

@@ -112,6 +112,18 @@ const strings = {
     'r.agenda.polls': 'Polls: {list}',
     'r.agenda.open': 'until the end',
     'r.agenda.outcome': 'Outcome:',
+    'report.floor': 'Speakers',
+    'r.floor.none': 'Nobody asked to speak.',
+    'r.floor.n': 'Request',
+    'r.floor.who': 'Who',
+    'r.floor.topic': 'Topic',
+    'r.floor.status': 'Outcome',
+    'r.floor.when': 'Spoke',
+    'r.floor.waiting': 'still waiting',
+    'r.floor.speaking': 'speaking',
+    'r.floor.done': 'spoke',
+    'r.floor.withdrawn': 'withdrew',
+    'r.floor.dropped': 'taken off the line',
     'r.poll.right': 'Quiz: the right answer was {answer}.',
 
     'r.ledger.none': 'No moderator action.',
@@ -238,6 +250,18 @@ const strings = {
     'r.agenda.polls': 'Sondages : {list}',
     'r.agenda.open': 'jusqu’à la fin',
     'r.agenda.outcome': 'Résultat :',
+    'report.floor': 'Prises de parole',
+    'r.floor.none': 'Personne n’a demandé la parole.',
+    'r.floor.n': 'Demande',
+    'r.floor.who': 'Qui',
+    'r.floor.topic': 'Sujet',
+    'r.floor.status': 'Suite donnée',
+    'r.floor.when': 'Intervention',
+    'r.floor.waiting': 'toujours en attente',
+    'r.floor.speaking': 'à la parole',
+    'r.floor.done': 'est intervenu',
+    'r.floor.withdrawn': 'a retiré sa demande',
+    'r.floor.dropped': 'retiré de la file',
     'r.poll.right': 'Quiz : la bonne réponse était {answer}.',
 
     'r.ledger.none': 'Aucune action de modération.',
@@ -276,6 +300,7 @@ const opNames = {
   en: {
     'room.edit': 'Meeting details edited', 'room.settings': 'Settings changed', 'room.start': 'Meeting started',
     'room.end': 'Meeting ended', 'agenda.set': 'Agenda changed', 'agenda.goto': 'Agenda step changed', 'agenda.outcome': 'Step outcome written',
+    'floor.call': 'Floor given', 'floor.done': 'Speech ended', 'floor.drop': 'Request to speak taken off the line',
     'announce': 'Announcement', 'question.approve': 'Question approved', 'question.reject': 'Question refused',
     'question.answer': 'Question answered', 'question.reopen': 'Question reopened', 'question.highlight': 'Question highlighted',
     'question.pin': 'Question pinned or unpinned', 'question.archive': 'Question archived', 'question.restore': 'Question restored',
@@ -286,6 +311,7 @@ const opNames = {
   fr: {
     'room.edit': 'Réunion modifiée', 'room.settings': 'Réglages modifiés', 'room.start': 'Début de la réunion',
     'room.end': 'Fin de la réunion', 'agenda.set': 'Ordre du jour modifié', 'agenda.goto': 'Changement d’étape', 'agenda.outcome': 'Résultat d’étape rédigé',
+    'floor.call': 'Parole donnée', 'floor.done': 'Fin d’intervention', 'floor.drop': 'Demande de parole retirée de la file',
     'announce': 'Annonce', 'question.approve': 'Question approuvée', 'question.reject': 'Question refusée',
     'question.answer': 'Question traitée', 'question.reopen': 'Question rouverte', 'question.highlight': 'Question mise en avant',
     'question.pin': 'Question épinglée ou désépinglée', 'question.archive': 'Question archivée', 'question.restore': 'Question restaurée',
@@ -614,6 +640,20 @@ function renderAgenda(r) {
     s.outcome ? h('p', { class: 'outcome' }, h('strong', { text: t('r.agenda.outcome') }), ' ', s.outcome) : null))));
 }
 
+function renderFloor(r) {
+  const body = byId('floor-body');
+  const floor = r.floor || [];
+  if (floor.length === 0) {
+    replace(body, h('p', { text: t('r.floor.none') }));
+    return;
+  }
+  const rows = floor.map((f) => [
+    String(f.id), `${f.name || t('anonymous')} (${t(`channel.${f.channel}`)})`, f.topic || '',
+    t(`r.floor.${f.status}`), f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
+  ]);
+  replace(body, table('', [t('r.floor.n'), t('r.floor.who'), t('r.floor.topic'), t('r.floor.status'), t('r.floor.when')], rows, 'floor-table'));
+}
+
 function renderLedger(r) {
   const body = byId('ledger-body');
   if (r.ledger.length === 0) {
@@ -716,6 +756,7 @@ function render() {
   renderQuestions(r);
   renderPolls(r);
   renderAgenda(r);
+  renderFloor(r);
   renderLedger(r);
   renderRecord(r);
   renderDownloads();

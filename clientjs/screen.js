@@ -5,7 +5,7 @@ import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, resultsView, perFrame } from './ui.js';
+import { connectionBanner, languageSwitch, resultsView, perFrame, floorName } from './ui.js';
 
 const code = pathCode();
 const themeKey = 'tribune:theme';
@@ -51,6 +51,15 @@ function render() {
   byId('step').textContent = m.step >= 0 && m.step < m.agenda.length
     ? t('step.current', { n: m.step + 1, total: m.agenda.length, title: m.agenda[m.step] })
     : '';
+  // Who has the floor, and who is next: the room sees the line it is in.
+  const floor = m.floor || [];
+  const speaking = floor.find((f) => f.status === 'speaking');
+  const next = floor.filter((f) => f.status === 'waiting').slice(0, 3);
+  byId('floor').hidden = !speaking && next.length === 0;
+  byId('floor').textContent = [
+    speaking ? t('floor.speaking', { name: floorName(speaking) }) : '',
+    next.length ? t('floor.next', { names: next.map(floorName).join(', ') }) : '',
+  ].filter(Boolean).join(' ');
   const status = byId('status-line');
   status.hidden = m.status === 'live';
   status.textContent = m.status === 'ended' ? t('status.ended') : m.status === 'scheduled' ? t('status.scheduled') : '';

@@ -146,6 +146,26 @@ export function errorText(err) {
 }
 
 /**
+ * The floor as everyone sees it: who speaks, then who waits, in order. A
+ * list item per request; extra(f) adds controls (the moderator's).
+ * @param {import('./protocol.js').FloorRequest[]} floor
+ * @param {(f: import('./protocol.js').FloorRequest) => any} [extra]
+ * @returns {HTMLElement[]}
+ */
+export function floorItems(floor, extra) {
+  return floor.map((f) => h('li', { class: ['floor-item', f.status], dataset: { id: String(f.id) } },
+    h('span', { class: 'floor-name' }, floorName(f)),
+    f.topic ? [' · ', h('span', { class: 'floor-topic' }, f.topic)] : null,
+    f.status === 'speaking' ? [' ', h('span', { class: 'badge' }, t('floor.speakingBadge'))] : null,
+    extra ? extra(f) : null));
+}
+
+/** A requester as shown: their name, or who they are without one. */
+export function floorName(f) {
+  return `${f.name || t('anonymous')} (${t(`channel.${f.channel}`)})`;
+}
+
+/**
  * A small form inside a list item: fields, a submit button, Cancel, and a
  * status line (role="status") that onSubmit fills with what happened.
  * @param {any[]} fields

@@ -434,3 +434,54 @@ test('a quiz: right answers marked by the moderator, told to everyone once close
   const violations = await axeCheck(voter);
   assert.deepEqual(violations, [], formatViolations(violations));
 });
+
+test('the floor: asking to speak from the room or from home, given in turn', async (t) => {
+  const room = await createRoom();
+  const mod = await page(t);
+  const alice = await page(t, { viewport: { width: 390, height: 844 } });
+  const bob = await page(t);
+  const screenPage = await page(t, { viewport: { width: 1920, height: 1080 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await mod.getByRole('button', { name: 'Start the meeting' }).click();
+  await alice.goto(`${server.url}/j/${room.code}`);
+  await alice.getByLabel('Your name (optional)').fill('Alice');
+  await alice.locator('#join-form button[type=submit]').click();
+  await live(alice);
+  await join(bob, room.code, 'remote');
+  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await live(screenPage);
+
+  await alice.getByLabel('What about (optional)').fill('The library hours');
+  await alice.getByRole('button', { name: 'Ask to speak' }).click();
+  await until(async () => (await alice.locator('#floor-mine').textContent()) === 'You are number 1 in line.', 'alice in line');
+  await bob.getByRole('button', { name: 'Ask to speak' }).click();
+  await until(async () => (await bob.locator('#floor-mine').textContent()) === 'You are number 2 in line.', 'bob in line');
+  assert.equal(await bob.locator('#floor-line').textContent(), 'Nobody has the floor. 2 people waiting.');
+
+  // The moderator decides the order: the remote follower first.
+  await until(async () => (await mod.locator('#floor-queue > li').count()) === 2, 'the line on the dashboard');
+  await mod.getByRole('button', { name: 'Give the floor: Anonymous (Remote)' }).click();
+  await until(async () => (await bob.locator('#floor-mine').textContent()) === 'You have the floor.', 'bob speaks');
+  assert.equal(await bob.getByRole('button', { name: 'Withdraw my request' }).isVisible(), false);
+  await until(async () => (await alice.locator('#floor-mine').textContent()) === 'You are number 1 in line.', 'alice still first in line');
+  await until(async () => (await screenPage.locator('#floor').textContent()) === 'Speaking: Anonymous (Remote). Next: Alice (In the room)', 'the screen shows the line');
+  let violations = await axeCheck(mod);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  violations = await axeCheck(alice);
+  assert.deepEqual(violations, [], formatViolations(violations));
+
+  await mod.getByRole('button', { name: 'End of speech' }).click();
+  await until(async () => (await bob.locator('#floor-mine').textContent()) === '', 'bob done');
+  assert.equal(await bob.getByRole('button', { name: 'Ask to speak' }).isVisible(), true, 'bob may ask again');
+  await alice.getByRole('button', { name: 'Withdraw my request' }).click();
+  await until(async () => (await mod.locator('#floor-empty').isVisible()), 'the line empty');
+  await until(async () => (await screenPage.locator('#floor').isVisible()) === false, 'the screen line gone');
+
+  // The record: who asked, who spoke, who withdrew.
+  const report = await page(t);
+  await report.goto(`${server.url}/r/${room.code}`);
+  await until(async () => (await report.locator('#floor-body tbody tr').count()) === 2, 'the speakers in the report');
+  const rows = await report.locator('#floor-body tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).slice(0, 4).map((c) => c.textContent)));
+  assert.deepEqual(rows, [['1', 'Alice (In the room)', 'The library hours', 'withdrew'], ['2', 'Anonymous (Remote)', '', 'spoke']]);
+});

@@ -303,6 +303,10 @@ func TestReport(t *testing.T) {
 	if r.Agenda[1].Outcome != budgetOutcome || r.Agenda[0].Outcome != "" || r.Agenda[2].Outcome != "" {
 		t.Errorf("outcomes: %q %q %q", r.Agenda[0].Outcome, r.Agenda[1].Outcome, r.Agenda[2].Outcome)
 	}
+	if len(r.Floor) != 2 || r.Floor[0].Status != room.FloorDone || r.Floor[0].Topic != "Opening hours" || r.Floor[0].CalledAt == 0 || r.Floor[0].DoneAt < r.Floor[0].CalledAt ||
+		r.Floor[1].Status != room.FloorWithdrawn || r.Floor[1].CalledAt != 0 {
+		t.Errorf("floor: %+v", r.Floor)
+	}
 	if r.Reactions[room.Applause] != 12 || len(r.Announcements) != 1 {
 		t.Errorf("reactions %v, announcements %v", r.Reactions, r.Announcements)
 	}
@@ -415,7 +419,7 @@ func TestTablesMatchSchemas(t *testing.T) {
 		if d.Profile != "tabular-data-package" || !regexp.MustCompile(`^[-a-z0-9._/]+$`).MatchString(d.Name) {
 			t.Errorf("%s: descriptor %q %q", v, d.Profile, d.Name)
 		}
-		want := []string{"steps", "questions", "polls", "poll_results", "attendance", "moderation"}
+		want := []string{"steps", "questions", "polls", "poll_results", "floor", "attendance", "moderation"}
 		if v == Full {
 			want = append(want, "ballots")
 		}

@@ -31,6 +31,7 @@ type Report struct {
 	Ledger        []room.LedgerEntry    `json:"ledger"`
 	Reactions     map[room.Reaction]int `json:"reactions"`
 	Announcements []room.Announcement   `json:"announcements"`
+	Floor         []room.FloorView      `json:"floor"` // every request to speak, in order, and what became of it
 }
 
 // Attendance is who was there, over time.
@@ -375,6 +376,7 @@ func (m *meeting) report() *Report {
 		Ledger:        slices.Clone(v.Ledger),
 		Polls:         []Poll{},
 		Agenda:        []Step{},
+		Floor:         m.room.Floor(),
 	}
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}

@@ -209,6 +209,7 @@ func (m *meeting) tables(v Variant) []Table {
 		m.questionsTable(v, stepTitle),
 		m.pollsTable(v, stepTitle),
 		m.resultsTable(v),
+		m.floorTable(v),
 		m.attendanceTable(v),
 		m.moderationTable(v),
 	}
@@ -241,6 +242,29 @@ func (m *meeting) stepsTable(v Variant) Table {
 		{field: field("outcome", "string", "What came of the step, as the moderators wrote it", false), value: func(s agendaStep) string { return s.outcome }},
 	}
 	return table("steps", v, []string{"step"}, cols, steps)
+}
+
+// floorTable is every request to speak: who asked (as named), from where,
+// on what, and whether and when they spoke.
+func (m *meeting) floorTable(v Variant) Table {
+	optTime := func(ms int64) string {
+		if ms == 0 {
+			return ""
+		}
+		return isoTime(ms)
+	}
+	statuses := []string{string(room.FloorWaiting), string(room.FloorSpeaking), string(room.FloorDone), string(room.FloorWithdrawn), string(room.FloorDropped)}
+	cols := []column[room.FloorView]{
+		{field: field("id", "integer", "Request number", true), value: func(f room.FloorView) string { return itoa(int(f.ID)) }},
+		{field: field("name", "string", "Name given (empty: anonymous)", false), value: func(f room.FloorView) string { return f.Name }},
+		{field: field("channel", "string", "From where", true, channels...), value: func(f room.FloorView) string { return string(f.Channel) }},
+		{field: field("topic", "string", "Topic given", false), value: func(f room.FloorView) string { return f.Topic }},
+		{field: field("status", "string", "What became of it", true, statuses...), value: func(f room.FloorView) string { return string(f.Status) }},
+		{field: field("asked_at", "datetime", "Asked (UTC)", true), value: func(f room.FloorView) string { return isoTime(f.At) }},
+		{field: field("called_at", "datetime", "Given the floor (UTC)", false), value: func(f room.FloorView) string { return optTime(f.CalledAt) }},
+		{field: field("done_at", "datetime", "Speech ended (UTC)", false), value: func(f room.FloorView) string { return optTime(f.DoneAt) }},
+	}
+	return table("floor", v, []string{"id"}, cols, m.room.Floor())
 }
 
 func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
