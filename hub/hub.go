@@ -119,9 +119,10 @@ type hubRoom struct {
 	present  map[string]int
 	limiters map[string]*rate.Limiter
 
-	sessions int                // guarded by Hub.mu: sessions tracked in this room
-	stop     context.CancelFunc // ends the room's goroutines (nil on an edge)
-	running  sync.WaitGroup     // the room's goroutines
+	sessions  int                // guarded by Hub.mu: sessions tracked in this room
+	idleSince time.Time          // guarded by Hub.mu: when the last session left (zero while any is here)
+	stop      context.CancelFunc // ends the room's goroutines (nil on an edge)
+	running   sync.WaitGroup     // the room's goroutines
 }
 
 // New returns a hub on cfg.Store.
@@ -172,6 +173,10 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		h.wg.Add(1)
 		go h.purgeLoop(h.ctx)
 	}
+	if cfg.Mode == Embedded {
+		h.wg.Add(1)
+		go h.idleLoop(h.ctx, idleRoom)
+	}
 	return h, nil
 }
 
@@ -188,7 +193,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 			h.mu.Unlock()
 			return nil, ErrClosing
 		}
-		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter)}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter), idleSince: time.Now()}
 		h.rooms[code] = hr
 	}
 	h.mu.Unlock()
@@ -369,6 +374,7 @@ func (h *Hub) track(s *session, hr *hubRoom) bool {
 	}
 	h.sessions[s] = struct{}{}
 	hr.sessions++
+	hr.idleSince = time.Time{}
 	h.metrics.connections.WithLabelValues(s.role.String()).Inc()
 	return true
 }
@@ -377,7 +383,9 @@ func (h *Hub) untrack(s *session, hr *hubRoom) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.sessions, s)
-	hr.sessions--
+	if hr.sessions--; hr.sessions == 0 {
+		hr.idleSince = time.Now()
+	}
 	h.metrics.connections.WithLabelValues(s.role.String()).Dec()
 }
 

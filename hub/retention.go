@@ -59,3 +59,47 @@ func (h *Hub) purge(ctx context.Context) ([]string, error) {
 	}
 	return deleted, nil
 }
+
+// A room nobody is connected to is unloaded after idleRoom: a server that
+// runs for months holds the meetings in use, not every meeting it ever
+// served. The next session loads it again from the log, as after a
+// restart (retried commands are still recognised: the log keeps their
+// ids). A single node only: on a primary, edges' sessions are not counted.
+const idleRoom = 10 * time.Minute
+
+func (h *Hub) idleLoop(ctx context.Context, after time.Duration) {
+	defer h.wg.Done()
+	t := time.NewTicker(after / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			h.unloadIdle(after)
+		}
+	}
+}
+
+// unloadIdle unloads the rooms nobody has been connected to for longer
+// than after, and returns their codes.
+func (h *Hub) unloadIdle(after time.Duration) []string {
+	h.mu.Lock()
+	var idle []string
+	for code, hr := range h.rooms {
+		if hr.sessions == 0 && !hr.idleSince.IsZero() && time.Since(hr.idleSince) > after {
+			idle = append(idle, code)
+		}
+	}
+	h.mu.Unlock()
+	var done []string
+	for _, code := range idle {
+		if h.unload(code) { // checks again: someone may have come in
+			done = append(done, code)
+		}
+	}
+	if len(done) > 0 {
+		h.logger.Debug("idle rooms unloaded", "rooms", len(done))
+	}
+	return done
+}

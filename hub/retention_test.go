@@ -83,3 +83,59 @@ func TestRetention(t *testing.T) {
 		t.Errorf("a second sweep: %v %v", deleted, err)
 	}
 }
+
+// TestIdleRoom: a room nobody is connected to is unloaded after a while,
+// and comes back whole for the next visitor: the same state, and a
+// command retried with the same id still applied once.
+func TestIdleRoom(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	const after = 50 * time.Millisecond
+	cr := createRoom(t, th.url, `{"title":"Quiet afternoon","settings":{"qaOpen":true,"preModeration":false}}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	p := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	p.name = "p"
+	mod.must(room.Command{Op: room.OpStart})
+	id := p.sendCmd(room.Command{Op: room.OpAsk, Text: "Is the hall accessible?"})
+	first := p.await(id)
+	if first.Code != "" {
+		t.Fatalf("ask: %+v", first)
+	}
+	if got := th.hub.unloadIdle(after); len(got) != 0 {
+		t.Fatalf("unloaded with people connected: %v", got)
+	}
+	token := p.welcome.Token
+	mod.c.CloseNow()
+	p.c.CloseNow()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if got := th.hub.unloadIdle(after); slices.Equal(got, []string{cr.Code}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the idle room was not unloaded")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	th.hub.mu.Lock()
+	_, loaded := th.hub.rooms[cr.Code]
+	th.hub.mu.Unlock()
+	if loaded {
+		t.Fatal("still loaded")
+	}
+
+	// Back: the same participant retries the same command id.
+	again := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Token: token})
+	again.name = "again"
+	again.sendID(id, room.Command{Op: room.OpAsk, Text: "Is the hall accessible?"})
+	if r := again.await(id); r.Seq != first.Seq || r.Code != "" {
+		t.Fatalf("retry after the reload: %+v, first %+v", r, first)
+	}
+	if v := again.snapshotView(); len(v.Questions) != 1 || v.Questions[0].Text != "Is the hall accessible?" {
+		t.Fatalf("state after the reload: %+v", v.Questions)
+	}
+	mod2 := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod2.name = "mod2"
+	sameState(t, th, cr.Code, cr.ModeratorKey, again, mod2)
+}
