@@ -82,8 +82,27 @@ func (s *Store) Append(ctx context.Context, code string, events []Record) error 
 	if err != nil {
 		return fmt.Errorf("store: room %s: %w", code, err)
 	}
+	// The rooms table says where each meeting stands, for whoever reads
+	// the file: kept with the events that change it, in their transaction.
+	var status room.Status
+	for _, r := range events {
+		switch r.Event.Op {
+		case room.OpStart:
+			status = room.Running
+		case room.OpEnd:
+			status = room.Ended
+		}
+	}
 	return s.submit(ctx, len(evs), func(b *batch) error {
-		return b.insert(code, evs)
+		if err := b.insert(code, evs); err != nil {
+			return err
+		}
+		if status != "" {
+			if _, err := b.tx.ExecContext(b.ctx, `UPDATE rooms SET status = ? WHERE code = ?`, string(status), code); err != nil {
+				return fmt.Errorf("store: room %s: status: %w", code, err)
+			}
+		}
+		return nil
 	})
 }
 

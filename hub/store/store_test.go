@@ -830,3 +830,45 @@ func TestExpiredAndDelete(t *testing.T) {
 		t.Errorf("a new room with the freed code: %d events, chain %v", len(rows), VerifyChain(rows))
 	}
 }
+
+// TestStatusFollowsTheLog: the rooms table says whether a meeting is
+// scheduled, live or ended, as its events do.
+func TestStatusFollowsTheLog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := tempStore(t)
+	mustCreate(t, s, "ROOM7")
+	status := func() string {
+		t.Helper()
+		rec, err := s.Room(ctx, "ROOM7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.Status
+	}
+	ev := func(seq uint64, op room.Op) Record {
+		return Record{Event: room.Event{Seq: seq, At: 1, Actor: room.Actor{ID: "moderator", Role: room.Moderator}, Command: room.Command{Op: op}}}
+	}
+	if got := status(); got != "scheduled" {
+		t.Errorf("created: %q", got)
+	}
+	if err := s.Append(ctx, "ROOM7", []Record{ev(2, room.OpStart), ev(3, room.OpAnnounce)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != "live" {
+		t.Errorf("started: %q", got)
+	}
+	if err := s.Append(ctx, "ROOM7", []Record{ev(4, room.OpEnd)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != "ended" {
+		t.Errorf("ended: %q", got)
+	}
+	// A refused append changes no status.
+	if err := s.Append(ctx, "ROOM7", []Record{ev(9, room.OpStart)}); !errors.Is(err, ErrGap) {
+		t.Fatalf("append out of sequence: %v", err)
+	}
+	if got := status(); got != "ended" {
+		t.Errorf("after a refused append: %q", got)
+	}
+}
