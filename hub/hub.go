@@ -38,8 +38,7 @@ type Config struct {
 	PublicURL string
 	// Retention deletes each meeting, log and all, once it has ended and
 	// had no moderator's event for this long (retention.go). Zero keeps
-	// every meeting.
-	// Embedded mode only.
+	// every meeting. Embedded mode only.
 	Retention time.Duration
 	// Contact is who people write to about accessibility and personal data
 	// (an e-mail address or a URL), shown on /about. Empty says to ask the
@@ -193,8 +192,13 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 			h.mu.Unlock()
 			return nil, ErrClosing
 		}
-		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter), idleSince: time.Now()}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter)}
 		h.rooms[code] = hr
+	}
+	if hr.sessions == 0 {
+		// Asked for: not idle, so that the unloader does not pull it from
+		// under a session still saying hello.
+		hr.idleSince = time.Now()
 	}
 	h.mu.Unlock()
 	if !ok {
