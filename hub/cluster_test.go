@@ -364,6 +364,14 @@ func TestClusterMeeting(t *testing.T) {
 	if again := bob.await(id); again.Seq != first.Seq || again.Code != "" {
 		t.Fatalf("retry of %s: %+v, first %+v", id, again, first)
 	}
+	// The floor across edges: asked on B, given on B, seen on A.
+	ask := bob.must(room.Command{Op: room.OpFloorRequest, Text: "From home"})
+	mod.waitSeq(ask)
+	call := mod.must(room.Command{Op: room.OpFloorCall, Floor: 1})
+	alice.waitSeq(call)
+	if f := alice.snapshotView().Meeting.Floor; len(f) != 1 || f[0].Status != room.FloorSpeaking || f[0].Channel != room.Remote || f[0].Topic != "From home" {
+		t.Fatalf("alice sees the floor %+v", f)
+	}
 	waitPresent(t, mod, 2)
 	sameStateCluster(t, c.primary, cr.Code, cr.ModeratorKey, []string{c.a.url, c.b.url}, mod, alice, bob, screen)
 
