@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -49,7 +48,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", h.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(h.registry, promhttp.HandlerOpts{}))
 	if h.cfg.Assets != nil {
-		mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(h.cfg.Assets)))
+		mux.HandleFunc("GET /assets/", h.serveAsset)
 		for pattern, file := range pages {
 			mux.HandleFunc(pattern, h.page(file))
 		}
@@ -70,14 +69,12 @@ func securityHeaders(next http.Handler) http.Handler {
 
 func (h *Hub) page(file string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		b, err := fs.ReadFile(h.cfg.Assets, file)
-		if err != nil {
+		x, ok := h.asset(file)
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Write(b)
+		x.serve(w, r)
 	}
 }
 

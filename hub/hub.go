@@ -31,8 +31,10 @@ type Config struct {
 	// always allowed.
 	Origins []string
 	// Assets holds the web pages and their assets (clientjs). Nil serves no
-	// pages.
-	Assets fs.FS
+	// pages. They are read and compressed once, at start (assets.go),
+	// unless LiveAssets is set: then on every request, for editing them.
+	Assets     fs.FS
+	LiveAssets bool
 	// PublicURL is the base of the links handed out ("https://tribune.example").
 	// Empty derives it from each request.
 	PublicURL string
@@ -86,6 +88,7 @@ type Hub struct {
 	creations *rate.Limiter
 
 	archives *archiveCache // the public archive outputs, by log head
+	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
 	primary *primary // set in Primary mode
 	edge    *edge    // set in Edge mode
@@ -153,6 +156,13 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	h.metrics = newMetrics(h.registry)
 	h.creations = rate.NewLimiter(creationRate, creationBurst)
 	h.archives = newArchiveCache(archiveCacheBytes)
+	if cfg.Assets != nil && !cfg.LiveAssets {
+		a, err := loadAssets(cfg.Assets)
+		if err != nil {
+			return nil, fmt.Errorf("hub: assets: %w", err)
+		}
+		h.assets = a
+	}
 	if cfg.Mode != Edge {
 		secret, err := cfg.Store.Secret(ctx)
 		if err != nil {

@@ -201,7 +201,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	h, err := hub.New(ctx, hub.Config{
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
-		Assets: assets, PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
+		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
 	})
 	if err != nil {
