@@ -356,6 +356,7 @@ export const dictionaries = {
     'ledger.subject': 'On',
     'ledger.reason': 'Reason',
     'ledger.poll': 'poll {id}',
+    'ledger.floor': 'request to speak {id}',
 
     'share.title': 'Share',
     'share.participant': 'Participants',
@@ -815,6 +816,7 @@ export const dictionaries = {
     'ledger.subject': 'Sur',
     'ledger.reason': 'Motif',
     'ledger.poll': 'sondage {id}',
+    'ledger.floor': 'demande de parole {id}',
 
     'share.title': 'Partager',
     'share.participant': 'Participants',

@@ -707,7 +707,7 @@ function renderLedger() {
   replace(body, entries.map((e) => h('tr', {},
     h('td', {}, clockTime(e.at)),
     h('td', {}, t(`op.${e.op}`) === `op.${e.op}` ? e.op : t(`op.${e.op}`)),
-    h('td', {}, e.question ? `#${e.question} ${truncate(questionText(e.question), 40)}` : e.poll ? pollName(e.poll) : ''),
+    h('td', {}, e.question ? `#${e.question} ${truncate(questionText(e.question), 40)}` : e.poll ? pollName(e.poll) : e.floor ? t('ledger.floor', { id: e.floor }) : ''),
     h('td', {}, [e.reason ? t(`reason.${e.reason}`) : '', e.note || ''].filter(Boolean).join(' — ')))));
 }
 

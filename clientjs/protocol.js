@@ -97,7 +97,7 @@
  * @property {Results} [results] absent where this role may not see them
  * @property {number[]} [correct] a quiz's right options: to moderators, to everyone once closed
  *
- * @typedef {{seq: number, at: number, op: string, question?: number, poll?: number, reason?: string, note?: string}} LedgerEntry
+ * @typedef {{seq: number, at: number, op: string, question?: number, poll?: number, floor?: number, reason?: string, note?: string}} LedgerEntry
  *
  * @typedef {object} View
  * @property {number} seq

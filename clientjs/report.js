@@ -135,6 +135,7 @@ const strings = {
     'r.ledger.note': 'Note',
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'poll {n}',
+    'r.ledger.floor': 'request to speak {n}',
 
     'r.record.text': 'This report is computed from the meeting’s log of {n} events. Each event carries the hash of the one before, so the log can be checked end to end with “tribune verify”.',
     'r.record.head': 'Hash of the last event',
@@ -273,6 +274,7 @@ const strings = {
     'r.ledger.note': 'Note',
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'sondage {n}',
+    'r.ledger.floor': 'demande de parole {n}',
 
     'r.record.text': 'Ce compte rendu est calculé à partir du journal de la réunion ({n} événements). Chaque événement porte l’empreinte du précédent : le journal se vérifie de bout en bout avec « tribune verify ».',
     'r.record.head': 'Empreinte du dernier événement',
@@ -663,7 +665,7 @@ function renderLedger(r) {
   const names = opNames[lang()] || opNames.en;
   const rows = r.ledger.map((e) => [
     String(e.seq), timeOf(e.at), names[e.op] || e.op,
-    e.question ? t('r.ledger.question', { n: e.question }) : e.poll ? t('r.ledger.poll', { n: e.poll }) : '',
+    e.question ? t('r.ledger.question', { n: e.question }) : e.poll ? t('r.ledger.poll', { n: e.poll }) : e.floor ? t('r.ledger.floor', { n: e.floor }) : '',
     e.reason ? t(`r.reason.${e.reason}`) : '', e.note || '',
   ]);
   replace(body, table('', [t('r.ledger.event'), t('r.ledger.time'), t('r.ledger.action'), t('r.ledger.object'), t('r.ledger.reason'), t('r.ledger.note')], rows, 'ledger-table'));

@@ -484,4 +484,7 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   await until(async () => (await report.locator('#floor-body tbody tr').count()) === 2, 'the speakers in the report');
   const rows = await report.locator('#floor-body tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).slice(0, 4).map((c) => c.textContent)));
   assert.deepEqual(rows, [['1', 'Alice (In the room)', 'The library hours', 'withdrew'], ['2', 'Anonymous (Remote)', '', 'spoke']]);
+  // The ledger names the request each floor action was on.
+  assert.deepEqual(await mod.locator('#ledger-rows tr').evaluateAll((trs) => trs.filter((tr) => /Floor given|Speech ended/.test(tr.cells[1].textContent)).map((tr) => tr.cells[2].textContent)),
+    ['request to speak 2', 'request to speak 2']);
 });
