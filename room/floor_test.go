@@ -66,10 +66,21 @@ func TestFloor(t *testing.T) {
 		t.Errorf("bob's times %+v", f)
 	}
 
-	// Not before the meeting starts, nor after it ends.
+	// Not before the meeting starts, nor after it ends; its end ends the
+	// speech under way.
 	early := newScript(t, nil)
 	early.do(sys.as(alice.ID), Command{Op: OpJoin, Channel: InRoom})
 	early.refuse(alice, Command{Op: OpFloorRequest}, ErrState)
-	s.do(mod, Command{Op: OpEnd})
+	last := s.do(carol, Command{Op: OpFloorRequest}).Floor
+	s.do(mod, Command{Op: OpFloorCall, Floor: last})
+	var changes Changes
+	end := s.do(mod, Command{Op: OpEnd})
+	s.r.Track(&changes, end)
+	if f := s.r.Floor()[last-1]; f.Status != FloorDone || f.DoneAt != end.At || s.r.View(Screen).Meeting.Floor != nil || s.r.Mine(carol.ID).Floor != 0 {
+		t.Errorf("after the end: %+v, line %v", f, s.r.View(Screen).Meeting.Floor)
+	}
+	if !slices.Contains(changes.Participants(), carol.ID) {
+		t.Errorf("the speaker's Mine is not refreshed at the end: %v", changes.Participants())
+	}
 	s.refuse(alice, Command{Op: OpFloorRequest}, ErrEnded)
 }

@@ -110,14 +110,14 @@ func (r *Room) Track(c *Changes, ev Event) {
 		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, &ev.Command))
 	}
 	switch ev.Op {
-	case OpCreate, OpEdit, OpStart, OpEnd, OpAgenda, OpGoto, OpOutcome, OpAnnounce, OpHighlight, OpPollShow:
+	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpAnnounce, OpHighlight, OpPollShow:
 		c.meeting = true
-	case OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+	case OpEnd, OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
 		c.meeting = true
 		if f, err := r.floorReq(ev.Floor); err == nil {
 			c.participant(f.participant) // their Mine says where they stand
 		}
-		if ev.Op == OpFloorCall {
+		if ev.Op == OpFloorCall || ev.Op == OpEnd {
 			// The speaker before, done by this call (or, for an older
 			// event, anyone done at that instant: more is harmless).
 			for _, f := range r.floor {
