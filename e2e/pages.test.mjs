@@ -470,6 +470,8 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   assert.deepEqual(violations, [], formatViolations(violations));
   violations = await axeCheck(alice);
   assert.deepEqual(violations, [], formatViolations(violations));
+  violations = await axeCheck(screenPage);
+  assert.deepEqual(violations, [], formatViolations(violations));
 
   await mod.getByRole('button', { name: 'End of speech' }).click();
   await until(async () => (await bob.locator('#floor-mine').textContent()) === '', 'bob done');
