@@ -386,6 +386,8 @@ export const dictionaries = {
     'keys.answer': 'Mark answered (write an answer)',
     'keys.archive': 'Archive',
     'keys.nextStep': 'Next agenda step',
+    'keys.giveFloor': 'Give the floor to the first in line',
+    'keys.endSpeech': 'End the speech under way',
     'keys.helpKey': 'This help',
 
     'screen.answering': 'Now answering',
@@ -846,6 +848,8 @@ export const dictionaries = {
     'keys.answer': 'Marquer répondue (écrire une réponse)',
     'keys.archive': 'Archiver',
     'keys.nextStep': 'Étape suivante de l’ordre du jour',
+    'keys.giveFloor': 'Donner la parole au premier de la file',
+    'keys.endSpeech': 'Terminer l’intervention en cours',
     'keys.helpKey': 'Cette aide',
 
     'screen.answering': 'Question en cours',

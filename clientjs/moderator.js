@@ -580,6 +580,12 @@ function renderFloor() {
   }
 }
 
+/** Presses the first floor button of that action, if any. */
+function floorAction(action) {
+  const b = byId('floor-queue').querySelector(`[data-action="${action}"]`);
+  if (b) b.click();
+}
+
 function go(step) {
   act({ op: 'agenda.goto', step }, t('done.step'));
 }
@@ -788,7 +794,7 @@ byId('shortcuts-toggle').addEventListener('click', () => {
 const shortcuts = [
   ['j', 'keys.next'], ['k', 'keys.prev'], ['a', 'keys.approve'], ['r', 'keys.reject'],
   ['h', 'keys.highlight'], ['p', 'keys.pin'], ['m', 'keys.answer'], ['x', 'keys.archive'],
-  ['n', 'keys.nextStep'], ['?', 'keys.helpKey'],
+  ['n', 'keys.nextStep'], ['g', 'keys.giveFloor'], ['e', 'keys.endSpeech'], ['?', 'keys.helpKey'],
 ];
 function fillHelp() {
   replace(byId('help-keys'), shortcuts.map(([k, label]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, t(label))]));
@@ -833,6 +839,8 @@ document.addEventListener('keydown', (ev) => {
     case 'm': press(li, 'answer'); break;
     case 'x': press(li, 'archive'); break;
     case 'n': if (!byId('step-next').disabled) byId('step-next').click(); break;
+    case 'g': floorAction('floor-call'); break; // the first in line
+    case 'e': floorAction('floor-done'); break;
     case '?': byId('help').showModal(); break;
     default: return;
   }

@@ -23,6 +23,7 @@ let order = load(sortKey, 'popular') === 'recent' ? 'recent' : 'popular';
 let frozen = /** @type {number[]|null} */ (null);
 let lastAnnouncement = -1;
 let asking = false;
+let wasSpeaking = false; // this participant had the floor at the last render
 /**
  * Questions being corrected by their author: id -> the text typed so far,
  * kept across a reload like the draft of a new question.
@@ -223,6 +224,14 @@ function renderFloor(view) {
   const live = view.meeting.status === 'live';
   byId('floor-mine').textContent = !mine ? ''
     : mine.status === 'speaking' ? t('floor.youSpeak') : t('floor.yourPlace', { n: waiting.indexOf(mine) + 1 });
+  // Given the floor: said aloud to a screen reader, and a buzz on a phone
+  // left on the table.
+  const speakingNow = !!mine && mine.status === 'speaking';
+  if (speakingNow && !wasSpeaking) {
+    announce(t('floor.youSpeak'));
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  }
+  wasSpeaking = speakingNow;
   byId('floor-form').hidden = !!mine || !live;
   byId('floor-withdraw').hidden = !mine || mine.status !== 'waiting';
   byId('floor-withdraw').dataset.id = mine ? String(mine.id) : '';

@@ -476,17 +476,28 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   await mod.getByRole('button', { name: 'End of speech' }).click();
   await until(async () => (await bob.locator('#floor-mine').textContent()) === '', 'bob done');
   assert.equal(await bob.getByRole('button', { name: 'Ask to speak' }).isVisible(), true, 'bob may ask again');
-  await alice.getByRole('button', { name: 'Withdraw my request' }).click();
+
+  // From the keyboard: g gives the floor to the first in line, e ends it.
+  await mod.locator('#floor-title').click();
+  await mod.keyboard.press('g');
+  await until(async () => (await alice.locator('#floor-mine').textContent()) === 'You have the floor.', 'alice speaks');
+  await until(async () => (await alice.locator('#announcer').textContent()) === 'You have the floor.', 'alice told aloud');
+  await mod.keyboard.press('e');
+  await until(async () => (await alice.locator('#floor-mine').textContent()) === '', 'alice done');
+
+  await bob.getByRole('button', { name: 'Ask to speak' }).click();
+  await until(async () => (await bob.locator('#floor-mine').textContent()) === 'You are number 1 in line.', 'bob in line again');
+  await bob.getByRole('button', { name: 'Withdraw my request' }).click();
   await until(async () => (await mod.locator('#floor-empty').isVisible()), 'the line empty');
   await until(async () => (await screenPage.locator('#floor').isVisible()) === false, 'the screen line gone');
 
   // The record: who asked, who spoke, who withdrew.
   const report = await page(t);
   await report.goto(`${server.url}/r/${room.code}`);
-  await until(async () => (await report.locator('#floor-body tbody tr').count()) === 2, 'the speakers in the report');
+  await until(async () => (await report.locator('#floor-body tbody tr').count()) === 3, 'the speakers in the report');
   const rows = await report.locator('#floor-body tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).slice(0, 4).map((c) => c.textContent)));
-  assert.deepEqual(rows, [['1', 'Alice (In the room)', 'The library hours', 'withdrew'], ['2', 'Anonymous (Remote)', '', 'spoke']]);
-  // The ledger names the request each floor action was on.
+  assert.deepEqual(rows, [['1', 'Alice (In the room)', 'The library hours', 'spoke'], ['2', 'Anonymous (Remote)', '', 'spoke'], ['3', 'Anonymous (Remote)', '', 'withdrew']]);
+  // The ledger (newest first) names the request each floor action was on.
   assert.deepEqual(await mod.locator('#ledger-rows tr').evaluateAll((trs) => trs.filter((tr) => /Floor given|Speech ended/.test(tr.cells[1].textContent)).map((tr) => tr.cells[2].textContent)),
-    ['request to speak 2', 'request to speak 2']);
+    ['request to speak 1', 'request to speak 1', 'request to speak 2', 'request to speak 2']);
 });
