@@ -9,7 +9,7 @@ import (
 )
 
 // A request is one write (or ordered read) for the committer: an Append, a
-// CreateRoom, a SetStatus, a Head. The committer runs exec inside the batch's
+// CreateRoom, a DeleteRoom, a Head. The committer runs exec inside the batch's
 // transaction, in a savepoint of its own, so a failing request leaves the
 // others of its batch untouched.
 type request struct {

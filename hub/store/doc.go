@@ -16,6 +16,6 @@
 // WAL mode lets them run while the committer writes. Since nothing else ever
 // writes, no caller sees SQLITE_BUSY.
 //
-// An acknowledged write (Append, CreateRoom or SetStatus returning nil)
+// An acknowledged write (Append, CreateRoom or DeleteRoom returning nil)
 // survives kill -9 and power loss: see the comment on the DSN in store.go.
 package store

@@ -19,8 +19,9 @@ type RoomRecord struct {
 	KeyHash []byte
 	// CreatedAt is kept to the millisecond.
 	CreatedAt time.Time
-	// Status is the room's status as last cached with SetStatus, for
-	// listings that should not replay every log. The log is the truth.
+	// Status is the room's status (scheduled, live, ended), kept by the
+	// appends that start and end it, for listings that should not replay
+	// every log. The log is the truth.
 	Status string
 }
 
@@ -103,24 +104,6 @@ func scanRoom(row interface{ Scan(...any) error }) (RoomRecord, error) {
 	}
 	rec.CreatedAt = time.UnixMilli(ms).UTC()
 	return rec, nil
-}
-
-// SetStatus durably caches the status of room code. ErrNotFound if there is
-// no such room.
-func (s *Store) SetStatus(ctx context.Context, code, status string) error {
-	return s.submit(ctx, 1, func(b *batch) error {
-		res, err := b.tx.ExecContext(b.ctx, `UPDATE rooms SET status = ? WHERE code = ?`, status, code)
-		if err != nil {
-			return fmt.Errorf("store: room %s: set status: %w", code, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("store: room %s: set status: %w", code, err)
-		} else if n == 0 {
-			return fmt.Errorf("%w: room %s", ErrNotFound, code)
-		}
-		b.wrote = true
-		return nil
-	})
 }
 
 // Expired returns the codes of the meetings that have ended and whose last

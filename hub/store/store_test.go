@@ -175,11 +175,9 @@ func TestRooms(t *testing.T) {
 	if err := s.CreateRoom(ctx, rec2, createEvent("GHJKMN")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetStatus(ctx, "ABCDEF", "live"); err != nil {
+	start := Record{Event: room.Event{Seq: 2, At: 1, Actor: room.Actor{ID: "moderator", Role: room.Moderator}, Command: room.Command{Op: room.OpStart}}}
+	if err := s.Append(ctx, "ABCDEF", []Record{start}); err != nil {
 		t.Fatal(err)
-	}
-	if err := s.SetStatus(ctx, "ZZZZZZ", "live"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("SetStatus on an unknown room: %v, want ErrNotFound", err)
 	}
 	all, err := s.Rooms(ctx)
 	if err != nil {
@@ -535,7 +533,8 @@ func TestReopen(t *testing.T) {
 	if err := s.Append(ctx, "KEEP01", records(2, 10)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetStatus(ctx, "KEEP02", "ended"); err != nil {
+	end := Record{Event: room.Event{Seq: 2, At: 1, Actor: room.Actor{ID: "moderator", Role: room.Moderator}, Command: room.Command{Op: room.OpEnd}}}
+	if err := s.Append(ctx, "KEEP02", []Record{end}); err != nil {
 		t.Fatal(err)
 	}
 	secret, err := s.Secret(ctx)
