@@ -50,8 +50,12 @@ func (r *Room) floorReq(id FloorID) (*floorRequest, error) {
 	return r.floor[id-1], nil
 }
 
-// activeFloor returns participant's request waiting or speaking, or nil.
+// activeFloor returns participant's request waiting or speaking, or nil
+// (always nil once the meeting has ended).
 func (r *Room) activeFloor(participant string) *floorRequest {
+	if r.status == Ended {
+		return nil
+	}
 	for i := len(r.floor) - 1; i >= 0; i-- {
 		if f := r.floor[i]; f.participant == participant && f.active() {
 			return f
@@ -129,8 +133,12 @@ func (r *Room) applyFloorEnd(c *Command, status FloorStatus, at int64) {
 }
 
 // floorQueue is the queue as everyone sees it: the speaker, then who is
-// waiting, in order of asking.
+// waiting, in order of asking. Once the meeting has ended there is no line:
+// the record keeps who was still waiting.
 func (r *Room) floorQueue() []FloorView {
+	if r.status == Ended {
+		return nil
+	}
 	var out []FloorView
 	if r.speaking != 0 {
 		out = append(out, r.floor[r.speaking-1].view())

@@ -73,14 +73,19 @@ func TestFloor(t *testing.T) {
 	early.refuse(alice, Command{Op: OpFloorRequest}, ErrState)
 	last := s.do(carol, Command{Op: OpFloorRequest}).Floor
 	s.do(mod, Command{Op: OpFloorCall, Floor: last})
+	still := s.do(alice, Command{Op: OpFloorRequest}).Floor
 	var changes Changes
 	end := s.do(mod, Command{Op: OpEnd})
 	s.r.Track(&changes, end)
 	if f := s.r.Floor()[last-1]; f.Status != FloorDone || f.DoneAt != end.At || s.r.View(Screen).Meeting.Floor != nil || s.r.Mine(carol.ID).Floor != 0 {
 		t.Errorf("after the end: %+v, line %v", f, s.r.View(Screen).Meeting.Floor)
 	}
-	if !slices.Contains(changes.Participants(), carol.ID) {
-		t.Errorf("the speaker's Mine is not refreshed at the end: %v", changes.Participants())
+	if !slices.Contains(changes.Participants(), carol.ID) || !slices.Contains(changes.Participants(), alice.ID) {
+		t.Errorf("the speaker's and the waiting one's Mine not refreshed at the end: %v", changes.Participants())
+	}
+	// Who was still waiting stays so in the record, out of any line.
+	if f := s.r.Floor()[still-1]; f.Status != FloorWaiting || s.r.Mine(alice.ID).Floor != 0 {
+		t.Errorf("still waiting at the end: %+v, Mine %d", f, s.r.Mine(alice.ID).Floor)
 	}
 	s.refuse(alice, Command{Op: OpFloorRequest}, ErrEnded)
 }

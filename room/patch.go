@@ -117,6 +117,13 @@ func (r *Room) Track(c *Changes, ev Event) {
 		if f, err := r.floorReq(ev.Floor); err == nil {
 			c.participant(f.participant) // their Mine says where they stand
 		}
+		if ev.Op == OpEnd {
+			for _, f := range r.floor {
+				if f.status == FloorWaiting {
+					c.participant(f.participant) // the line is gone
+				}
+			}
+		}
 		if ev.Op == OpFloorCall || ev.Op == OpEnd {
 			// The speaker before, done by this call (or, for an older
 			// event, anyone done at that instant: more is harmless).
