@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/tribune-hub/tribune/hub/archive"
@@ -33,58 +32,87 @@ const keyHeader = "X-Tribune-Key"
 // The public ones are cached (archiveCache) and carry an ETag, the log's
 // head: a browser that has the current one gets 304.
 func (h *Hub) archiveRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/rooms/{code}/report", h.publicArchive(func(r *http.Request) string { return "report" },
-		func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
-			rep, err := archive.Build(rows)
-			if err != nil {
-				return archiveFile{}, err
-			}
-			b, err := json.Marshal(rep)
-			return archiveFile{contentType: "application/json", body: b}, err
-		}))
-	mux.HandleFunc("GET /api/rooms/{code}/opendata.zip", h.publicArchive(func(r *http.Request) string { return "opendata-excel=" + r.URL.Query().Get("excel") },
-		func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
-			return h.zipFile(r, code, rows, archive.OpenData)
-		}))
-	mux.HandleFunc("GET /api/rooms/{code}/data.zip", h.withLog(true, h.dataZip(archive.Full)))
-	mux.HandleFunc("GET /api/rooms/{code}/log.json", h.withLog(true, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
-		var b bytes.Buffer
-		if err := archive.WriteLog(&b, rows); err != nil {
-			return err
+	mux.HandleFunc("GET /api/rooms/{code}/report", h.publicArchive("report", func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
+		rep, err := archive.Build(rows)
+		if err != nil {
+			return archiveFile{}, err
 		}
-		sendFile(w, "application/json", "tribune-"+code+"-log.json", b.Bytes())
-		return nil
+		b, err := json.Marshal(rep)
+		return archiveFile{contentType: "application/json", body: b}, err
+	}))
+	mux.HandleFunc("GET /api/rooms/{code}/opendata.zip", h.publicArchive("opendata", h.dataZip(archive.OpenData)))
+	mux.HandleFunc("GET /api/rooms/{code}/data.zip", h.withLog(true, h.dataZip(archive.Full)))
+	mux.HandleFunc("GET /api/rooms/{code}/log.json", h.withLog(true, func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
+		var b bytes.Buffer
+		err := archive.WriteLog(&b, rows)
+		return archiveFile{contentType: "application/json", name: "tribune-" + code + "-log.json", body: b.Bytes()}, err
 	}))
 }
 
-func (h *Hub) dataZip(v archive.Variant) archiveHandler {
-	return func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
-		f, err := h.zipFile(r, code, rows, v)
+// archiveBuild makes one output from a room's verified log.
+type archiveBuild func(r *http.Request, code string, rows []store.Stored) (archiveFile, error)
+
+// excel reports whether r asks for the spreadsheet copies (?excel=1).
+func excel(r *http.Request) bool { return r.URL.Query().Get("excel") == "1" }
+
+func (h *Hub) dataZip(v archive.Variant) archiveBuild {
+	return func(r *http.Request, code string, rows []store.Stored) (archiveFile, error) {
+		files, err := archive.Package(rows, v, archive.Options{Excel: excel(r), Now: h.now})
 		if err != nil {
-			return err
+			return archiveFile{}, err
 		}
-		sendFile(w, f.contentType, f.name, f.body)
-		return nil
+		var b bytes.Buffer
+		err = archive.WriteZip(&b, files)
+		return archiveFile{contentType: "application/zip", name: "tribune-" + code + "-" + v.String() + ".zip", body: b.Bytes()}, err
 	}
 }
 
-func (h *Hub) zipFile(r *http.Request, code string, rows []store.Stored, v archive.Variant) (archiveFile, error) {
-	files, err := archive.Package(rows, v, archive.Options{Excel: r.URL.Query().Get("excel") == "1", Now: h.now})
+// verifiedLog reads room code's log and checks its hash chain. A log that
+// does not verify is errDamaged.
+func (h *Hub) verifiedLog(ctx context.Context, code string) ([]store.Stored, error) {
+	rows, err := h.store.Load(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.VerifyChain(rows); err != nil {
+		return nil, fmt.Errorf("%w: %w", errDamaged, err)
+	}
+	return rows, nil
+}
+
+// buildVerified is build on room code's verified log; a log that does not
+// replay is errDamaged too.
+func (h *Hub) buildVerified(ctx context.Context, r *http.Request, code string, build archiveBuild) (archiveFile, error) {
+	rows, err := h.verifiedLog(ctx, code)
 	if err != nil {
 		return archiveFile{}, err
 	}
-	var b bytes.Buffer
-	if err := archive.WriteZip(&b, files); err != nil {
-		return archiveFile{}, err
+	f, err := build(r, code, rows)
+	if err != nil {
+		return archiveFile{}, fmt.Errorf("%w: %w", errDamaged, err)
 	}
-	return archiveFile{contentType: "application/zip", name: "tribune-" + code + "-" + v.String() + ".zip", body: b.Bytes()}, nil
+	return f, nil
 }
 
-// publicArchive serves an output anyone may read, built from the room's
-// verified log, from the cache while the log's head is unchanged. kind
-// names the output for a request (with its options). An edge asks the
-// primary for the head and keeps its own cache.
-func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Request, string, []store.Stored) (archiveFile, error)) http.HandlerFunc {
+// archiveFailed answers a failed archive read: a damaged log says so
+// rather than publish a wrong record; any other failure (the store
+// closing, a primary away) answers as any read does.
+func (h *Hub) archiveFailed(w http.ResponseWriter, code string, err error) {
+	w.Header().Del("ETag")
+	if errors.Is(err, errDamaged) {
+		h.logger.Error("archive", "room", code, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "the meeting's log does not verify")
+		return
+	}
+	h.httpError(w, err)
+}
+
+// publicArchive serves an output anyone may read, named name (plus
+// "-excel" for the spreadsheet copies), from the cache while the log's head
+// is unchanged. An edge asks the primary for the head and keeps its own
+// cache; without a head it builds every time.
+func (h *Hub) publicArchive(name string, build archiveBuild) http.HandlerFunc {
+	uncached := h.withLog(false, build)
 	return func(w http.ResponseWriter, r *http.Request) {
 		code := normalizeCode(r.PathValue("code"))
 		if code == "" {
@@ -92,68 +120,49 @@ func (h *Hub) publicArchive(kind func(*http.Request) string, build func(*http.Re
 			return
 		}
 		seq, hash, err := h.store.Head(r.Context(), code)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
+		if errors.Is(err, store.ErrNotFound) {
 			h.httpError(w, ErrNoRoom)
 			return
-		case err != nil:
-			// No head to key on (an edge whose primary does not answer
-			// this, or is away): build from the log, which says why if
-			// it cannot be read either.
-			h.withLog(false, func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error {
-				f, err := build(r, code, rows)
-				if err == nil {
-					sendArchive(w, f)
-				}
-				return err
-			})(w, r)
+		}
+		if err != nil {
+			uncached(w, r) // says why if the log cannot be read either
 			return
 		}
-		k := kind(r)
+		kind := name
+		if excel(r) {
+			kind += "-excel"
+		}
 		head := fmt.Sprintf("%d-%x", seq, hash[:8])
-		etag := `"` + k + "-" + head + `"`
-		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "no-cache")
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
+		if notModified(w, r, `"`+kind+"-"+head+`"`) {
 			return
 		}
-		f, built, err := h.archives.get(archiveKey{code, k}, head, func() (archiveFile, error) {
+		f, built, err := h.archives.get(archiveKey{code, kind}, head, func() (archiveFile, error) {
 			// Shared by every request waiting for it: not bound to the
 			// first one's connection.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), archiveBuildTimeout)
 			defer cancel()
-			rows, err := h.store.Load(ctx, code)
-			if err != nil {
-				return archiveFile{}, err
-			}
-			if err := store.VerifyChain(rows); err != nil {
-				return archiveFile{}, fmt.Errorf("%w: %w", errDamaged, err)
-			}
-			f, err := build(r, code, rows)
-			if err != nil {
-				return archiveFile{}, fmt.Errorf("%w: %w", errDamaged, err)
-			}
-			return f, nil
+			return h.buildVerified(ctx, r, code, build)
 		})
 		if built {
-			h.metrics.archiveBuilds.WithLabelValues(strings.SplitN(k, "-", 2)[0]).Inc()
+			h.metrics.archiveBuilds.WithLabelValues(name).Inc()
 		}
-		switch {
-		case errors.Is(err, errDamaged):
-			h.logger.Error("archive", "room", code, "err", err)
-			w.Header().Del("ETag")
-			writeError(w, http.StatusInternalServerError, "internal", "the meeting's log does not verify")
-			return
-		case err != nil:
-			// The log could not be read now (the store closing, the
-			// primary away): say so, as for any other read.
-			w.Header().Del("ETag")
-			h.httpError(w, err)
+		if err != nil {
+			h.archiveFailed(w, code, err)
 			return
 		}
 		sendArchive(w, f)
 	}
+}
+
+// notModified sets etag on w and, when r holds it already, answers 304.
+func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") != etag {
+		return false
+	}
+	w.WriteHeader(http.StatusNotModified)
+	return true
 }
 
 // errDamaged: the stored log does not verify, or does not replay.
@@ -174,11 +183,9 @@ func sendArchive(w http.ResponseWriter, f archiveFile) {
 	w.Write(f.body)
 }
 
-type archiveHandler func(w http.ResponseWriter, r *http.Request, code string, rows []store.Stored) error
-
-// withLog loads a room's log for next: 404 for an unknown room, 403 without
-// the moderator key when moderator is set.
-func (h *Hub) withLog(moderator bool, next archiveHandler) http.HandlerFunc {
+// withLog serves build's output from room code's verified log: 404 for an
+// unknown room, 403 without the moderator key when moderator is set.
+func (h *Hub) withLog(moderator bool, build archiveBuild) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		code := normalizeCode(r.PathValue("code"))
 		if code == "" {
@@ -186,36 +193,19 @@ func (h *Hub) withLog(moderator bool, next archiveHandler) http.HandlerFunc {
 			return
 		}
 		rec, err := h.store.Room(r.Context(), code)
-		if errors.Is(err, store.ErrNotFound) {
-			h.httpError(w, ErrNoRoom)
-			return
-		}
 		if err != nil {
-			h.httpError(w, err)
+			h.httpError(w, err) // 404 for an unknown room
 			return
 		}
 		if moderator && !checkKey(r.Header.Get(keyHeader), rec.KeyHash) {
 			writeError(w, http.StatusForbidden, "bad_key", "this download needs the moderator key in the "+keyHeader+" header")
 			return
 		}
-		rows, err := h.store.Load(r.Context(), code)
+		f, err := h.buildVerified(r.Context(), r, code, build)
 		if err != nil {
-			h.httpError(w, err)
+			h.archiveFailed(w, code, err)
 			return
 		}
-		err = store.VerifyChain(rows)
-		if err == nil {
-			err = next(w, r, code, rows)
-		}
-		if err != nil {
-			// The log's chain is broken or it does not replay: the store
-			// is damaged. Say so rather than publish a wrong record.
-			h.logger.Error("archive", "room", code, "err", err)
-			writeError(w, http.StatusInternalServerError, "internal", "the meeting's log does not verify")
-		}
+		sendArchive(w, f)
 	}
-}
-
-func sendFile(w http.ResponseWriter, contentType, name string, b []byte) {
-	sendArchive(w, archiveFile{contentType: contentType, name: name, body: b})
 }

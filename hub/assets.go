@@ -66,11 +66,9 @@ func newAsset(name string, b []byte) *asset {
 func (x *asset) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", x.contentType)
-	h.Set("ETag", x.etag)
 	h.Set("Cache-Control", "no-cache") // revalidate: a new binary is a new version
 	h.Set("Vary", "Accept-Encoding")
-	if r.Header.Get("If-None-Match") == x.etag {
-		w.WriteHeader(http.StatusNotModified)
+	if notModified(w, r, x.etag) {
 		return
 	}
 	if x.gz != nil && acceptsGzip(r) {
