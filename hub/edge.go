@@ -441,8 +441,7 @@ func (e *edge) load(hr *hubRoom) error {
 	if err != nil {
 		return fail(fmt.Errorf("load room: %w", err))
 	}
-	fan := newFanout(hr.code, replica, h.cfg.Tick, h.logger, h.metrics)
-	fan.hbPeriod = h.heartbeat
+	fan := h.newFanout(hr.code, replica)
 	loaded := replica.Seq() // the replica belongs to fan.run from here on
 	er.fan, er.applied = fan, loaded
 	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, er, fan

@@ -68,7 +68,7 @@ type join struct {
 type fanout struct {
 	code     string
 	tick     time.Duration
-	hbPeriod time.Duration // set before run
+	hbPeriod time.Duration // heartbeatPeriod but in tests (Hub.newFanout); set before run
 	logger   *slog.Logger
 	metrics  *metrics
 

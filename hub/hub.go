@@ -256,8 +256,7 @@ func (h *Hub) load(hr *hubRoom) error {
 	if err != nil {
 		return fmt.Errorf("load room: %w", err)
 	}
-	fan := newFanout(hr.code, replica, h.cfg.Tick, h.logger, h.metrics)
-	fan.hbPeriod = h.heartbeat
+	fan := h.newFanout(hr.code, replica)
 	seq.publish = fan.publish
 	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, seq, fan
 	if h.primary != nil {
@@ -280,6 +279,13 @@ func (h *Hub) load(hr *hubRoom) error {
 	}
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
 	return nil
+}
+
+// newFanout is a fan-out for a room just loaded, with the hub's timings.
+func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
+	fan := newFanout(code, replica, h.cfg.Tick, h.logger, h.metrics)
+	fan.hbPeriod = h.heartbeat
+	return fan
 }
 
 func eventsOf(rows []store.Stored) []room.Event {

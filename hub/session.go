@@ -155,7 +155,7 @@ func (s *session) flush() {
 			cancel()
 			if err != nil {
 				if errors.Is(err, context.DeadlineExceeded) {
-					s.metrics.slow.Inc() // a write or ping that cannot finish: not keeping up
+					s.metrics.slow.Inc() // a write that cannot finish: not keeping up
 				}
 				s.close(websocket.StatusGoingAway, "write failed")
 				s.mu.Lock()
