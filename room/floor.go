@@ -113,23 +113,27 @@ func (r *Room) checkFloorMove(c *Command, from FloorStatus) error {
 	return nil
 }
 
-func (r *Room) applyFloorCall(c *Command, at int64) {
+// endSpeech ends the speech under way, if any, at at.
+func (r *Room) endSpeech(at int64) {
 	if r.speaking != 0 {
-		prev := r.floor[r.speaking-1]
-		prev.status, prev.doneAt = FloorDone, at
+		f := r.floor[r.speaking-1]
+		f.status, f.doneAt = FloorDone, at
+		r.speaking = 0
 	}
+}
+
+func (r *Room) applyFloorCall(c *Command, at int64) {
+	r.endSpeech(at)
 	f := r.floor[c.Floor-1]
 	f.status, f.calledAt = FloorSpeaking, at
 	r.speaking = f.id
 }
 
 func (r *Room) applyFloorEnd(c *Command, status FloorStatus, at int64) {
-	f := r.floor[c.Floor-1]
-	if f.status == FloorSpeaking {
-		f.doneAt = at
-		r.speaking = 0
+	if c.Floor == r.speaking {
+		r.endSpeech(at)
 	}
-	f.status = status
+	r.floor[c.Floor-1].status = status
 }
 
 // floorQueue is the queue as everyone sees it: the speaker, then who is

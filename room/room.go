@@ -386,11 +386,7 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.status = Running
 	case OpEnd:
 		r.status = Ended
-		if r.speaking != 0 { // the meeting's end ends the speech
-			f := r.floor[r.speaking-1]
-			f.status, f.doneAt = FloorDone, at
-			r.speaking = 0
-		}
+		r.endSpeech(at) // the meeting's end ends the speech
 	case OpAgenda:
 		r.applyAgenda(c)
 	case OpGoto:
