@@ -4,7 +4,7 @@
 import { Client } from './tribune.js';
 import {
   sortQuestions, liveQuestions, answeredQuestions, myWaitingQuestions, hasUpvoted,
-  myBallot, pollResults, maxLength, textLength,
+  myBallot, pollResults, maxLength, textLength, rightAnswer, floorLine,
 } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, webLink } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
@@ -207,8 +207,7 @@ function renderNow(view) {
 
 function renderFloor(view) {
   const floor = view.meeting.floor || [];
-  const speaking = floor.find((f) => f.status === 'speaking');
-  const waiting = floor.filter((f) => f.status === 'waiting');
+  const { speaking, waiting } = floorLine(view);
   byId('floor-line').textContent = [
     speaking ? t('floor.speaking', { name: floorName(speaking) }) : t('floor.nobody'),
     t('floor.waiting', { n: waiting.length }),
@@ -472,7 +471,7 @@ function updatePoll(el, p) {
 }
 
 function ballotLine(p, ballot) {
-  const right = p.correct && p.correct.length ? p.correct.map((i) => (p.options || [])[i]).join(', ') : '';
+  const right = rightAnswer(p);
   if (!ballot) return right ? h('p', { class: 'quiz' }, t('poll.rightAnswer', { answer: right })) : null;
   const line = h('p', { class: 'ballot' }, t('poll.yourVote', { vote: describeBallot(p, ballot) }));
   if (!right) return line;

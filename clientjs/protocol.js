@@ -511,6 +511,23 @@ export function formatOptions(p) {
   return (p.options || []).map((o, i) => ((p.correct || []).includes(i) ? `* ${o}` : o)).join('\n');
 }
 
+/**
+ * A quiz's right options, as text ('' when the poll has none shown).
+ * @param {Poll} p
+ */
+export function rightAnswer(p) {
+  return (p.correct || []).map((i) => (p.options || [])[i]).join(', ');
+}
+
+/**
+ * The floor split: who speaks (or undefined) and who waits, in order.
+ * @param {View} view
+ */
+export function floorLine(view) {
+  const floor = view.meeting.floor || [];
+  return { speaking: floor.find((f) => f.status === 'speaking'), waiting: floor.filter((f) => f.status === 'waiting') };
+}
+
 /** The default question length limit (room.DefaultMaxLength). */
 export const defaultMaxLength = 280;
 

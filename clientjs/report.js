@@ -12,6 +12,7 @@
 import { h, replace, byId, pathCode } from './dom.js';
 import { dictionaries, t, lang, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch } from './ui.js';
+import { rightAnswer } from './protocol.js';
 
 const strings = {
   en: {
@@ -599,7 +600,7 @@ function renderPolls(r) {
     const parts = [h('h3', { text: `${p.id}. ${p.title}` }), h('p', { class: 'poll-meta' }, meta,
       p.step >= 0 ? ` · ${stepLabel(r, p.step)}` : '')];
     if (p.correct && p.correct.length) {
-      parts.push(h('p', { class: 'quiz', text: t('r.poll.right', { answer: p.correct.map((i) => (p.options || [])[i]).join(', ') }) }));
+      parts.push(h('p', { class: 'quiz', text: t('r.poll.right', { answer: rightAnswer(p) }) }));
     }
     if (!p.results) {
       parts.push(h('p', { class: 'notice', text: t('r.poll.hidden') }));

@@ -2,7 +2,7 @@
 // Read-only: no admin controls. F toggles full screen, Esc leaves it.
 
 import { Client } from './tribune.js';
-import { topQuestions, question, poll, pollResults } from './protocol.js';
+import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, resultsView, perFrame, floorName } from './ui.js';
@@ -52,9 +52,8 @@ function render() {
     ? t('step.current', { n: m.step + 1, total: m.agenda.length, title: m.agenda[m.step] })
     : '';
   // Who has the floor, and who is next: the room sees the line it is in.
-  const floor = m.floor || [];
-  const speaking = floor.find((f) => f.status === 'speaking');
-  const next = floor.filter((f) => f.status === 'waiting').slice(0, 3);
+  const { speaking, waiting } = floorLine(view);
+  const next = waiting.slice(0, 3);
   byId('floor').hidden = !speaking && next.length === 0;
   byId('floor').textContent = [
     speaking ? t('floor.speaking', { name: floorName(speaking) }) : '',
