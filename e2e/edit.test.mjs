@@ -6,27 +6,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, until, newPage, live } from './lib/browser.mjs';
+import { axeCheck, formatViolations, until, newPage, live, shared } from './lib/browser.mjs';
 
 const texts = (p, sel) => p.locator(sel).allTextContents();
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = shared({ before, after });
 
 async function createRoom() {
-  const res = await fetch(server.url + '/api/rooms', {
+  const res = await fetch(env.server.url + '/api/rooms', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
+    headers: { 'content-type': 'application/json', origin: env.server.url },
     body: JSON.stringify({
       title: 'Budget hearing',
       description: 'First draft',
@@ -37,7 +26,7 @@ async function createRoom() {
   return res.json();
 }
 
-const page = (t, options) => newPage(browser, t, options);
+const page = (t, options) => newPage(env.browser, t, options);
 
 async function accessible(p, name) {
   const violations = await axeCheck(p);
@@ -50,7 +39,7 @@ test('an author corrects a waiting question; a reload keeps the correction', asy
   const p = await page(t, { viewport: { width: 390, height: 844 } });
   await mod.goto(room.links.moderator);
   await live(mod);
-  await p.goto(`${server.url}/j/${room.code}`);
+  await p.goto(`${env.server.url}/j/${room.code}`);
   await p.locator('#join-form button[type=submit]').click();
   await live(p);
 
@@ -94,10 +83,10 @@ test('a moderator corrects a poll until the first vote, and the meeting title', 
   await mod.goto(room.links.moderator);
   await live(mod);
   await mod.getByRole('button', { name: 'Start the meeting' }).click();
-  await p.goto(`${server.url}/j/${room.code}`);
+  await p.goto(`${env.server.url}/j/${room.code}`);
   await p.locator('#join-form button[type=submit]').click();
   await live(p);
-  await screen.goto(`${server.url}/s/${room.code}`);
+  await screen.goto(`${env.server.url}/s/${room.code}`);
   await live(screen);
 
   // The title and description.

@@ -4,28 +4,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, until, newPage, live } from './lib/browser.mjs';
+import { axeCheck, formatViolations, until, newPage, live, shared } from './lib/browser.mjs';
 
 
-let server;
-let browser;
+const env = shared({ before, after });
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const page = (t, locale = 'en-US') => newPage(browser, t, { locale });
+const page = (t, locale = 'en-US') => newPage(env.browser, t, { locale });
 
 test('a step outcome, from the dashboard to the participants and the report', async (t) => {
-  const res = await fetch(server.url + '/api/rooms', {
+  const res = await fetch(env.server.url + '/api/rooms', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
+    headers: { 'content-type': 'application/json', origin: env.server.url },
     body: JSON.stringify({ title: 'Open government plan', steps: ['Welcome', 'Open data', 'Next steps'] }),
   });
   assert.equal(res.status, 201);
@@ -35,7 +24,7 @@ test('a step outcome, from the dashboard to the participants and the report', as
   await mod.goto(room.links.moderator);
   await live(mod);
   await mod.getByRole('button', { name: 'Start the meeting' }).click();
-  await p.goto(`${server.url}/j/${room.code}`);
+  await p.goto(`${env.server.url}/j/${room.code}`);
   await p.locator('#join-form button[type=submit]').click();
   await live(p);
 
@@ -70,7 +59,7 @@ test('a step outcome, from the dashboard to the participants and the report', as
   await until(async () => (await mod.locator('#agenda .outcome').count()) === 2, 'the second outcome');
 
   const report = await page(t);
-  await report.goto(`${server.url}/r/${room.code}`);
+  await report.goto(`${env.server.url}/r/${room.code}`);
   await until(async () => (await report.locator('#agenda-body .outcome').count()) === 2, 'the outcomes in the report');
   assert.deepEqual(await report.locator('#agenda-body .outcome').allTextContents(), [`Outcome: ${decision}`, 'Outcome: A follow-up meeting in June.']);
 });

@@ -6,28 +6,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, until, newPage, live } from './lib/browser.mjs';
+import { axeCheck, formatViolations, screenshot, until, newPage, live, shared } from './lib/browser.mjs';
 
 
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = shared({ before, after });
 
 /** Creates a meeting through the API. */
 async function createRoom(settings = {}) {
-  const res = await fetch(server.url + '/api/rooms', {
+  const res = await fetch(env.server.url + '/api/rooms', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
+    headers: { 'content-type': 'application/json', origin: env.server.url },
     body: JSON.stringify({
       title: 'Council meeting',
       steps: ['Opening', 'Debate'],
@@ -38,10 +27,10 @@ async function createRoom(settings = {}) {
   return res.json();
 }
 
-const page = (t, options) => newPage(browser, t, options);
+const page = (t, options) => newPage(env.browser, t, options);
 
 async function join(p, code, channel = 'room') {
-  await p.goto(`${server.url}/j/${code}`);
+  await p.goto(`${env.server.url}/j/${code}`);
   if (channel === 'remote') await p.locator('#via-remote').check();
   await p.locator('#join-form button[type=submit]').click();
   await live(p);
@@ -191,7 +180,7 @@ test('poll result visibility: after voting, after close', async (t) => {
   await live(mod);
   await join(voter, room.code);
   await join(other, room.code, 'remote');
-  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await screenPage.goto(`${env.server.url}/s/${room.code}`);
   await live(screenPage);
 
   await mod.getByText('New poll').click();
@@ -232,7 +221,7 @@ test('poll result visibility: after voting, after close', async (t) => {
 
 test('wrong code, wrong key, missing key, a page older than the server', async (t) => {
   const p = await page(t, { allow: /status of 404/ });
-  await p.goto(server.url + '/');
+  await p.goto(env.server.url + '/');
   await p.getByLabel('Meeting code').fill('ABC');
   await p.getByRole('button', { name: 'Join' }).click();
   assert.match(await p.locator('#join-status').textContent(), /six letters and digits/);
@@ -241,16 +230,16 @@ test('wrong code, wrong key, missing key, a page older than the server', async (
   await p.getByRole('button', { name: 'Join' }).click();
   await until(async () => (await p.locator('#join-status').textContent()) === 'No meeting has this code.', 'unknown code');
 
-  await p.goto(`${server.url}/j/ZZZZZZ`);
+  await p.goto(`${env.server.url}/j/ZZZZZZ`);
   await until(async () => (await p.locator('#status-line').textContent()) === 'No meeting has this code.', 'unknown code on the participant page');
 
   const room = await createRoom();
-  await p.goto(`${server.url}/m/${room.code}#key=not-the-key`);
+  await p.goto(`${env.server.url}/m/${room.code}#key=not-the-key`);
   await until(async () => (await p.locator('#fatal').textContent()) === 'This moderator link is not valid.', 'a wrong key');
   assert.equal(await p.locator('#dash').isVisible(), false);
 
   const q = await page(t);
-  await q.goto(`${server.url}/m/${room.code}`);
+  await q.goto(`${env.server.url}/m/${room.code}`);
   assert.match(await q.locator('#fatal').textContent(), /no moderator key/);
 
   // A page loaded before the server was updated speaks the older protocol:
@@ -262,7 +251,7 @@ test('wrong code, wrong key, missing key, a page older than the server', async (
     assert.notEqual(body, await res.text(), 'the version line of tribune.js');
     await route.fulfill({ response: res, body });
   });
-  await old.goto(`${server.url}/s/${room.code}`);
+  await old.goto(`${env.server.url}/s/${room.code}`);
   await until(async () => (await old.locator('#conn').textContent()) === 'Tribune was updated on the server. Reload this page to carry on.', 'an old page told to reload');
 });
 
@@ -287,7 +276,7 @@ test('dark colour scheme passes axe; reduced motion stops the bars moving', asyn
 
   const s = await page(t, { viewport: { width: 1920, height: 1080 } });
   await s.emulateMedia({ reducedMotion: 'reduce' });
-  await s.goto(`${server.url}/s/${room.code}`);
+  await s.goto(`${env.server.url}/s/${room.code}`);
   await live(s);
   const transition = await s.evaluate(() => {
     const el = document.createElement('span');
@@ -405,7 +394,7 @@ test('a quiz: right answers marked by the moderator, told to everyone once close
   await mod.goto(room.links.moderator);
   await live(mod);
   await join(voter, room.code);
-  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await screenPage.goto(`${env.server.url}/s/${room.code}`);
   await live(screenPage);
 
   await mod.getByText('New poll').click();
@@ -444,12 +433,12 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   await mod.goto(room.links.moderator);
   await live(mod);
   await mod.getByRole('button', { name: 'Start the meeting' }).click();
-  await alice.goto(`${server.url}/j/${room.code}`);
+  await alice.goto(`${env.server.url}/j/${room.code}`);
   await alice.getByLabel('Your name (optional)').fill('Alice');
   await alice.locator('#join-form button[type=submit]').click();
   await live(alice);
   await join(bob, room.code, 'remote');
-  await screenPage.goto(`${server.url}/s/${room.code}`);
+  await screenPage.goto(`${env.server.url}/s/${room.code}`);
   await live(screenPage);
 
   await alice.getByLabel('What about (optional)').fill('The library hours');
@@ -493,7 +482,7 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
 
   // The record: who asked, who spoke, who withdrew.
   const report = await page(t);
-  await report.goto(`${server.url}/r/${room.code}`);
+  await report.goto(`${env.server.url}/r/${room.code}`);
   await until(async () => (await report.locator('#floor-body tbody tr').count()) === 3, 'the speakers in the report');
   const rows = await report.locator('#floor-body tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).slice(0, 4).map((c) => c.textContent)));
   assert.deepEqual(rows, [['1', 'Alice (In the room)', 'The library hours', 'spoke'], ['2', 'Anonymous (Remote)', '', 'spoke'], ['3', 'Anonymous (Remote)', '', 'withdrew']]);

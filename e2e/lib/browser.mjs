@@ -345,6 +345,26 @@ export function watchErrors(page) {
 }
 
 /**
+ * One server and one browser shared by the tests of a file: started before
+ * the first, stopped after the last. Pass node:test's before and after;
+ * the returned object's server and browser are set once started.
+ * @param {{before: Function, after: Function}} hooks
+ * @returns {{server: any, browser: import('playwright-core').Browser}}
+ */
+export function shared({ before, after }) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/**
  * Opens a page in a new browser context that closes when test t ends, and
  * fails t if the page logged an error other than a lost WebSocket (pages
  * reconnect by design) or one allow matches.
