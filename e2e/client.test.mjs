@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, until } from './lib/browser.mjs';
+import { startServer, until, createRoom } from './lib/browser.mjs';
 import { Client, memoryStorage } from '../clientjs/tribune.js';
 
 if (typeof WebSocket === 'undefined') {
@@ -36,12 +36,7 @@ function defineTests() {
 
   test.before(async () => {
     server = await startServer();
-    const res = await fetch(server.url + '/api/rooms', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Protocol', settings: { qaOpen: true, preModeration: false, reactions: true, anonymous: false, maxLength: 0, hideCount: false, streamURL: '' } }),
-    });
-    room = await res.json();
+    room = await createRoom(server, { title: 'Protocol', settings: { qaOpen: true, preModeration: false, reactions: true, anonymous: false, maxLength: 0, hideCount: false, streamURL: '' } });
   });
   test.after(() => server?.stop());
 

@@ -6,25 +6,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeCheck, formatViolations, until, newPage, live, shared } from './lib/browser.mjs';
+import { axeCheck, formatViolations, until, newPage, live, shared, createRoom, join } from './lib/browser.mjs';
 
 const texts = (p, sel) => p.locator(sel).allTextContents();
 
 const env = shared({ before, after });
 
-async function createRoom() {
-  const res = await fetch(env.server.url + '/api/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    body: JSON.stringify({
-      title: 'Budget hearing',
-      description: 'First draft',
-      settings: { qaOpen: true, preModeration: true, anonymous: false, reactions: true, maxLength: 0, hideCount: false, streamURL: '' },
-    }),
-  });
-  assert.equal(res.status, 201);
-  return res.json();
-}
+const newRoom = () => createRoom(env.server, {
+  title: 'Budget hearing',
+  description: 'First draft',
+  settings: { qaOpen: true, preModeration: true, anonymous: false, reactions: true, maxLength: 0, hideCount: false, streamURL: '' },
+});
 
 const page = (t, options) => newPage(env.browser, t, options);
 
@@ -34,14 +26,12 @@ async function accessible(p, name) {
 }
 
 test('an author corrects a waiting question; a reload keeps the correction', async (t) => {
-  const room = await createRoom();
+  const room = await newRoom();
   const mod = await page(t);
   const p = await page(t, { viewport: { width: 390, height: 844 } });
   await mod.goto(room.links.moderator);
   await live(mod);
-  await p.goto(`${env.server.url}/j/${room.code}`);
-  await p.locator('#join-form button[type=submit]').click();
-  await live(p);
+  await join(env.server, p, room.code);
 
   await p.getByLabel('Your question', { exact: true }).fill('When will the libary reopen?');
   await p.getByRole('button', { name: 'Send question' }).click();
@@ -76,16 +66,14 @@ test('an author corrects a waiting question; a reload keeps the correction', asy
 });
 
 test('a moderator corrects a poll until the first vote, and the meeting title', async (t) => {
-  const room = await createRoom();
+  const room = await newRoom();
   const mod = await page(t);
   const p = await page(t, { locale: 'fr-FR' });
   const screen = await page(t, { viewport: { width: 1920, height: 1080 } });
   await mod.goto(room.links.moderator);
   await live(mod);
   await mod.getByRole('button', { name: 'Start the meeting' }).click();
-  await p.goto(`${env.server.url}/j/${room.code}`);
-  await p.locator('#join-form button[type=submit]').click();
-  await live(p);
+  await join(env.server, p, room.code);
   await screen.goto(`${env.server.url}/s/${room.code}`);
   await live(screen);
 

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeCheck, formatViolations, until, newPage, live, shared } from './lib/browser.mjs';
+import { axeCheck, formatViolations, until, newPage, live, shared, createRoom, join } from './lib/browser.mjs';
 
 
 const env = shared({ before, after });
@@ -12,21 +12,13 @@ const env = shared({ before, after });
 const page = (t, locale = 'en-US') => newPage(env.browser, t, { locale });
 
 test('a step outcome, from the dashboard to the participants and the report', async (t) => {
-  const res = await fetch(env.server.url + '/api/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    body: JSON.stringify({ title: 'Open government plan', steps: ['Welcome', 'Open data', 'Next steps'] }),
-  });
-  assert.equal(res.status, 201);
-  const room = await res.json();
+  const room = await createRoom(env.server, { title: 'Open government plan', steps: ['Welcome', 'Open data', 'Next steps'] });
   const mod = await page(t);
   const p = await page(t, 'fr-FR');
   await mod.goto(room.links.moderator);
   await live(mod);
   await mod.getByRole('button', { name: 'Start the meeting' }).click();
-  await p.goto(`${env.server.url}/j/${room.code}`);
-  await p.locator('#join-form button[type=submit]').click();
-  await live(p);
+  await join(env.server, p, room.code);
 
   const decision = 'Decided: budget tables published as open data every quarter.';
   const toggle = mod.getByRole('button', { name: 'Outcome of step: Open data' });

@@ -6,35 +6,23 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeCheck, formatViolations, screenshot, until, newPage, live, shared } from './lib/browser.mjs';
+import { axeCheck, formatViolations, screenshot, until, newPage, live, shared, createRoom as createMeeting, join as joinMeeting } from './lib/browser.mjs';
 
 
 
 const env = shared({ before, after });
 
 /** Creates a meeting through the API. */
-async function createRoom(settings = {}) {
-  const res = await fetch(env.server.url + '/api/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: env.server.url },
-    body: JSON.stringify({
-      title: 'Council meeting',
-      steps: ['Opening', 'Debate'],
-      settings: { qaOpen: true, preModeration: true, anonymous: false, reactions: true, maxLength: 0, hideCount: false, streamURL: '', ...settings },
-    }),
-  });
-  assert.equal(res.status, 201);
-  return res.json();
-}
+/** A meeting with pre-moderation unless settings say otherwise. */
+const createRoom = (settings = {}) => createMeeting(env.server, {
+  title: 'Council meeting',
+  steps: ['Opening', 'Debate'],
+  settings: { qaOpen: true, preModeration: true, anonymous: false, reactions: true, maxLength: 0, hideCount: false, streamURL: '', ...settings },
+});
 
 const page = (t, options) => newPage(env.browser, t, options);
 
-async function join(p, code, channel = 'room') {
-  await p.goto(`${env.server.url}/j/${code}`);
-  if (channel === 'remote') await p.locator('#via-remote').check();
-  await p.locator('#join-form button[type=submit]').click();
-  await live(p);
-}
+const join = (p, code, channel) => joinMeeting(env.server, p, code, channel);
 
 const texts = (p, sel) => p.locator(sel).allTextContents();
 

@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, until, createRoom } from './lib/browser.mjs';
 
 /** until, with a longer default: a restart takes a while. */
 const untilSlow = (fn, what, ms = 15_000) => until(fn, what, ms);
@@ -19,12 +19,7 @@ const texts = (p, sel) => p.locator(sel).allTextContents();
 test('pages ride out a server crash and resume where they were', { timeout: 120_000 }, async (t) => {
   const server = await startServer({ t });
   const browser = await launch({ t });
-  const res = await fetch(server.url + '/api/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Resilience', settings: { qaOpen: true, preModeration: false, reactions: true, anonymous: false, maxLength: 0, hideCount: false, streamURL: 'https://stream.example.org/x' } }),
-  });
-  const room = await res.json();
+  const room = await createRoom(server, { title: 'Resilience', settings: { qaOpen: true, preModeration: false, reactions: true, anonymous: false, maxLength: 0, hideCount: false, streamURL: 'https://stream.example.org/x' } });
 
   const ctxA = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
   const ctxM = await browser.newContext({ locale: 'en-US' });

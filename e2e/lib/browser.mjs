@@ -381,6 +381,33 @@ export async function newPage(browser, t, { viewport = { width: 1280, height: 90
   return p;
 }
 
+/**
+ * Creates a meeting through the API, as the home page does, and returns the
+ * answer: {code, moderatorKey, links}.
+ * @param {{url: string}} server
+ * @param {object} body the create request: title, description, steps, settings
+ */
+export async function createRoom(server, body) {
+  const res = await fetch(server.url + '/api/rooms', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return res.json();
+}
+
+/**
+ * Joins meeting code on page p as a participant, in the room or remote,
+ * and waits until the page is live.
+ */
+export async function join(server, p, code, channel = 'room') {
+  await p.goto(`${server.url}/j/${code}`);
+  if (channel === 'remote') await p.locator('#via-remote').check();
+  await p.locator('#join-form button[type=submit]').click();
+  await live(p);
+}
+
 /** Waits until the page's connection banner says live. */
 export function live(page) {
   return until(async () => (await page.locator('#conn').getAttribute('data-conn')) === 'live', 'a live connection');
