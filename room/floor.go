@@ -53,13 +53,12 @@ func (r *Room) floorReq(id FloorID) (*floorRequest, error) {
 // activeFloor returns participant's request waiting or speaking, or nil
 // (always nil once the meeting has ended).
 func (r *Room) activeFloor(participant string) *floorRequest {
-	if r.status == Ended {
+	m := r.members[participant]
+	if r.status == Ended || m == nil || m.floor == 0 {
 		return nil
 	}
-	for i := len(r.floor) - 1; i >= 0; i-- {
-		if f := r.floor[i]; f.participant == participant && f.active() {
-			return f
-		}
+	if f := r.floor[m.floor-1]; f.active() {
+		return f
 	}
 	return nil
 }
@@ -83,6 +82,7 @@ func (r *Room) applyFloorRequest(a Actor, c *Command, m *member, at int64) {
 	r.floor = append(r.floor, &floorRequest{
 		id: c.Floor, participant: a.ID, name: m.name, channel: m.channel, topic: c.Text, status: FloorWaiting, at: at,
 	})
+	m.floor = c.Floor
 }
 
 // checkFloorWithdraw: a participant takes back their own waiting request.

@@ -63,6 +63,7 @@ type member struct {
 	present   bool
 	questions []QuestionID // asked, in id order
 	upvoted   []QuestionID // holds a vote on, in no particular order
+	floor     FloorID      // their last request to speak, 0 for none: the only one that may be active
 }
 
 // New returns an empty room at sequence number 0. Its first event must be
