@@ -291,10 +291,10 @@ function renderMine() {
       // Published or refused meanwhile: the correction cannot be saved.
       if (!list.some((q) => q.id === id && q.status === 'pending')) {
         editing.delete(id);
+        keepEdits();
         announce(t('mine.editTooLate'));
       }
     }
-    keepEdits();
   }
   keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}:${editing.has(q.id)}`, (q) => {
     const textID = `mine-${q.id}-text`;
