@@ -66,6 +66,17 @@ export function replace(el, ...children) {
 }
 
 /**
+ * Sets el's text only when it changes: rewriting a live region
+ * (role="status") with the same words makes screen readers say them again,
+ * several times a second in a busy meeting.
+ * @param {HTMLElement} el
+ * @param {string} text
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
  * The element with this id; throws when missing, a page bug.
  * @param {string} id
  * @returns {any}

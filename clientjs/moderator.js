@@ -3,7 +3,7 @@
 
 import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
-import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink } from './dom.js';
+import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
@@ -82,7 +82,7 @@ function render() {
   byId('start').hidden = m.status !== 'scheduled';
   byId('end').hidden = m.status === 'ended';
   const c = view.counts;
-  byId('counts').textContent = c ? t('counts.mod', c) : '';
+  setText(byId('counts'), c ? t('counts.mod', c) : '');
   const reactions = Object.entries(view.reactions || {}).filter(([, n]) => n > 0);
   replace(byId('reactions'), reactions.length ? [t('mod.reactions'), ' ', reactions.map(([r, n], i) => [i ? ' · ' : '', t(`reaction.${r}`), ' ', String(n)])] : null);
   queuePause.update();

@@ -6,7 +6,7 @@ import {
   sortQuestions, liveQuestions, answeredQuestions, myWaitingQuestions, hasUpvoted,
   myBallot, pollResults, maxLength, textLength, rightAnswer, floorLine,
 } from './protocol.js';
-import { h, replace, byId, pathCode, load, store, keyedList, webLink } from './dom.js';
+import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
@@ -201,17 +201,17 @@ function renderNow(view) {
     replace(links, access.map(([u, label]) => h('li', {}, h('a', { href: u, target: '_blank', rel: 'noopener noreferrer' }, t(label)))));
   }
   const c = view.counts;
-  byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
+  setText(byId('counts'), c ? t('counts.line', { room: c.room, remote: c.remote }) : '');
 }
 
 
 function renderFloor(view) {
   const floor = view.meeting.floor || [];
   const { speaking, waiting } = floorLine(view);
-  byId('floor-line').textContent = [
+  setText(byId('floor-line'), [
     speaking ? t('floor.speaking', { name: floorName(speaking) }) : t('floor.nobody'),
     t('floor.waiting', { n: waiting.length }),
-  ].join(' ');
+  ].join(' '));
   const sig = JSON.stringify([floor, document.documentElement.lang]);
   const queue = byId('floor-queue');
   if (queue.dataset.sig !== sig) {
@@ -221,8 +221,8 @@ function renderFloor(view) {
   const mineID = client.state.mine ? client.state.mine.floor || 0 : 0;
   const mine = floor.find((f) => f.id === mineID);
   const live = view.meeting.status === 'live';
-  byId('floor-mine').textContent = !mine ? ''
-    : mine.status === 'speaking' ? t('floor.youSpeak') : t('floor.yourPlace', { n: waiting.indexOf(mine) + 1 });
+  setText(byId('floor-mine'), !mine ? ''
+    : mine.status === 'speaking' ? t('floor.youSpeak') : t('floor.yourPlace', { n: waiting.indexOf(mine) + 1 }));
   // Given the floor: said aloud to a screen reader, and a buzz on a phone
   // left on the table.
   const speakingNow = !!mine && mine.status === 'speaking';

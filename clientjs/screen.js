@@ -3,7 +3,7 @@
 
 import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
-import { h, replace, byId, pathCode, load, store, keyedList, isTyping } from './dom.js';
+import { h, replace, byId, pathCode, load, store, keyedList, isTyping, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, resultsView, perFrame, floorName } from './ui.js';
 
@@ -55,10 +55,10 @@ function render() {
   const { speaking, waiting } = floorLine(view);
   const next = waiting.slice(0, 3);
   byId('floor').hidden = !speaking && next.length === 0;
-  byId('floor').textContent = [
+  setText(byId('floor'), [
     speaking ? t('floor.speaking', { name: floorName(speaking) }) : '',
     next.length ? t('floor.next', { names: next.map(floorName).join(', ') }) : '',
-  ].filter(Boolean).join(' ');
+  ].filter(Boolean).join(' '));
   const status = byId('status-line');
   status.hidden = m.status === 'live';
   status.textContent = m.status === 'ended' ? t('status.ended') : m.status === 'scheduled' ? t('status.scheduled') : '';
@@ -120,7 +120,7 @@ function render() {
   });
 
   const c = view.counts;
-  byId('counts').textContent = c ? t('counts.line', { room: c.room, remote: c.remote }) : '';
+  setText(byId('counts'), c ? t('counts.line', { room: c.room, remote: c.remote }) : '');
   // Totals since the start; a kind that just grew bumps (not under
   // reduced motion).
   const reactions = Object.entries(view.reactions || {}).filter(([r, n]) => n > 0 && reactionIcons[r]);
