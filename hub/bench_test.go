@@ -123,9 +123,9 @@ func BenchmarkBroadcast(b *testing.B) {
 				}()
 			}
 			// Wait for every session to be registered.
-			hr.fan.step()
+			hr.fan.step(time.Now())
 			for {
-				hr.fan.step()
+				hr.fan.step(time.Now())
 				if len(hr.fan.roles[roleIndex(room.Screen)].sessions) == n {
 					break
 				}

@@ -86,7 +86,7 @@ type fanout struct {
 	roles     [len(viewRoles)]roleState
 	byID      map[string][]*session // participant id -> sessions here
 	sessions  int                   // sessions of every role
-	lastFlush time.Time
+	nextFlush time.Time             // the earliest tick that may send patches again
 }
 
 func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog.Logger, m *metrics) *fanout {
@@ -149,8 +149,8 @@ func (f *fanout) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			f.step()
+		case now := <-t.C:
+			f.step(now)
 		case <-hb.C:
 			beats++
 			f.heartbeat(beats%2 == 0)
@@ -174,8 +174,9 @@ func (f *fanout) heartbeat(ping bool) {
 	}
 }
 
-// step is one tick: apply, send patches, then welcome newcomers.
-func (f *fanout) step() {
+// step is the tick of time now: apply, send patches when due, then welcome
+// newcomers.
+func (f *fanout) step(now time.Time) {
 	f.mu.Lock()
 	queue, joins, leaves := f.queue, f.joins, f.leaves
 	f.queue, f.joins, f.leaves = nil, nil, nil
@@ -195,9 +196,14 @@ func (f *fanout) step() {
 	if len(queue) > 0 {
 		f.summarize()
 	}
-	if f.lastSent() < f.replica.Seq() && time.Since(f.lastFlush) >= f.interval() {
+	if f.lastSent() < f.replica.Seq() && !now.Before(f.nextFlush) {
 		f.flush()
-		f.lastFlush = time.Now()
+		// The next flush is due interval after this tick's time, less half
+		// a tick: ticks come every f.tick, a little late at times, and a
+		// patch due "now" must not wait for the tick after (which would
+		// halve the rate when interval is one tick: TestTickKept). The
+		// time taken by the flush itself does not delay the next one.
+		f.nextFlush = now.Add(f.interval() - f.tick/2)
 	}
 	if len(joins) > 0 {
 		f.welcome(joins)
