@@ -66,6 +66,28 @@ test('placeholders and plurals', () => {
   assert.equal(t('no.such.key'), 'no.such.key');
 });
 
+test('the report registers its strings with extend, and every one of them is kept', () => {
+  const src = fs.readFileSync(path.join(dir, 'report.js'), 'utf8');
+  assert.match(src, /^extend\(strings\);$/m, 'report.js registers its strings with extend(strings)');
+  assert.doesNotMatch(src, /import \{[^}]*\bdictionaries\b/, 'report.js writes nothing into the dictionaries itself');
+  const literal = src.match(/^const strings = (\{[\s\S]*?^\});$/m);
+  assert.ok(literal, 'report.js has its strings in one object literal');
+  const strings = new Function(`return ${literal[1]};`)();
+  assert.deepEqual(Object.keys(strings.fr).sort(), Object.keys(strings.en).sort());
+  for (const l of /** @type {const} */ (['en', 'fr'])) {
+    // extend keeps a shared key: one the report also defined would be lost.
+    const shared = Object.keys(strings[l]).filter((k) => k in dictionaries[l]);
+    assert.deepEqual(shared, [], `${l}: report keys that are shared keys`);
+  }
+  extend(strings);
+  for (const l of /** @type {const} */ (['en', 'fr'])) {
+    for (const [k, v] of Object.entries(strings[l])) assert.equal(dictionaries[l][k], v, `${l} ${k}`);
+  }
+  const used = [...src.matchAll(/\bt\('([^']+)'/g)].map((m) => m[1]);
+  assert.ok(used.length > 0);
+  assert.deepEqual(used.filter((k) => !(k in dictionaries.en) || !(k in dictionaries.fr)), []);
+});
+
 test('a page registers its own strings without overriding ours', () => {
   extend({ en: { 'x.test.extra': 'Extra {n}', skip: 'changed' }, fr: { 'x.test.extra': 'En plus {n}' } });
   assert.equal(t('x.test.extra', { n: 2 }, 'en'), 'Extra 2');
