@@ -41,9 +41,10 @@ const (
 
 // clean checks text typed by a person and returns it trimmed of surrounding
 // white space. It refuses invalid UTF-8 (ErrInvalidUTF8), C0 and C1 control
-// characters but '\n' where lines are allowed, bidirectional controls and
-// U+FEFF (ErrControlChar), and more than limit runes once trimmed
-// (ErrTooLong). The empty string is accepted: see required.
+// characters but '\n' where lines are allowed, the line and paragraph
+// separators, bidirectional controls and U+FEFF (ErrControlChar), and more
+// than limit runes once trimmed (ErrTooLong). The empty string is accepted:
+// see required.
 func clean(s string, limit int, lines multiLine) (string, error) {
 	for i := 0; i < len(s); {
 		b := s[i]
@@ -80,11 +81,15 @@ func required(s string, limit int, lines multiLine) (string, error) {
 }
 
 // forbidden reports whether c, beyond ASCII, may not appear in text: C1
-// controls, bidirectional marks, embeddings, overrides and isolates, and the
-// byte order mark.
+// controls, the line and paragraph separators (the one line break is '\n',
+// where lines are allowed; these would break lines unseen, in one-line
+// fields too), bidirectional marks, embeddings, overrides and isolates, and
+// the byte order mark.
 func forbidden(c rune) bool {
 	switch {
 	case c >= 0x80 && c <= 0x9f:
+		return true
+	case c == 0x2028, c == 0x2029:
 		return true
 	case c == 0x200e, c == 0x200f:
 		return true
