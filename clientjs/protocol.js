@@ -120,6 +120,7 @@
  * @property {Counts} [counts]
  * @property {Object<string, number>} [reactions]
  * @property {LedgerEntry[]} [ledger]
+ * @property {Announcement[]} [announcements] made since the last patch, each sent once
  *
  * @typedef {{choices?: number[], rating?: number, text?: string}} Ballot
  *
@@ -181,7 +182,10 @@ export function applyPatch(state, msg) {
   if (to < state.seq) return { state, outcome: 'stale' };
   const v = { ...state.view, seq: to };
   const p = patch || {};
-  if (p.meeting) v.meeting = p.meeting;
+  if (p.meeting) v.meeting = { ...p.meeting, announcements: v.meeting.announcements };
+  if (p.announcements?.length) {
+    v.meeting = { ...v.meeting, announcements: appendAnnouncements(v.meeting.announcements, p.announcements) };
+  }
   if (p.counts) v.counts = p.counts;
   if (p.reactions) v.reactions = p.reactions;
   if (p.questions?.length || p.gone?.length) {
@@ -291,6 +295,28 @@ function appendLedger(ledger, entries) {
   }
   out.sort((a, b) => a.seq - b.seq);
   return out;
+}
+
+/** How many announcements a view keeps, the latest, as a snapshot does. */
+export const keptAnnouncements = 20;
+
+/**
+ * The announcements held plus those of a patch not held yet, by id, the
+ * last keptAnnouncements of them. A patch carries each announcement once.
+ * @param {Announcement[]} held
+ * @param {Announcement[]} add
+ * @returns {Announcement[]}
+ */
+function appendAnnouncements(held, add) {
+  const seen = new Set(held.map((a) => a.id));
+  const out = held.slice();
+  for (const a of add) {
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    out.push(a);
+  }
+  out.sort((a, b) => a.id - b.id);
+  return out.slice(-keptAnnouncements);
 }
 
 /**

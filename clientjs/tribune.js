@@ -25,7 +25,7 @@ import { emptyState, applyMessage } from './protocol.js';
 /** @typedef {'connecting'|'live'|'reconnecting'|'offline'} ConnState */
 
 /** Protocol version spoken (PROTOCOL.md). */
-export const version = 2;
+export const version = 3;
 
 /** Backoff bounds, in milliseconds. */
 export const backoffMin = 500;

@@ -134,6 +134,7 @@ type client struct {
 	replies  map[string]reply
 	errs     []errorMsg // errors without a command id
 	types    []string   // every message type, in order
+	heard    map[int]int // how many times each announcement id came in a patch
 	closed   bool
 	closeErr error
 	n        int
@@ -265,6 +266,17 @@ func (cl *client) readLoop() {
 			case m.To >= cl.seq:
 				cl.view.ApplyPatch(m.To, m.Patch)
 				cl.seq = m.To
+			}
+			if cl.heard == nil {
+				cl.heard = make(map[int]int)
+			}
+			for _, a := range m.Patch.Announcements {
+				cl.heard[a.ID]++
+			}
+			if m.Patch.Meeting != nil {
+				for _, a := range m.Patch.Meeting.Announcements {
+					cl.heard[a.ID]++
+				}
 			}
 		case "mine":
 			cl.mine = *m.Mine

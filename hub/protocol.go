@@ -10,7 +10,7 @@ import (
 )
 
 // ProtocolVersion is the version of PROTOCOL.md this hub speaks.
-const ProtocolVersion = 2
+const ProtocolVersion = 3
 
 // Close codes beyond the standard ones (PROTOCOL.md, "Close codes").
 const (

@@ -16,6 +16,7 @@ type Changes struct {
 	counts    bool
 	reactions bool
 	ledger    []LedgerEntry
+	announced []Announcement
 	questions map[QuestionID]struct{}
 	votes     map[QuestionID]struct{} // only the vote count changed
 	polls     map[PollID]struct{}
@@ -32,7 +33,11 @@ type Changes struct {
 // Tallies the ballots and results of polls whose tallies alone changed,
 // Gone and GonePolls are removed, Meeting, Counts and Reactions replace the
 // whole value when not nil, Ledger entries are appended (unless an entry
-// with the same Seq is there). A role that may not see attendance drops
+// with the same Seq is there). Announcements are the ones made since the
+// last patch, each sent once: a patch's Meeting carries none, and the
+// client appends them to those it holds (unless one with the same ID is
+// there), keeping the last keptAnnouncements as a snapshot does. Nothing
+// in a patch is capped, so a burst of announcements reaches everyone. A role that may not see attendance drops
 // Counts when Meeting.Settings.HideCount is set: a patch cannot carry a nil.
 type Patch struct {
 	Meeting   *MeetingView       `json:"meeting,omitempty"`
@@ -45,6 +50,8 @@ type Patch struct {
 	Counts    *CountsView        `json:"counts,omitempty"`
 	Reactions map[Reaction]int   `json:"reactions,omitempty"`
 	Ledger    []LedgerEntry      `json:"ledger,omitempty"`
+
+	Announcements []Announcement `json:"announcements,omitempty"`
 }
 
 // Tally is what a ballot changes in a poll as a role sees it: how many
@@ -58,7 +65,7 @@ type Tally struct {
 func (p *Patch) Empty() bool {
 	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Votes) == 0 && len(p.Gone) == 0 &&
 		len(p.Polls) == 0 && len(p.Tallies) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
-		p.Reactions == nil && len(p.Ledger) == 0
+		p.Reactions == nil && len(p.Ledger) == 0 && len(p.Announcements) == 0
 }
 
 func (c *Changes) question(id QuestionID) {
@@ -110,8 +117,18 @@ func (r *Room) Track(c *Changes, ev Event) {
 		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, &ev.Command))
 	}
 	switch ev.Op {
-	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpAnnounce, OpHighlight, OpPollShow:
+	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpHighlight, OpPollShow:
 		c.meeting = true
+	case OpAnnounce:
+		// Only the new announcement: the rest of the meeting is unchanged.
+		// The latest one with its text and time is the one ev made (Track
+		// called late still finds it).
+		for i := len(r.announcements) - 1; i >= 0; i-- {
+			if a := r.announcements[i]; a.At == ev.At && a.Text == ev.Text {
+				c.announced = append(c.announced, a)
+				break
+			}
+		}
 	case OpEnd, OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
 		c.meeting = true
 		if f, err := r.floorReq(ev.Floor); err == nil {
@@ -197,7 +214,11 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 	mod := role == Moderator
 	if c.meeting {
 		m := r.meetingView()
+		m.Announcements = nil // they come one by one, in p.Announcements
 		p.Meeting = &m
+	}
+	if len(c.announced) > 0 {
+		p.Announcements = slices.Clone(c.announced)
 	}
 	if c.counts {
 		p.Counts = r.countsView(role)
@@ -289,6 +310,8 @@ func (c *Changes) Reset() {
 	c.meeting, c.counts, c.reactions = false, false, false
 	clear(c.ledger)
 	c.ledger = c.ledger[:0]
+	clear(c.announced)
+	c.announced = c.announced[:0]
 	clear(c.questions)
 	clear(c.votes)
 	clear(c.polls)
@@ -330,7 +353,12 @@ func sortedKeys[K cmp.Ordered](m map[K]struct{}) []K {
 func (v *View) ApplyPatch(to uint64, p *Patch) {
 	v.Seq = to
 	if p.Meeting != nil {
+		held := v.Meeting.Announcements
 		v.Meeting = *p.Meeting
+		v.Meeting.Announcements = held
+	}
+	if len(p.Announcements) > 0 {
+		v.Meeting.Announcements = appendAnnouncements(v.Meeting.Announcements, p.Announcements)
 	}
 	if p.Counts != nil {
 		v.Counts = p.Counts
@@ -370,6 +398,19 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 		}
 		slices.SortFunc(v.Ledger, func(a, b LedgerEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
+}
+
+// appendAnnouncements returns held with the announcements of add it does
+// not hold, in id order, keeping the last keptAnnouncements as View does.
+func appendAnnouncements(held, add []Announcement) []Announcement {
+	out := slices.Clone(held)
+	for _, a := range add {
+		if !slices.ContainsFunc(out, func(b Announcement) bool { return b.ID == a.ID }) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b Announcement) int { return cmp.Compare(a.ID, b.ID) })
+	return out[max(0, len(out)-keptAnnouncements):]
 }
 
 // mergeByID returns list, in id order, with changed replacing or adding the

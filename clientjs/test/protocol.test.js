@@ -214,3 +214,20 @@ test('quiz options: right ones marked with a star, read and written back', async
   assert.equal(formatOptions(p), '* a\nb\n* c');
   assert.deepEqual(parseOptions(formatOptions(p)), { options: p.options, correct: p.correct });
 });
+
+test('announcements come once each in patches; a meeting patch keeps those held', () => {
+  let s = applySnapshot(emptyState(), 1, view(1, { meeting: meeting({ announcements: [{ id: 1, text: 'one', at: 1 }] }) }));
+  // 30 made between two patches: all of them in the patch, the view keeps the last 20.
+  const burst = Array.from({ length: 30 }, (_, i) => ({ id: i + 2, text: `n${i + 2}`, at: i + 2 }));
+  ({ state: s } = applyPatch(s, { from: 1, to: 31, patch: { announcements: burst } }));
+  assert.deepEqual(s.view.meeting.announcements.map((a) => a.id), Array.from({ length: 20 }, (_, i) => i + 12));
+  // A meeting patch carries no announcements: those held stay.
+  const { announcements: _none, ...m } = meeting({ title: 'Renamed' });
+  ({ state: s } = applyPatch(s, { from: 31, to: 32, patch: { meeting: m } }));
+  assert.equal(s.view.meeting.title, 'Renamed');
+  assert.equal(s.view.meeting.announcements.length, 20);
+  assert.equal(s.view.meeting.announcements.at(-1).id, 31);
+  // Applying the same patch twice is harmless.
+  ({ state: s } = applyPatch(s, { from: 31, to: 32, patch: { announcements: [burst.at(-1)] } }));
+  assert.equal(s.view.meeting.announcements.length, 20);
+});
