@@ -132,8 +132,8 @@ type client struct {
 	results  map[room.PollID]room.Results
 	seq      uint64
 	replies  map[string]reply
-	errs     []errorMsg // errors without a command id
-	types    []string   // every message type, in order
+	errs     []errorMsg  // errors without a command id
+	types    []string    // every message type, in order
 	heard    map[int]int // how many times each announcement id came in a patch
 	closed   bool
 	closeErr error

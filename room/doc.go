@@ -43,8 +43,9 @@
 // Everything people type is checked the same way (text.go): valid UTF-8
 // (ErrInvalidUTF8); no C0 or C1 control character, except '\n' in the
 // fields that may hold lines (question, description, answer, announcement);
-// no bidirectional control (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and
-// no U+FEFF (ErrControlChar); trimmed of surrounding white space; ErrEmpty
+// no line or paragraph separator (U+2028, U+2029); no bidirectional control
+// (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and no U+FEFF
+// (ErrControlChar); trimmed of surrounding white space; ErrEmpty
 // where text is required; ErrTooLong past the limit, in characters: question
 // Settings.MaxLength (DefaultMaxLength when 0; 20 to 2000), name 40, title
 // 120, description 2000, agenda step 120 (at most 50 steps), poll title 200,
