@@ -104,7 +104,7 @@ func (s *subscriber) run(ctx context.Context) {
 	now := time.Now()
 	s.lastMsg.Store(now.UnixNano())
 	s.healthy.Store(now.UnixNano())
-	ps := s.connect(ctx)
+	s.connect(ctx)
 	defer func() {
 		s.mu.Lock()
 		if s.ps != nil {
@@ -119,7 +119,7 @@ func (s *subscriber) run(ctx context.Context) {
 		if cur == nil { // reset
 			cur = s.connect(ctx)
 		}
-		ps = cur
+		ps := cur
 		msg, err := ps.ReceiveTimeout(ctx, s.period)
 		now := time.Now()
 		if err != nil {
@@ -127,7 +127,7 @@ func (s *subscriber) run(ctx context.Context) {
 			if now.Sub(last) > silence*s.period {
 				s.logger.Warn("redis subscription silent, subscribing again", "err", err)
 				s.lastMsg.Store(now.UnixNano()) // give the new one its time
-				ps = s.connect(ctx)
+				s.connect(ctx)
 				continue
 			}
 			var ne net.Error
