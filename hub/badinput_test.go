@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -267,8 +266,6 @@ func TestCreateRoomRefusesBadInput(t *testing.T) {
 		t.Fatalf("rooms after bad creates: %v %v", rooms, err)
 	}
 }
-
-var _ = errors.Is
 
 func TestCreateRoomRateLimited(t *testing.T) {
 	t.Parallel()

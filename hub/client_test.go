@@ -379,12 +379,6 @@ func (cl *client) state() []byte {
 	return canonical(cl.t, cl.view)
 }
 
-func (cl *client) mineState() []byte {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return canonical(cl.t, cl.mine)
-}
-
 func canonical(t testing.TB, v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {

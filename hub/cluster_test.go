@@ -208,18 +208,6 @@ func (cl *client) mustRetry(cmd room.Command) uint64 {
 	}
 }
 
-// sawType reports whether the client received a message of type t.
-func (cl *client) sawType(t string) bool {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	for _, x := range cl.types {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
 // present is the attendance a moderator client sees.
 func (cl *client) present() int {
 	cl.mu.Lock()
