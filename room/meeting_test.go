@@ -208,7 +208,7 @@ func TestMeetingOps(t *testing.T) {
 		{name: "outcome unchanged", setup: func(s *script) { s.do(mod, Command{Op: OpOutcome, Step: 0, Text: "x"}) },
 			actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "x"}, err: ErrAlready},
 		{name: "outcome too long", actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: strings.Repeat("x", 2001)}, err: ErrTooLong},
-		{name: "outcome with a control character", actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "a"}, err: ErrControlChar},
+		{name: "outcome with a control character", actor: mod, cmd: Command{Op: OpOutcome, Step: 0, Text: "a\a"}, err: ErrControlChar},
 
 		{name: "announce", actor: mod, cmd: Command{Op: OpAnnounce, Text: " Break in 5 minutes\n "},
 			check: func(t *testing.T, s *script, ev Event) {
