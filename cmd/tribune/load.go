@@ -207,7 +207,6 @@ func (l *latencies) quantile(q float64) time.Duration {
 // loadResult is what a run measured.
 type loadResult struct {
 	connect, ack, prop latencies
-	seqMax             []atomic.Int64 // per seq, the latest arrival after its ack, ns
 	acked, refused     atomic.Int64
 	errs               atomic.Int64
 	disconnects        atomic.Int64
