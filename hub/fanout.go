@@ -144,6 +144,8 @@ func (f *fanout) run(ctx context.Context) {
 	defer t.Stop()
 	hb := time.NewTicker(f.hbPeriod)
 	defer hb.Stop()
+	watch := time.NewTicker(writeWatch)
+	defer watch.Stop()
 	beats := 0
 	for {
 		select {
@@ -154,6 +156,22 @@ func (f *fanout) run(ctx context.Context) {
 		case <-hb.C:
 			beats++
 			f.heartbeat(beats%2 == 0)
+		case now := <-watch.C:
+			f.checkWrites(now)
+		}
+	}
+}
+
+// writeWatch is how often a room looks for writes stuck past
+// writeTimeout: a stuck write is cut within writeTimeout+writeWatch.
+const writeWatch = time.Second
+
+// checkWrites closes the sessions whose write has been stuck for longer
+// than writeTimeout (session.checkWrite).
+func (f *fanout) checkWrites(now time.Time) {
+	for i := range f.roles {
+		for s := range f.roles[i].sessions {
+			s.checkWrite(now)
 		}
 	}
 }

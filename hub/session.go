@@ -75,6 +75,11 @@ type session struct {
 	writing bool     // guarded by mu: a flush goroutine is running
 	closed  bool     // guarded by mu
 	pinging atomic.Bool
+	// writeStart is when the write under way began (UnixNano), 0 when none
+	// is. The fan-out's watchdog closes a session whose write has taken
+	// longer than writeTimeout (checkWrite): a deadline per write, set up
+	// and torn down for every frame, cost a fifth of the frame.
+	writeStart atomic.Int64
 
 	done      chan struct{} // closed once, by close
 	finished  chan struct{} // closed once the connection is closed
@@ -150,13 +155,10 @@ func (s *session) flush() {
 				}
 				continue
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-			err := s.c.Write(ctx, websocket.MessageText, msg)
-			cancel()
+			s.writeStart.Store(time.Now().UnixNano())
+			err := s.c.Write(context.Background(), websocket.MessageText, msg)
+			s.writeStart.Store(0)
 			if err != nil {
-				if errors.Is(err, context.DeadlineExceeded) {
-					s.metrics.slow.Inc() // a write that cannot finish: not keeping up
-				}
 				s.close(websocket.StatusGoingAway, "write failed")
 				s.mu.Lock()
 				s.writing = false
@@ -167,6 +169,19 @@ func (s *session) flush() {
 		// Drop the references so an idle session keeps no message alive.
 		clear(batch)
 	}
+}
+
+// checkWrite closes s as too slow when a write has been under way for
+// longer than writeTimeout at now: its peer stopped reading and the
+// socket's buffer is full. The close makes the stuck write fail. It is
+// safe to call from any goroutine.
+func (s *session) checkWrite(now time.Time) bool {
+	start := s.writeStart.Load()
+	if start == 0 || now.UnixNano()-start <= int64(writeTimeout) {
+		return false
+	}
+	s.close(StatusTooSlow, "write timed out")
+	return true
 }
 
 // ping pings the peer and closes the session when no pong comes back

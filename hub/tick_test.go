@@ -94,3 +94,27 @@ func TestTickKept(t *testing.T) {
 		})
 	}
 }
+
+// TestStuckWriteCut: a write under way for longer than writeTimeout closes
+// its session as too slow (the fan-out's watchdog calls checkWrite every
+// writeWatch); one under way for less, or no write at all, does not.
+func TestStuckWriteCut(t *testing.T) {
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	s := newSession(room.Participant, room.Actor{ID: "p-1", Role: room.Participant})
+	s.metrics = newMetrics(prometheus.NewRegistry())
+	if s.checkWrite(now) {
+		t.Fatal("a session with no write under way was closed")
+	}
+	s.writeStart.Store(now.Add(-writeTimeout + time.Second).UnixNano())
+	if s.checkWrite(now) {
+		t.Fatal("a write under way for less than writeTimeout was cut")
+	}
+	s.writeStart.Store(now.Add(-writeTimeout - time.Second).UnixNano())
+	if !s.checkWrite(now) {
+		t.Fatal("a write stuck past writeTimeout was not cut")
+	}
+	<-s.finished
+	if s.enqueue([]byte(`{"t":"hb","seq":1}`)) {
+		t.Fatal("a session cut as too slow still takes messages")
+	}
+}
