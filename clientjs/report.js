@@ -116,7 +116,7 @@ const strings = {
     'report.floor': 'Speakers',
     'r.floor.none': 'Nobody asked to speak.',
     'r.floor.n': 'Request',
-    'r.floor.who': 'Who',
+    'r.floor.who': 'From where',
     'r.floor.topic': 'Topic',
     'r.floor.status': 'Outcome',
     'r.floor.when': 'Spoke',
@@ -255,7 +255,7 @@ const strings = {
     'report.floor': 'Prises de parole',
     'r.floor.none': 'Personne n’a demandé la parole.',
     'r.floor.n': 'Demande',
-    'r.floor.who': 'Qui',
+    'r.floor.who': 'D’où',
     'r.floor.topic': 'Sujet',
     'r.floor.status': 'Suite donnée',
     'r.floor.when': 'Intervention',
@@ -652,7 +652,7 @@ function renderFloor(r) {
     return;
   }
   const rows = floor.map((f) => [
-    String(f.id), `${f.name || t('anonymous')} (${t(`channel.${f.channel}`)})`, f.topic || '',
+    String(f.id), t(`channel.${f.channel}`), f.topic || '',
     t(`r.floor.${f.status}`), f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
   ]);
   replace(body, table('', [t('r.floor.n'), t('r.floor.who'), t('r.floor.topic'), t('r.floor.status'), t('r.floor.when')], rows, 'floor-table'));

@@ -9,10 +9,13 @@
 // whoever holds it recomputes the same report, tables and digest.
 //
 // Two audiences, two variants. The full variant is for the moderators: it
-// carries the pseudonymous participant ids, every question's text and every
-// open answer. The public variant (the report, and the open-data package)
-// carries no participant id, no name, and no text that a moderator did not
-// let through: questions that were pending, rejected or withdrawn are
-// counted, never quoted; open answers appear only as word counts; results of
-// polls whose results were hidden are left out. TestOpenData guards it.
+// carries the pseudonymous participant ids, the names participants gave,
+// every question's text and every open answer. The public variant (the
+// report, and the open-data package) carries no participant id and no name,
+// in any file or field, and no text that a moderator did not let through:
+// questions that were pending, rejected or withdrawn are counted, never
+// quoted; a request to speak taken back or taken off the line is listed
+// without its topic; open answers appear only as word counts; results of
+// polls whose results were hidden are left out. TestOpenData and
+// TestPublicRecordNamesNobody guard it.
 package archive

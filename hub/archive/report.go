@@ -31,7 +31,7 @@ type Report struct {
 	Ledger        []room.LedgerEntry    `json:"ledger"`
 	Reactions     map[room.Reaction]int `json:"reactions"`
 	Announcements []room.Announcement   `json:"announcements"`
-	Floor         []room.FloorView      `json:"floor"` // every request to speak, in order, and what became of it
+	Floor         []FloorRequest        `json:"floor"` // every request to speak, in order, and what became of it
 }
 
 // Attendance is who was there, over time.
@@ -113,6 +113,20 @@ type Poll struct {
 	Ballots    int             `json:"ballots"`
 	Results    *room.Results   `json:"results,omitempty"`
 	Correct    []int           `json:"correct,omitempty"` // a closed quiz's right options
+}
+
+// FloorRequest is a request to speak as the public record shows it: from
+// where, on what, and what became of it; never who asked, by name or id.
+// Topic is empty when the request was taken back or taken off the line
+// (topicPublic), as the text of a withdrawn or refused question is.
+type FloorRequest struct {
+	ID       room.FloorID     `json:"id"`
+	Channel  room.Channel     `json:"channel"`
+	Topic    string           `json:"topic,omitempty"`
+	Status   room.FloorStatus `json:"status"`
+	At       int64            `json:"at"`
+	CalledAt int64            `json:"calledAt,omitempty"` // given the floor
+	DoneAt   int64            `json:"doneAt,omitempty"`   // speech ended
 }
 
 // Step is one agenda step and what happened while it was current.
@@ -333,6 +347,13 @@ func (m *meeting) public(q room.QuestionView) bool {
 	return false
 }
 
+// topicPublic reports whether the topic of request f belongs in the public
+// record: everyone saw it in the line, and neither its participant took it
+// back nor a moderator took it off the line.
+func topicPublic(f room.FloorView) bool {
+	return f.Status != room.FloorWithdrawn && f.Status != room.FloorDropped
+}
+
 // resultsPublic reports whether a poll's results belong in the public
 // record: not hidden by the moderator, and shown live, or the poll or the
 // meeting is over.
@@ -376,13 +397,21 @@ func (m *meeting) report() *Report {
 		Ledger:        slices.Clone(v.Ledger),
 		Polls:         []Poll{},
 		Agenda:        []Step{},
-		Floor:         m.room.Floor(),
+		Floor:         []FloorRequest{},
 	}
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
 	if r.Ledger == nil {
 		r.Ledger = []room.LedgerEntry{}
+	}
+
+	for _, f := range m.room.Floor() {
+		out := FloorRequest{ID: f.ID, Channel: f.Channel, Status: f.Status, At: f.At, CalledAt: f.CalledAt, DoneAt: f.DoneAt}
+		if topicPublic(f) {
+			out.Topic = f.Topic
+		}
+		r.Floor = append(r.Floor, out)
 	}
 
 	if m.attendanceHidden() {

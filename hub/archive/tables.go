@@ -244,8 +244,10 @@ func (m *meeting) stepsTable(v Variant) Table {
 	return table("steps", v, []string{"step"}, cols, steps)
 }
 
-// floorTable is every request to speak: who asked (as named), from where,
-// on what, and whether and when they spoke.
+// floorTable is every request to speak: from where, on what, and whether
+// and when the floor was given. Only the full variant says who asked (the
+// name they gave, if any); the open data leaves out the topic of a request
+// taken back or taken off the line (topicPublic), as the report does.
 func (m *meeting) floorTable(v Variant) Table {
 	optTime := func(ms int64) string {
 		if ms == 0 {
@@ -256,9 +258,17 @@ func (m *meeting) floorTable(v Variant) Table {
 	statuses := []string{string(room.FloorWaiting), string(room.FloorSpeaking), string(room.FloorDone), string(room.FloorWithdrawn), string(room.FloorDropped)}
 	cols := []column[room.FloorView]{
 		{field: field("id", "integer", "Request number", true), value: func(f room.FloorView) string { return itoa(int(f.ID)) }},
-		{field: field("name", "string", "Name given (empty: anonymous)", false), value: func(f room.FloorView) string { return f.Name }},
+		{field: describe(field("name", "string", "Name given (empty: anonymous)", false), "moderators only"),
+			value: func(f room.FloorView) string { return f.Name }, only: Full},
 		{field: field("channel", "string", "From where", true, channels...), value: func(f room.FloorView) string { return string(f.Channel) }},
-		{field: field("topic", "string", "Topic given", false), value: func(f room.FloorView) string { return f.Topic }},
+		{field: describe(field("topic", "string", "Topic given", false),
+			"the open-data topic is empty when the request was withdrawn or taken off the line"),
+			value: func(f room.FloorView) string {
+				if v == Full || topicPublic(f) {
+					return f.Topic
+				}
+				return ""
+			}},
 		{field: field("status", "string", "What became of it", true, statuses...), value: func(f room.FloorView) string { return string(f.Status) }},
 		{field: field("asked_at", "datetime", "Asked (UTC)", true), value: func(f room.FloorView) string { return isoTime(f.At) }},
 		{field: field("called_at", "datetime", "Given the floor (UTC)", false), value: func(f room.FloorView) string { return optTime(f.CalledAt) }},
