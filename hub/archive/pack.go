@@ -168,6 +168,8 @@ func WriteZip(w io.Writer, files []File) error {
 	return zw.Close()
 }
 
+// readme is README.txt. What it promises of the open data is what
+// TestPublicRecordNamesNobody and TestOpenData check.
 func readme(v Variant, code, head string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tribune meeting %s: data package (%s)\n\n", code, v)
@@ -183,26 +185,43 @@ byte order mark that Excel recognises.
 `)
 	if v == OpenData {
 		b.WriteString(`
-Open data: no participant id, no name, no text that moderation did not let
-through (pending, refused and withdrawn questions are counted, not quoted),
-open answers as word counts only, and no results of polls whose results
-the moderators kept hidden.
+Open data: no participant id and no name, in any file. No text that
+moderation did not let through: pending, refused and withdrawn questions
+are counted, not quoted, and a request to speak that was taken back or
+taken off the line is listed without its topic. Open answers appear as
+word counts only; the results of polls whose results the moderators kept
+hidden are left out.
 `)
 	} else {
 		b.WriteString(`
 Full export, for the moderators: it contains pseudonymous participant ids,
-every question's text and every ballot. Do not publish it; publish the
-open-data package instead. log.json is the whole log with its hash chain:
-check it with  tribune verify log.json
+the names participants gave, every question's text and every ballot. Do
+not publish it; publish the open-data package instead. log.json is the
+whole log with its hash chain: check it with  tribune verify log.json
 `)
 	}
 	fmt.Fprintf(&b, "\nLog head (hash of the last event): %s\n", head)
+	b.WriteString("\n---\n\n")
+	if v == OpenData {
+		b.WriteString(`Données ouvertes de la réunion : aucun identifiant de participant ni
+aucun nom, dans aucun fichier ; aucun texte que la modération n'a pas
+laissé passer (les questions en attente, refusées ou retirées sont
+comptées, pas citées ; une demande de parole retirée ou enlevée de la file
+figure sans son sujet). Les réponses libres ne figurent que comme décompte
+de mots ; les résultats des sondages que les modérateurs ont gardés cachés
+sont omis.
+`)
+	} else {
+		b.WriteString(`Export complet de la réunion, réservé aux modérateurs : il contient les
+identifiants pseudonymes des participants, les noms qu'ils ont donnés, le
+texte de chaque question et chaque bulletin. Ne pas le publier : publier
+les données ouvertes. log.json est le journal entier avec sa chaîne de
+hachage : le vérifier avec  tribune verify log.json
+`)
+	}
 	b.WriteString(`
----
-
-Données ouvertes de la réunion : chaque table est un fichier CSV (UTF-8,
-séparateur virgule, ligne d'en-tête) décrit par un Table Schema ; les heures
-sont en UTC. Les identifiants de participants sont pseudonymes. Pour Excel,
+Chaque table est un fichier CSV (UTF-8, séparateur virgule, ligne
+d'en-tête) décrit par un Table Schema ; les heures sont en UTC. Pour Excel,
 importer via Données > À partir d'un fichier texte/CSV en UTF-8, ou utiliser
 les copies excel/*.csv (avec BOM) quand elles sont présentes.
 `)
