@@ -153,10 +153,10 @@ byId('bulk-reject').addEventListener('click', () => {
     return;
   }
   const select = h('select', { id: 'bulk-reason' }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
-  const note = h('input', { id: 'bulk-note', type: 'text', maxlength: '280' });
+  const [noteBox, note] = noteField('bulk-note');
   const fields = [
     h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
-    h('div', { class: 'field' }, h('label', { for: note.id }, t('mod.noteLabel')), note),
+    noteBox,
   ];
   replace(byId('bulk-form'), inlineForm(fields, t('mod.rejectSelected'), () => { closeBulkForm(); byId('bulk-reject').focus(); }, (status) => {
     status.textContent = t('sending');
@@ -304,6 +304,19 @@ function actionButtons(q) {
   return out;
 }
 
+/**
+ * The note typed with a refusal, and what becomes of it: it is published
+ * with the refusal (report, open data), so the field says so where it is
+ * typed, as its accessible description.
+ * @param {string} id
+ * @returns {[HTMLElement, HTMLInputElement]} the field and its input
+ */
+function noteField(id) {
+  const hint = h('p', { id: `${id}-hint`, class: 'hint' }, t('mod.noteHint'));
+  const note = /** @type {HTMLInputElement} */ (h('input', { id, type: 'text', maxlength: '280', 'aria-describedby': hint.id }));
+  return [h('div', { class: 'field' }, h('label', { for: id }, t('mod.noteLabel')), note, hint), note];
+}
+
 function actionForm(q, kind) {
   const id = q.id;
   const status = h('p', { class: 'form-status', role: 'status' });
@@ -316,10 +329,10 @@ function actionForm(q, kind) {
   const f = `f-${id}-${kind}`;
   if (kind === 'reject') {
     const select = h('select', { id: `${f}-reason` }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
-    const note = h('input', { id: `${f}-note`, type: 'text', maxlength: '280' });
+    const [noteBox, note] = noteField(`${f}-note`);
     const form = h('form', { class: 'inline-action', novalidate: true },
       h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
-      h('div', { class: 'field' }, h('label', { for: note.id }, t('mod.noteLabel')), note),
+      noteBox,
       h('div', { class: 'button-row' }, h('button', { type: 'submit', class: 'danger small' }, t('mod.confirmReject')), cancel), status);
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();

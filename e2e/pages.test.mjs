@@ -104,6 +104,9 @@ test('a refused question tells its author why; shortcuts and their off switch', 
   await mod.keyboard.press('r');
   await mod.getByLabel('Reason').selectOption('off-topic');
   await mod.getByLabel('Note for the author (optional)').fill('Please ask it at the next step.');
+  // The note is public: the field says so where it is typed.
+  const noteHint = await mod.getByLabel('Note for the author (optional)').evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent);
+  assert.match(noteHint || '', /published with the refusal/i);
   await mod.getByRole('button', { name: 'Reject the question' }).click();
   const mine = author.locator('#mine > li').filter({ hasText: 'Off topic remark' });
   await until(async () => /Not published: off topic/.test(await mine.textContent()), 'the reason, for the author');
@@ -359,6 +362,7 @@ test('several waiting questions at once: refuse or approve the selection', async
   assert.equal(await mod.locator('#bulk-count').textContent(), '2 questions selected');
   await mod.getByRole('button', { name: 'Reject selected' }).click();
   await mod.locator('#bulk-form').getByLabel('Reason').selectOption('off-topic');
+  assert.match(await mod.locator('#bulk-form').getByText(/published with the refusal/i).textContent(), /report and the open data/);
   const violations = await axeCheck(mod);
   assert.deepEqual(violations, [], formatViolations(violations));
   await mod.locator('#bulk-form').getByRole('button', { name: 'Reject selected' }).click();
