@@ -79,18 +79,26 @@ func TestBadFrames(t *testing.T) {
 	cases := []struct {
 		name  string
 		frame []byte
+		id    string // of the error; TestCommandErrorsCarryID has more
 		code  string
 	}{
-		{"malformed JSON", []byte(`{"t":"cmd","id":`), "bad_message"},
-		{"not an object", []byte(`[1,2,3]`), "bad_message"},
-		{"unknown message type", []byte(`{"t":"launch"}`), "bad_message"},
-		{"unknown field", []byte(`{"t":"cmd","id":"x1","cmd":{"op":"question.ask","text":"hi"},"admin":true}`), "bad_message"},
-		{"invalid UTF-8", []byte("{\"t\":\"cmd\",\"id\":\"x2\",\"cmd\":{\"op\":\"question.ask\",\"text\":\"\xff\xfe\"}}"), "bad_message"},
-		{"trailing data", []byte(`{"t":"ping"}{"t":"ping"}`), "bad_message"},
+		{"malformed JSON", []byte(`{"t":"cmd","id":`), "", "bad_message"},
+		{"not an object", []byte(`[1,2,3]`), "", "bad_message"},
+		{"unknown message type", []byte(`{"t":"launch"}`), "", "bad_message"},
+		{"unknown field", []byte(`{"t":"cmd","id":"x1","cmd":{"op":"question.ask","text":"hi"},"admin":true}`), "x1", "bad_message"},
+		{"invalid UTF-8", []byte("{\"t\":\"cmd\",\"id\":\"x2\",\"cmd\":{\"op\":\"question.ask\",\"text\":\"\xff\xfe\"}}"), "x2", "invalid_utf8"},
+		{"trailing data", []byte(`{"t":"ping"}{"t":"ping"}`), "", "bad_message"},
 	}
 	for _, c := range cases {
 		p.sendRaw(c.frame)
-		if e := p.lastError(); e.Code != c.code {
+		var e reply
+		if c.id != "" {
+			e = p.await(c.id)
+		} else {
+			m := p.lastError()
+			e = reply{Code: m.Code, Message: m.Message}
+		}
+		if e.Code != c.code {
 			t.Errorf("%s: error %q (%s), want %q", c.name, e.Code, e.Message, c.code)
 		}
 	}

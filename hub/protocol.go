@@ -1,8 +1,13 @@
 package hub
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -103,6 +108,11 @@ var (
 	ErrClosing = errors.New("hub: shutting down")
 )
 
+// errorCodes maps errors to protocol codes, the first that matches. With
+// codeInternal, its codes are every code the hub sends (protocolCodes):
+// PROTOCOL.md documents each, clientjs/i18n.js has a text for each in
+// both languages, and TestErrorCodesListed fails if either misses one or
+// lists one the hub never sends.
 var errorCodes = []struct {
 	err   error
 	code  string
@@ -135,7 +145,16 @@ var errorCodes = []struct {
 	{room.ErrNoFloor, "no_floor", false},
 	{ErrBadMessage, "bad_message", false},
 	{ErrNoRoom, "no_room", false},
+	// Refusals of a hello (refuseHello), which close the connection.
+	{errBadHello, "bad_hello", false},
+	{errBadVersion, "bad_version", false},
+	{ErrBadToken, "bad_token", false},
+	{ErrBadKey, "bad_key", false},
 }
+
+// codeInternal is the code of an error errorCodes does not know: a failure
+// of the server itself, which may pass.
+const codeInternal = "internal"
 
 // errorCode maps an error to its protocol code and whether a retry may
 // succeed. Unknown errors are internal and retryable.
@@ -145,7 +164,19 @@ func errorCode(err error) (code string, retry bool) {
 			return e.code, e.retry
 		}
 	}
-	return "internal", true
+	return codeInternal, true
+}
+
+// protocolCodes returns every error code the hub sends, once each, in the
+// order of errorCodes, codeInternal last.
+func protocolCodes() []string {
+	var codes []string
+	for _, e := range errorCodes {
+		if !slices.Contains(codes, e.code) {
+			codes = append(codes, e.code)
+		}
+	}
+	return append(codes, codeInternal)
 }
 
 func encode(v any) []byte {
@@ -160,4 +191,92 @@ func encode(v any) []byte {
 func encodeError(id string, err error) []byte {
 	code, retry := errorCode(err)
 	return encode(errorMsg{T: "error", ID: id, Code: code, Message: err.Error(), Retry: retry})
+}
+
+// frameID returns the id of a command frame whenever it can be read,
+// however wrong the rest of the frame is (cut short, unknown fields,
+// trailing data, invalid text elsewhere), so that an error about the
+// command names it. It returns "" for a frame that is no command ("t" is
+// not "cmd") and for an id that could not be the client's: not a string,
+// not valid UTF-8 as sent, or not 1 to maxCmdID bytes.
+func frameID(b []byte) string {
+	d := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	// The values are kept raw: decoded, invalid UTF-8 would already be
+	// U+FFFD. A repeated name counts last, as for encoding/json.
+	var typ, id json.RawMessage
+	for d.More() {
+		name, err := d.Token()
+		if err != nil {
+			break
+		}
+		var v json.RawMessage
+		if err := d.Decode(&v); err != nil {
+			break
+		}
+		switch name {
+		case "t":
+			typ = v
+		case "id":
+			id = v
+		}
+	}
+	var t, s string
+	if json.Unmarshal(typ, &t) != nil || t != "cmd" ||
+		!utf8.Valid(id) || loneSurrogate(id) >= 0 || json.Unmarshal(id, &s) != nil ||
+		len(s) == 0 || len(s) > maxCmdID {
+		return ""
+	}
+	return s
+}
+
+// loneSurrogate returns the offset in the JSON text b of the first \u
+// escape of a UTF-16 surrogate that is not a high one followed by a low
+// one, or -1 if there is none. encoding/json decodes such an escape to
+// U+FFFD without a word, so that the text stored would not be the text
+// sent. An escaped backslash is skipped whole: "\\ud800" is text.
+func loneSurrogate(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(b, i)
+		if !ok {
+			i++ // another escape: the loop steps over the escaped byte
+			continue
+		}
+		if utf16.IsSurrogate(r) {
+			low, ok := escape(b, i+6)
+			if !ok || utf16.DecodeRune(r, low) == unicode.ReplacementChar {
+				return i
+			}
+			i += 6
+		}
+		i += 5
+	}
+	return -1
+}
+
+// escape decodes the \uXXXX escape at b[i:], if there is one.
+func escape(b []byte, i int) (rune, bool) {
+	if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i+2 : i+6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }

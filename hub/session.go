@@ -228,21 +228,33 @@ func (s *session) close(code websocket.StatusCode, reason string) {
 	})
 }
 
-// readFrame reads one text frame and checks it is valid UTF-8 JSON.
+// readFrame reads one text frame and checks that encoding/json will decode
+// its text as sent. A frame it refuses comes back with the error (badFrame),
+// so that the error can name the command (frameID).
 func readFrame(ctx context.Context, c *websocket.Conn) ([]byte, error) {
 	typ, b, err := c.Read(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if typ != websocket.MessageText {
-		return nil, fmt.Errorf("%w: binary frames are not used", ErrBadMessage)
+		return b, fmt.Errorf("%w: binary frames are not used", ErrBadMessage)
 	}
-	// encoding/json would quietly replace invalid UTF-8 with U+FFFD: refuse
-	// it instead, so that what is stored is what was sent.
+	// encoding/json would quietly replace invalid UTF-8, and an escaped
+	// half of a surrogate pair, with U+FFFD: refuse them instead, so that
+	// what is stored is what was sent.
 	if !utf8.Valid(b) {
-		return nil, fmt.Errorf("%w: not valid UTF-8", ErrBadMessage)
+		return b, fmt.Errorf("%w: invalid bytes", room.ErrInvalidUTF8)
+	}
+	if i := loneSurrogate(b); i >= 0 {
+		return b, fmt.Errorf("%w: lone surrogate %s", room.ErrInvalidUTF8, b[i:i+6])
 	}
 	return b, nil
+}
+
+// badFrame reports whether err, from readFrame, refuses the frame read
+// rather than ends the connection.
+func badFrame(err error) bool {
+	return errors.Is(err, ErrBadMessage) || errors.Is(err, room.ErrInvalidUTF8)
 }
 
 // decodeStrict decodes one JSON object, refusing unknown fields and
@@ -279,11 +291,7 @@ func (h *Hub) readLoop(ctx context.Context, c *websocket.Conn, s *session, hr *h
 	strikes, window := 0, time.Time{}
 	for {
 		b, err := readFrame(ctx, c)
-		if err != nil {
-			if errors.Is(err, ErrBadMessage) {
-				s.enqueue(encodeError("", err))
-				continue
-			}
+		if err != nil && !badFrame(err) {
 			return err
 		}
 		if !frames.Allow() {
@@ -298,15 +306,18 @@ func (h *Hub) readLoop(ctx context.Context, c *websocket.Conn, s *session, hr *h
 			if strikes > floodStrikes {
 				return errFlood
 			}
-			var in inbound
-			if json.Unmarshal(b, &in) == nil && in.T == "cmd" && in.ID != "" && len(in.ID) <= maxCmdID {
-				s.enqueue(encodeError(in.ID, ErrRateLimited))
+			if id := frameID(b); id != "" {
+				s.enqueue(encodeError(id, ErrRateLimited))
 			}
+			continue
+		}
+		if err != nil {
+			s.enqueue(encodeError(frameID(b), err))
 			continue
 		}
 		var in inbound
 		if err := decodeStrict(b, &in); err != nil {
-			s.enqueue(encodeError("", err))
+			s.enqueue(encodeError(frameID(b), err))
 			continue
 		}
 		switch in.T {
@@ -324,7 +335,9 @@ func (h *Hub) readLoop(ctx context.Context, c *websocket.Conn, s *session, hr *h
 // the answer is queued to the session when the sequencer replies.
 func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 	if len(in.ID) == 0 || len(in.ID) > maxCmdID {
-		s.enqueue(encodeError(in.ID, fmt.Errorf("%w: id must be 1 to %d characters", ErrBadMessage, maxCmdID)))
+		// Not an id the client could have chosen: echoing it would name no
+		// command of theirs.
+		s.enqueue(encodeError("", fmt.Errorf("%w: id must be 1 to %d characters", ErrBadMessage, maxCmdID)))
 		return
 	}
 	var cmd room.Command

@@ -28,6 +28,12 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		h.httpError(w, err)
 		return
 	}
+	// A browser's upgrade must come from this host or an allowed origin, so
+	// that a page elsewhere cannot make its visitors' browsers take part in
+	// a meeting (from where they are, as who they seem to be). Browsers
+	// always send Origin on an upgrade; tools (the load generator) send
+	// none and are let in, as Accept does: a tool can send any Origin, so
+	// checking it would stop none of them (PROTOCOL.md, TestOrigin).
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
 	if err != nil {
 		return // Accept has answered (403 for a foreign origin)
@@ -142,21 +148,18 @@ var (
 	errBadVersion = errors.New("hub: another protocol version")
 )
 
-// refuseHello tells the client why, then closes with 1008 (policy).
+// refuseHello tells the client why (bad_hello, bad_version, bad_token or
+// bad_key), then closes with 1008 (policy).
 func (h *Hub) refuseHello(c *websocket.Conn, err error) {
-	code := "bad_hello"
 	switch {
-	case errors.Is(err, ErrBadToken):
-		code = "bad_token"
-	case errors.Is(err, ErrBadKey):
-		code = "bad_key"
-	case errors.Is(err, errBadVersion):
-		code = "bad_version"
 	case websocket.CloseStatus(err) == websocket.StatusMessageTooBig:
 		return
 	case errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w: no hello within %s", errBadHello, helloTimeout)
+	case !errors.Is(err, errBadHello) && !errors.Is(err, errBadVersion) && !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrBadKey):
+		err = fmt.Errorf("%w: %v", errBadHello, err) // a frame no hello could be
 	}
+	code, _ := errorCode(err)
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
 	c.Write(ctx, websocket.MessageText, encode(errorMsg{T: "error", Code: code, Message: err.Error()}))
