@@ -46,6 +46,7 @@ type loadConfig struct {
 	pid          int
 	tick         time.Duration
 	settle       time.Duration
+	bcast        broadcastConfig // -scenario broadcast (load_broadcast.go)
 }
 
 func loadCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -54,20 +55,24 @@ func loadCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.url, "url", "", "server to load (loopback only), or several comma-separated (edges of one cluster: clients are spread round-robin, the room is created on the first); empty starts one on a temporary database")
 	fs.IntVar(&c.participants, "participants", 500, "simulated participants")
-	fs.StringVar(&c.scenario, "scenario", "vote", "vote: everyone votes once within -window; steady: -upvotes and -questions per second for -duration; idle: connect and measure memory")
+	fs.StringVar(&c.scenario, "scenario", "vote", "vote: everyone votes once within -window; steady: -upvotes and -questions per second for -duration; idle: connect and measure memory; broadcast: -rate messages per second from one publisher to every participant for -duration, against -target")
 	fs.DurationVar(&c.window, "window", 10*time.Second, "vote: the window in which everyone votes")
-	fs.DurationVar(&c.duration, "duration", 20*time.Second, "steady and idle: how long to run")
+	fs.DurationVar(&c.duration, "duration", 20*time.Second, "steady, idle and broadcast: how long to run")
 	fs.Float64Var(&c.upvotes, "upvotes", 200, "steady: upvotes (and take-backs) per second")
 	fs.Float64Var(&c.questions, "questions", 1, "steady: questions asked per second")
 	fs.IntVar(&c.dialers, "dialers", 64, "connections opened concurrently")
 	fs.IntVar(&c.pid, "pid", 0, "server process to report CPU and memory of, when -url is given")
 	fs.DurationVar(&c.tick, "tick", 0, "the started server's tick (0: its default)")
 	fs.DurationVar(&c.settle, "settle", 30*time.Second, "how long to wait for every client to converge at the end")
+	c.bcast.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if c.participants < 1 {
 		return errors.New("-participants must be at least 1")
+	}
+	if err := c.bcast.check(c); err != nil {
+		return err
 	}
 	if c.url == "" {
 		stop, base, pid, err := startServer(ctx, c.tick, stderr)
@@ -91,6 +96,13 @@ func loadCmd(ctx context.Context, args []string, getenv func(string) string, std
 	c.url = c.urls[0]
 	ctx, cancel := context.WithTimeout(ctx, c.window+c.duration+c.settle+10*time.Minute)
 	defer cancel()
+	if c.scenario == "broadcast" {
+		res, err := runBroadcast(ctx, c, stderr)
+		if res != nil {
+			res.print(stdout, c)
+		}
+		return err
+	}
 	res, err := runLoad(ctx, c, stderr)
 	if res != nil {
 		res.print(stdout, c)
