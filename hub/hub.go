@@ -93,9 +93,16 @@ type Hub struct {
 	primary *primary // set in Primary mode
 	edge    *edge    // set in Edge mode
 
-	mu       sync.Mutex // guards rooms and sessions
+	mu       sync.Mutex // guards rooms, sessions and deleting
 	rooms    map[string]*hubRoom
 	sessions map[*session]struct{}
+	// deleting holds the codes whose meeting is being deleted (retention.go),
+	// from before they are unloaded until their log is gone: room refuses
+	// them, so that no session loads again what is being deleted.
+	deleting map[string]struct{}
+	// beforeDelete, when set, runs in purge between the unload and the
+	// deletion: a test opens that window with it.
+	beforeDelete func(code string)
 }
 
 // commandSink takes a room's commands and calls each request's reply once,
@@ -140,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		registry: cfg.Registry,
 		rooms:    make(map[string]*hubRoom),
 		sessions: make(map[*session]struct{}),
+		deleting: make(map[string]struct{}),
 
 		heartbeat:   heartbeatPeriod,
 		pingTimeout: pingTimeout,
@@ -190,12 +198,17 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 }
 
 // room returns the loaded room with code, loading it from the log on first
-// use. It returns ErrNoRoom for an unknown code.
+// use. It returns ErrNoRoom for an unknown code, and for a meeting being
+// deleted: it is gone from then on, and is not loaded again meanwhile.
 func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 	if code == "" {
 		return nil, ErrNoRoom
 	}
 	h.mu.Lock()
+	if _, gone := h.deleting[code]; gone {
+		h.mu.Unlock()
+		return nil, ErrNoRoom
+	}
 	hr, ok := h.rooms[code]
 	if !ok {
 		if h.draining.Load() {
@@ -412,10 +425,17 @@ func (h *Hub) untrack(s *session, hr *hubRoom) {
 // unload stops room code and forgets it, if it is loaded on this node with
 // no session. It reports whether the room is now not loaded. A session
 // that got the room before cannot join it after (track).
-func (h *Hub) unload(code string) bool {
+//
+// With tomb, a true result also marks code as being deleted, in the same
+// step, so that room refuses it from then on instead of loading it again;
+// doneDeleting ends the mark.
+func (h *Hub) unload(code string, tomb bool) bool {
 	h.mu.Lock()
 	hr, ok := h.rooms[code]
 	if !ok {
+		if tomb {
+			h.deleting[code] = struct{}{}
+		}
 		h.mu.Unlock()
 		return true
 	}
@@ -430,9 +450,20 @@ func (h *Hub) unload(code string) bool {
 		return false
 	}
 	delete(h.rooms, code)
+	if tomb {
+		h.deleting[code] = struct{}{}
+	}
 	h.mu.Unlock()
 	hr.stop()
 	hr.running.Wait()
 	h.metrics.rooms.Dec()
 	return true
+}
+
+// doneDeleting ends the mark unload(code, true) set: the meeting is deleted,
+// and code unknown, or its deletion failed and it may load again.
+func (h *Hub) doneDeleting(code string) {
+	h.mu.Lock()
+	delete(h.deleting, code)
+	h.mu.Unlock()
 }

@@ -46,11 +46,19 @@ func (h *Hub) purge(ctx context.Context) ([]string, error) {
 	}
 	var deleted []string
 	for _, code := range codes {
-		if !h.unload(code) {
+		// From the unload until the log is gone the code is marked: a
+		// session arriving meanwhile is told no_room, as after, instead of
+		// loading again the meeting being deleted (TestRetentionNoReload).
+		if !h.unload(code, true) {
 			h.logger.Info("retention: meeting kept while in use", "room", code)
 			continue
 		}
-		if err := h.cfg.Store.DeleteRoom(ctx, code); err != nil {
+		if h.beforeDelete != nil {
+			h.beforeDelete(code)
+		}
+		err := h.cfg.Store.DeleteRoom(ctx, code)
+		h.doneDeleting(code)
+		if err != nil {
 			return deleted, err
 		}
 		h.archives.forget(code)
@@ -94,7 +102,7 @@ func (h *Hub) unloadIdle(after time.Duration) []string {
 	h.mu.Unlock()
 	var done []string
 	for _, code := range idle {
-		if h.unload(code) { // checks again: someone may have come in
+		if h.unload(code, false) { // checks again: someone may have come in
 			done = append(done, code)
 		}
 	}

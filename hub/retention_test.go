@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
@@ -138,4 +141,99 @@ func TestIdleRoom(t *testing.T) {
 	mod2 := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
 	mod2.name = "mod2"
 	sameState(t, th, cr.Code, cr.ModeratorKey, again, mod2)
+}
+
+// TestRetentionNoReload: a session that arrives while its meeting is being
+// deleted, after the unload and before the log is gone, is told no_room
+// and does not load the meeting again; after the deletion the code is
+// unknown, and nothing of it is loaded. beforeDelete opens that window.
+func TestRetentionNoReload(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var now atomic.Int64
+	now.Store(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC).UnixMilli())
+	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), testTick, func(h *Hub) {
+		h.now = func() time.Time { return time.UnixMilli(now.Load()) }
+		h.cfg.Retention = 24 * time.Hour
+	}, nil)
+	cr := createRoom(t, th.url, `{"title":"Short-lived"}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.must(room.Command{Op: room.OpStart})
+	mod.must(room.Command{Op: room.OpEnd})
+	mod.c.CloseNow()
+	now.Add((48 * time.Hour).Milliseconds())
+
+	loaded := func() bool {
+		th.hub.mu.Lock()
+		defer th.hub.mu.Unlock()
+		_, ok := th.hub.rooms[cr.Code]
+		return ok
+	}
+	// dialStatus is the HTTP status a WebSocket dial to the meeting gets
+	// (101 when it opens).
+	dialStatus := func() int {
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		c, resp, err := websocket.Dial(dctx, wsURL(th.url, cr.Code), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {th.url}}})
+		if err == nil {
+			defer c.CloseNow()
+			// Say hello, as a real client would, so that the session holds
+			// the room.
+			hello, _ := json.Marshal(map[string]any{"t": "hello", "v": ProtocolVersion, "role": "participant"})
+			c.Write(dctx, websocket.MessageText, hello)
+			c.Read(dctx)
+		}
+		if resp == nil {
+			t.Fatalf("dial: %v", err)
+		}
+		return resp.StatusCode
+	}
+
+	inWindow := 0
+	th.hub.beforeDelete = func(code string) {
+		inWindow++
+		if code != cr.Code {
+			t.Errorf("deleting %s, want %s", code, cr.Code)
+		}
+		if loaded() {
+			t.Error("still loaded after the unload")
+		}
+		if _, err := th.hub.room(ctx, code); !errors.Is(err, ErrNoRoom) {
+			t.Errorf("room while deleting: %v, want ErrNoRoom", err)
+		}
+		if status := dialStatus(); status != http.StatusNotFound {
+			t.Errorf("a session arriving while the meeting is deleted: %d, want 404", status)
+		}
+		if loaded() {
+			t.Error("loaded again while being deleted")
+		}
+	}
+	// The moderator's session ends on its own time: until then the
+	// meeting is kept.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		deleted, err := th.hub.purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(deleted, []string{cr.Code}) {
+			break
+		}
+		if len(deleted) > 0 || time.Now().After(deadline) {
+			t.Fatalf("purge once everyone left: %v", deleted)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if inWindow != 1 {
+		t.Fatalf("beforeDelete ran %d times, want 1", inWindow)
+	}
+	if loaded() {
+		t.Error("loaded after the deletion")
+	}
+	if status := dialStatus(); status != http.StatusNotFound {
+		t.Errorf("a session after the deletion: %d, want 404", status)
+	}
+	if _, err := th.store.Room(ctx, cr.Code); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the deleted meeting's record: %v", err)
+	}
 }
