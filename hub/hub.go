@@ -75,7 +75,19 @@ type Hub struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the rooms' goroutines
 
-	draining atomic.Bool
+	draining atomic.Bool // set under mu, read anywhere
+
+	// conns counts the WebSocket connections being served, each from its
+	// upgrade until its goroutines return (ws.go). enter adds under mu
+	// while not draining, so that no Add follows Close's Wait.
+	conns sync.WaitGroup
+	// cutCtx bounds every read of those connections. Close cancels it
+	// (cut) for the ones still open after closeTimeout: a read that ends
+	// closes its connection, handshake or not.
+	cutCtx context.Context
+	cut    context.CancelFunc
+	// closeTimeout, but for tests.
+	closeTimeout time.Duration
 
 	// Every heartbeat the rooms tell their sessions they are alive, and
 	// every second one pings them; a peer has pingTimeout to answer.
@@ -149,8 +161,9 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		sessions: make(map[*session]struct{}),
 		deleting: make(map[string]struct{}),
 
-		heartbeat:   heartbeatPeriod,
-		pingTimeout: pingTimeout,
+		heartbeat:    heartbeatPeriod,
+		pingTimeout:  pingTimeout,
+		closeTimeout: closeTimeout,
 	}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -182,8 +195,10 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, errors.New("hub: a retention period is for a single node (embedded mode), and not negative")
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
+	h.cutCtx, h.cut = context.WithCancel(context.Background())
 	if err := h.startCluster(ctx); err != nil { // cluster.go; nothing in Embedded mode
 		h.cancel()
+		h.cut()
 		return nil, err
 	}
 	if cfg.Retention > 0 {
@@ -377,8 +392,8 @@ func (hr *hubRoom) limiter(participant string) *rate.Limiter {
 // session is closed with 1012 so that clients reconnect, to another node or
 // to this one once it is back. Commands already queued are still committed.
 func (h *Hub) Drain() {
-	h.draining.Store(true)
 	h.mu.Lock()
+	h.draining.Store(true) // under mu: see enter
 	ss := make([]*session, 0, len(h.sessions))
 	for s := range h.sessions {
 		ss = append(ss, s)
@@ -389,12 +404,57 @@ func (h *Hub) Drain() {
 	}
 }
 
-// Close stops every room after Drain. Commands still queued are refused as
-// retryable; a commit in progress completes. It does not close the store.
+// closeTimeout is how long Close lets the sessions finish their close
+// handshakes. A client that answers at all does so within a few round
+// trips; one that has not by then is cut.
+const closeTimeout = 3 * time.Second
+
+// Close drains the hub (Drain), waits for every WebSocket connection to
+// end, then stops every room. Each session has closeTimeout to finish its
+// close handshake, so that its client hears 1012 and not a dropped
+// connection; the connections still open then are cut, without a
+// handshake. When Close returns, the goroutines serving the connections
+// (ws.go) and the rooms' goroutines have returned, and the store may be
+// closed: Close does not close it. Commands still queued when the rooms
+// stop are refused as retryable; a commit in progress completes. Close may
+// be called more than once.
 func (h *Hub) Close() {
 	h.Drain()
+	done := make(chan struct{})
+	go func() {
+		h.conns.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(h.closeTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		h.mu.Lock()
+		n := len(h.sessions)
+		h.mu.Unlock()
+		h.logger.Warn("connections cut at shutdown: no close handshake in time", "sessions", n, "timeout", h.closeTimeout.String())
+		h.cut()
+		<-done
+	}
+	h.cut()
 	h.cancel()
 	h.wg.Wait()
+}
+
+// enter counts a WebSocket connection about to be served (conns), unless
+// the hub is draining. The connection is counted from then on until the
+// goroutines serving it return; each enter is matched by one conns.Done.
+// draining is set under mu, so that no enter succeeds after Drain: Close's
+// Wait then follows every Add.
+func (h *Hub) enter() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.draining.Load() {
+		return false
+	}
+	h.conns.Add(1)
+	return true
 }
 
 // track registers s in hr. It refuses while draining, and when hr is no

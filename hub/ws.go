@@ -18,12 +18,28 @@ const moderatorID = "moderator"
 
 // serveWS upgrades GET /ws/{code} and runs the session until it ends.
 func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
-	if h.draining.Load() {
+	if !h.enter() {
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "shutting down")
 		return
 	}
+	// Counted from here until the goroutines serving the connection return
+	// (Close waits for them): this handler, or the session's goroutine once
+	// it is handed over.
+	handed := false
+	defer func() {
+		if !handed {
+			h.conns.Done()
+		}
+	}()
+	// A hello still awaited when Close runs out of time is cut like a
+	// session.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(h.cutCtx, cancel)
+	defer stop()
+
 	code := normalizeCode(r.PathValue("code"))
-	hr, err := h.room(r.Context(), code)
+	hr, err := h.room(ctx, code)
 	if err != nil {
 		h.httpError(w, err)
 		return
@@ -40,7 +56,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c.SetReadLimit(maxFrame)
 
-	s, hello, err := h.hello(r.Context(), c, hr)
+	s, hello, err := h.hello(ctx, c, hr)
 	if err != nil {
 		h.refuseHello(c, err)
 		c.CloseNow()
@@ -50,18 +66,29 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	// net/http's goroutine has grown its stack serving the request, and it
 	// would keep it, and the request, for the whole meeting. In a room of
 	// ten thousand that is most of the memory a connection costs.
-	go h.serveSession(c, hr, s, hello)
+	handed = true
+	go func() {
+		defer h.conns.Done()
+		h.serveSession(c, hr, s, hello)
+	}()
 }
 
-// serveSession runs one session until its connection ends.
+// serveSession runs one session until its connection ends, and returns
+// once its close handshake has ended too (s.finished).
 func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inbound) {
 	defer c.CloseNow()
 	// A failed write cancels ctx, which ends the reader: neither outlives
-	// the other.
-	ctx, cancel := context.WithCancel(context.Background())
+	// the other. Close cancels cutCtx for the sessions it cannot wait for
+	// any longer: the read ends, which closes the connection and ends a
+	// close handshake still waiting for the client's answer.
+	ctx, cancel := context.WithCancel(h.cutCtx)
 	defer cancel()
 	s.c, s.cancel, s.metrics, s.pingTimeout = c, cancel, h.metrics, h.pingTimeout
 	if !h.track(s, hr) {
+		// Drained since the hello (or the room unloaded). Nothing reads
+		// this connection: CloseRead does, under ctx, so that the client's
+		// answer is read and Close can cut it.
+		c.CloseRead(ctx)
 		c.Close(1012, "service restart")
 		return
 	}
