@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -66,28 +64,6 @@ func childEdge(url, id string) int {
 	fmt.Printf("ADDR http://%s\n", ln.Addr())
 	http.Serve(ln, h.Handler())
 	return 0
-}
-
-// startChildEdge runs an edge in a child process and returns it and its
-// base URL.
-func startChildEdge(t *testing.T, url, id string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), edgeEnv+"="+url, edgeIDEnv+"="+id)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "ADDR ") {
-		t.Fatalf("child edge: %q %v", line, err)
-	}
-	return cmd, strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
 }
 
 // startPrimary runs a primary hub on the SQLite file at path.
@@ -575,7 +551,7 @@ func TestClusterEdgeKilled(t *testing.T) {
 	rs := redistest.Start(t)
 	path := filepath.Join(t.TempDir(), "tribune.db")
 	primary := startPrimary(t, path, rs.URL())
-	child, aURL := startChildEdge(t, rs.URL(), "A")
+	child, aURL := startChild(t, edgeEnv+"="+rs.URL(), edgeIDEnv+"=A")
 	b := startEdge(t, rs.URL(), "B")
 	cr, mod := ratingRoom(t, primary.url)
 

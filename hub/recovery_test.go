@@ -57,10 +57,14 @@ func childServer(path string) int {
 	return 0
 }
 
-func startChild(t *testing.T, path string) (*exec.Cmd, string) {
+// startChild runs the test binary again as a child process, with env
+// added to its environment (serverEnv or edgeEnv says what it serves), and
+// returns it once it has printed the address it serves on. The test kills
+// it at the end.
+func startChild(t *testing.T, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), serverEnv+"="+path)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -72,7 +76,7 @@ func startChild(t *testing.T, path string) (*exec.Cmd, string) {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "ADDR ") {
-		t.Fatalf("child server: %q %v", line, err)
+		t.Fatalf("child %v: %q %v", env, line, err)
 	}
 	return cmd, strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
 }
@@ -84,7 +88,7 @@ func startChild(t *testing.T, path string) (*exec.Cmd, string) {
 func TestKillDuringVoteBurst(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "tribune.db")
-	child, base := startChild(t, path)
+	child, base := startChild(t, serverEnv+"="+path)
 	cr := createRoom(t, base, `{"title":"Crash test"}`)
 	mod := dial(t, base, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
 	mod.name = "mod"
@@ -134,7 +138,7 @@ func TestKillDuringVoteBurst(t *testing.T) {
 	killAfter(t, child, func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }, 150)
 	wg.Wait()
 
-	_, base = startChild(t, path)
+	_, base = startChild(t, serverEnv+"="+path)
 	mod2 := dial(t, base, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
 	mod2.name = "mod-after"
 
