@@ -44,7 +44,12 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
 	h.archiveRoutes(mux)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	health := h.cfg.Build.health()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(health)
+	})
 	mux.HandleFunc("GET /readyz", h.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(h.registry, promhttp.HandlerOpts{}))
 	if h.cfg.Assets != nil {

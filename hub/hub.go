@@ -51,6 +51,10 @@ type Config struct {
 	// Registry receives the metrics. Defaults to a new registry, served at
 	// /metrics.
 	Registry *prometheus.Registry
+	// Build names the build serving, for /healthz and the
+	// tribune_build_info metric (metrics.go). The zero value reports
+	// "unknown".
+	Build BuildInfo
 
 	// Cluster modes (cluster.go). Mode defaults to Embedded; Primary and
 	// Edge need Redis, a URL ("redis://127.0.0.1:6379/0"). An edge has no
@@ -175,6 +179,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		h.registry = prometheus.NewRegistry()
 	}
 	h.metrics = newMetrics(h.registry)
+	registerBuildInfo(h.registry, cfg.Build)
 	h.creations = rate.NewLimiter(creationRate, creationBurst)
 	h.archives = newArchiveCache(archiveCacheBytes)
 	if cfg.Assets != nil && !cfg.LiveAssets {

@@ -1,8 +1,43 @@
 package hub
 
 import (
+	"encoding/json"
+	"runtime"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
+
+// BuildInfo names the build a hub runs in, for /healthz and the
+// tribune_build_info metric. The command reads it from its binary
+// (runtime/debug.ReadBuildInfo) and passes it in Config.Build; the hub
+// reads nothing itself.
+type BuildInfo struct {
+	Version   string `json:"version"`            // the module's: "v1.4.0", or "(devel)". Defaults to "unknown".
+	Revision  string `json:"revision,omitempty"` // the commit built, when known
+	Time      string `json:"time,omitempty"`     // that commit's time, RFC 3339
+	Modified  bool   `json:"modified,omitempty"` // built with uncommitted changes
+	GoVersion string `json:"goVersion"`          // defaults to runtime.Version()
+}
+
+func (b BuildInfo) withDefaults() BuildInfo {
+	if b.Version == "" {
+		b.Version = "unknown"
+	}
+	if b.GoVersion == "" {
+		b.GoVersion = runtime.Version()
+	}
+	return b
+}
+
+// health is the body of /healthz: encoded once, so that the probe stays
+// as cheap as a constant.
+func (b BuildInfo) health() []byte {
+	body, _ := json.Marshal(struct { // strings and a bool: it cannot fail
+		Status string `json:"status"`
+		BuildInfo
+	}{"ok", b.withDefaults()})
+	return append(body, '\n')
+}
 
 // metrics are the hub's Prometheus series, registered on the registry the
 // caller gives (never the global one).
@@ -65,4 +100,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	reg.MustRegister(m.connections, m.commands, m.acked, m.refused, m.patches, m.patchWrites,
 		m.snapshots, m.slow, m.commitSeconds, m.ackSeconds, m.rooms, m.archiveBuilds)
 	return m
+}
+
+// registerBuildInfo adds tribune_build_info: a constant 1 whose labels say
+// what is running, to join with other series or to tell the nodes of a
+// cluster apart during an upgrade.
+func registerBuildInfo(reg prometheus.Registerer, b BuildInfo) {
+	b = b.withDefaults()
+	info := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "tribune_build_info", Help: "Always 1; the labels name the build: module version, VCS revision and Go version.",
+		ConstLabels: prometheus.Labels{"version": b.Version, "revision": b.Revision, "goversion": b.GoVersion},
+	})
+	info.Set(1)
+	reg.MustRegister(info)
 }
