@@ -8,8 +8,12 @@
 //	tribune export -room CODE  a meeting's log (JSON) or data package (zip)
 //	tribune verify FILE        recompute a log export, check its hash chain
 //	tribune load [flags]       a load generator, on loopback only
+//	tribune version            the version, and the commit built from
+//	tribune help [COMMAND]     the commands, or a command's flags
 //
-// Every flag has an environment equivalent: -addr is TRIBUNE_ADDR, and so on.
+// -h or --help after a command prints its flags. Most flags have an
+// environment equivalent, shown with them: -addr is TRIBUNE_ADDR, and so
+// on.
 package main
 
 import (
@@ -18,12 +22,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,31 +45,177 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tribune:", err)
-		}
+		fmt.Fprintln(os.Stderr, "tribune:", err)
 		os.Exit(1)
 	}
 }
 
+// A command is one of tribune's subcommands. Its run parses its flags
+// before doing anything else, so that run with -h only prints them.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+}
+
+// commands are tribune's subcommands, in the order usage lists them.
+var commands = []command{
+	{"serve", "[flags]", "serve meetings (the default command)", serve},
+	{"export", "-room CODE [flags]", "a meeting's log (JSON) or data package (zip)", exportCmd},
+	{"verify", "FILE", "recompute a log export, check its hash chain",
+		func(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+			return verifyCmd(ctx, args, stdout, stderr)
+		}},
+	{"load", "[flags]", "a load generator, on loopback only", loadCmd},
+	{"version", "", "the version, and the commit built from", versionCmd},
+	{"help", "[COMMAND]", "these lines, or a command's flags", nil}, // run's own
+}
+
 // run is the whole program, with its inputs passed in so tests can call it.
+// Help asked for is not an error: it goes to stdout and run returns nil.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+	name := "serve"
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		usage(stdout)
+		return nil
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, getenv, stdout, stderr)
-	case "load":
-		return loadCmd(ctx, args, getenv, stdout, stderr)
-	case "export":
-		return exportCmd(ctx, args, getenv, stdout, stderr)
-	case "verify":
-		return verifyCmd(ctx, args, stdout, stderr)
+	if name == "help" {
+		return help(ctx, args, getenv, stdout)
+	}
+	c, ok := lookup(name)
+	if !ok || c.run == nil {
+		return fmt.Errorf("unknown command %q (see: tribune help)", name)
+	}
+	if asksHelp(args) {
+		return c.usage(ctx, getenv, stdout)
+	}
+	err := c.run(ctx, args, getenv, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // a spelling asksHelp missed (-help=true): the flag package printed the usage, on stderr
+	}
+	return err
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// usage writes what tribune -h and tribune help print.
+func usage(w io.Writer) {
+	fmt.Fprint(w, "Tribune serves live questions, polls and reactions for public meetings.\n\nUsage:\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-34s %s\n", "tribune "+c.name+" "+c.args, c.summary)
+	}
+	fmt.Fprint(w, "\ntribune COMMAND -h prints the command's flags, as tribune help COMMAND does.\n")
+}
+
+// usage prints c's flags to w: c run with -h, its flag set writing to w.
+func (c command) usage(ctx context.Context, getenv func(string) string, w io.Writer) error {
+	if err := c.run(ctx, []string{"-h"}, getenv, w, w); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+// help is `tribune help [COMMAND]`.
+func help(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	switch len(args) {
+	case 0:
+		usage(stdout)
+		return nil
+	case 1:
+		c, ok := lookup(args[0])
+		if !ok {
+			return fmt.Errorf("help: unknown command %q (see: tribune help)", args[0])
+		}
+		if c.run == nil { // help help
+			usage(stdout)
+			return nil
+		}
+		return c.usage(ctx, getenv, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (try: serve, export, verify, load)", cmd)
+		return errors.New("help: one command at most")
 	}
+}
+
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--h", "--help":
+		return true
+	}
+	return false
+}
+
+// asksHelp reports whether args ask for help: -h or --help anywhere before
+// "--", even after other flags or arguments (tribune verify FILE -h).
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// versionCmd is `tribune version`: the build, one fact a line.
+func versionCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tribune version", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: tribune version   (the module version, the commit built from, the Go version)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("version: unexpected argument %q", fs.Arg(0))
+	}
+	b := buildInfo()
+	orUnknown := func(s string) string {
+		if s == "" {
+			return "unknown"
+		}
+		return s
+	}
+	fmt.Fprintf(stdout, "tribune %s\nrevision %s\ntime     %s\nmodified %t\ngo       %s %s/%s\n",
+		b.Version, orUnknown(b.Revision), orUnknown(b.Time), b.Modified, b.GoVersion, runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// buildInfo is what the binary records of its own build. The module
+// version is "(devel)" unless it was built by go install module@version or
+// from a tagged checkout; the VCS facts are there when it was built in a
+// Git checkout without -buildvcs=false.
+func buildInfo() hub.BuildInfo {
+	b := hub.BuildInfo{Version: "(devel)", GoVersion: runtime.Version()}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return b
+	}
+	if info.Main.Version != "" {
+		b.Version = info.Main.Version
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			b.Revision = s.Value
+		case "vcs.time":
+			b.Time = s.Value
+		case "vcs.modified":
+			b.Modified = s.Value == "true"
+		}
+	}
+	return b
 }
 
 // serveConfig is what the serve flags set.
@@ -203,6 +354,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
+		Build: buildInfo(),
 	})
 	if err != nil {
 		return err
@@ -254,8 +406,6 @@ func openURL(public string, addr net.Addr) string {
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
 }
-
-var _ fs.FS = clientjs.FS
 
 // redisLogger gives go-redis's log lines to slog.
 type redisLogger struct{ l *slog.Logger }

@@ -5,9 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +60,140 @@ func TestServeAnswersHealthAndPages(t *testing.T) {
 		if path == "/" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
 			t.Errorf("GET /: no strict CSP: %q", resp.Header.Get("Content-Security-Policy"))
 		}
+	}
+}
+
+// TestServeReportsBuild: /healthz answers 200 with the build the binary
+// records, and /metrics has it as tribune_build_info.
+func TestServeReportsBuild(t *testing.T) {
+	base := startServe(t)
+	want := buildInfo()
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Status    string `json:"status"`
+		Version   string `json:"version"`
+		GoVersion string `json:"goVersion"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET /healthz: %d %q %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	if got.Status != "ok" || got.Version != want.Version || got.GoVersion != runtime.Version() {
+		t.Errorf("GET /healthz: %+v, want ok, %s, %s", got, want.Version, runtime.Version())
+	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if series := `tribune_build_info{goversion="` + runtime.Version() + `",revision="` + want.Revision + `",version="` + want.Version + `"} 1`; !strings.Contains(string(metrics), series) {
+		t.Errorf("GET /metrics: no %s", series)
+	}
+}
+
+// TestHelp: -h, --help and tribune help print the usage, of tribune or of
+// a command, on stdout, and are not errors; a command that does not exist
+// is one.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-h"}, "tribune export -room CODE [flags]"},
+		{[]string{"--help"}, "tribune export -room CODE [flags]"},
+		{[]string{"help"}, "tribune version"},
+		{[]string{"help", "help"}, "tribune version"},
+		{[]string{"help", "export"}, "-room string"},
+		{[]string{"export", "-h"}, "-room string"},
+		{[]string{"export", "-room", "AB12", "--help"}, "-room string"},
+		{[]string{"serve", "-help"}, "$TRIBUNE_ADDR"},
+		{[]string{"-addr", ":0", "-h"}, "$TRIBUNE_ADDR"}, // serve, the default command
+		{[]string{"verify", "-h"}, "usage: tribune verify FILE"},
+		{[]string{"verify", "log.json", "-h"}, "usage: tribune verify FILE"},
+		{[]string{"load", "--help"}, "-participants"},
+		{[]string{"help", "load"}, "-participants"},
+		{[]string{"version", "-h"}, "usage: tribune version"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), c.args, func(string) string { return "" }, &out, &errOut)
+		if err != nil || !strings.Contains(out.String(), c.want) || errOut.Len() > 0 {
+			t.Errorf("tribune %s: %v, stdout %q, stderr %q; want %q on stdout", strings.Join(c.args, " "), err, out.String(), errOut.String(), c.want)
+		}
+	}
+	for _, args := range [][]string{{"nope"}, {"help", "nope"}, {"help", "export", "verify"}, {"version", "extra"}} {
+		var out bytes.Buffer
+		if err := run(context.Background(), args, func(string) string { return "" }, &out, io.Discard); err == nil || out.Len() > 0 {
+			t.Errorf("tribune %s: %v, stdout %q; want an error and nothing on stdout", strings.Join(args, " "), err, out.String())
+		}
+	}
+}
+
+// TestExitCodes runs main in a child process, this test binary told by
+// $TRIBUNE_TEST_MAIN what arguments to give it: asking for help or the
+// version succeeds, with the text on stdout; a mistake exits 1 and says
+// why on stderr.
+func TestExitCodes(t *testing.T) {
+	if args, ok := os.LookupEnv("TRIBUNE_TEST_MAIN"); ok {
+		os.Args = append([]string{"tribune"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
+	t.Parallel()
+	for _, c := range []struct {
+		args           string
+		code           int
+		stdout, stderr string
+	}{
+		{"-h", 0, "Usage:", ""},
+		{"--help", 0, "Usage:", ""},
+		{"help export", 0, "-room string", ""},
+		{"export -h", 0, "-room string", ""},
+		{"version", 0, "\ngo       " + runtime.Version() + " ", ""},
+		{"nope", 1, "", `tribune: unknown command "nope"`},
+		{"export", 1, "", "tribune: export: -room is required"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExitCodes$")
+		cmd.Env = append(os.Environ(), "TRIBUNE_TEST_MAIN="+c.args)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != c.code || !strings.Contains(stdout.String(), c.stdout) || !strings.Contains(stderr.String(), c.stderr) ||
+			(c.stdout == "") != (stdout.Len() == 0) || (c.stderr == "") != (stderr.Len() == 0) {
+			t.Errorf("tribune %s: exit %d, stdout %q, stderr %q; want exit %d, %q on stdout, %q on stderr",
+				c.args, code, stdout.String(), stderr.String(), c.code, c.stdout, c.stderr)
+		}
+	}
+}
+
+// TestVersion: tribune version prints the build, one fact a line, as
+// buildInfo reads it.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b := buildInfo()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 5 || lines[0] != "tribune "+b.Version || !strings.HasPrefix(lines[1], "revision ") ||
+		!strings.HasPrefix(lines[2], "time ") || !strings.HasPrefix(lines[3], "modified ") ||
+		lines[4] != "go       "+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH {
+		t.Errorf("tribune version:\n%s", out.String())
+	}
+	if b.Version == "" || b.GoVersion != runtime.Version() {
+		t.Errorf("buildInfo() = %+v", b)
 	}
 }
 
