@@ -82,7 +82,8 @@ const (
 	// that step (a decision, what is carried forward); empty Text clears
 	// it. Replacing the agenda keeps each outcome with its step's title.
 	OpOutcome Op = "agenda.outcome"
-	// OpAnnounce (Moderator): Text.
+	// OpAnnounce (Moderator): Text, and Seconds, how long it stays up
+	// (0: until another replaces it, 1 to MaxAnnounceSeconds).
 	OpAnnounce Op = "announce"
 
 	// OpJoin (System, Actor.ID is the participant): Channel, Name.
@@ -122,6 +123,13 @@ const (
 	OpRestore Op = "question.restore"
 	// OpMerge (Moderator): Question (the duplicate), Into (the one kept).
 	OpMerge Op = "question.merge"
+	// OpImport (System): Text and Link, a question carried here from
+	// another step meeting of a consultation (carry.go). The question id
+	// is assigned in Question.
+	OpImport Op = "question.import"
+	// OpCarry (System, also once ended): Question, a live question, and
+	// Link, where it was carried; the room fills in Link.Votes.
+	OpCarry Op = "question.carry"
 
 	// OpPollCreate (Moderator): Kind, Text (the question asked), Options,
 	// Max, Scale, Visibility, Step, and for a quiz Correct (the right
@@ -154,7 +162,9 @@ const (
 	// OpFloorWithdraw (Participant): Floor, their own waiting request.
 	OpFloorWithdraw Op = "floor.withdraw"
 	// OpFloorCall (Moderator): Floor, a waiting request, now speaking; the
-	// one speaking before is done.
+	// one speaking before is done. Seconds is the time given to speak (0:
+	// no limit, 1 to MaxSpeakingSeconds): pages count it down, nothing
+	// cuts the speaker off.
 	OpFloorCall Op = "floor.call"
 	// OpFloorDone (Moderator): Floor, the request speaking, done.
 	OpFloorDone Op = "floor.done"
@@ -259,6 +269,7 @@ type Command struct {
 	Floor    FloorID    `json:"floor,omitempty"`
 	Step     int        `json:"step,omitempty"`
 	On       bool       `json:"on,omitempty"`
+	Seconds  int        `json:"seconds,omitempty"` // a duration: time given to a speaker, an announcement's
 
 	Title   string   `json:"title,omitempty"`
 	Text    string   `json:"text,omitempty"`
@@ -281,6 +292,7 @@ type Command struct {
 	Reaction Reaction         `json:"reaction,omitempty"`
 	Counts   map[Reaction]int `json:"counts,omitempty"`
 	Settings *Settings        `json:"settings,omitempty"`
+	Link     *Link            `json:"link,omitempty"`
 }
 
 // Event is an accepted command: the room's log is a sequence of events,

@@ -22,12 +22,14 @@
 //     with ErrInvalid for every role (the hub checks a tap with
 //     [Room.CheckReact] and logs the taps of a tick as one OpReactions);
 //   - the role may issue it (ErrForbidden): System creates the room, moves
-//     participants in and out and logs reactions; participants rename
+//     participants in and out, logs reactions and carries questions
+//     between the step meetings of a consultation (carry.go); participants rename
 //     themselves, ask, edit, withdraw, upvote, unvote and vote; moderators do
 //     everything else; the screen nothing;
 //   - OpCreate is the first event and only the first (ErrState);
 //   - the meeting has not ended (ErrEnded), except for written answers
-//     (OpAnswer) and presence (OpLeave, OpPresenceReset);
+//     (OpAnswer), carrying a question to a later meeting (OpCarry) and
+//     presence (OpLeave, OpPresenceReset);
 //   - a participant has joined at least once (ErrNotJoined);
 //   - then the op's own rules: text (below), ids (ErrNoQuestion, ErrNoPoll),
 //     state (ErrState, ErrPollClosed, ErrQAClosed, ...), and ErrAlready for a
@@ -58,7 +60,8 @@
 // connection of that role; [Room.Mine] is what only one participant sees.
 // The moderator sees everything, with the moderation ledger. Participants
 // and the screen see live and answered questions that are not archived,
-// without author, reason or note; polls that are not drafts, with results
+// without author, reason or note, with where a carried question came from
+// or went (QuestionView.From, CarriedTo); polls that are not drafts, with results
 // only when the poll's [Visibility] allows; attendance unless
 // Settings.HideCount; the public count of refused questions by reason. Mine
 // adds the participant's own questions in every status (with the reason

@@ -18,7 +18,7 @@ var fuzzOps = []Op{
 	OpPollCreate, OpPollEdit, OpPollDelete, OpPollOpen, OpPollClose,
 	OpPollVisibility, OpPollLock, OpPollShow, OpVote,
 	OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop,
-	OpReact, OpReactions, "bogus",
+	OpReact, OpReactions, OpImport, OpCarry, "bogus",
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
 	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
@@ -41,7 +41,9 @@ var (
 	fuzzScales = []int{0, 2, 5, 11, 1}
 	fuzzVis    = []Visibility{Live, AfterVoting, AfterClose, Hidden, AfterVoting, "", "bad"}
 	fuzzKinds  = []PollKind{Single, Multiple, Rating, Open, ""}
-	fuzzReason = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
+	// Durations, in and out of range: no limit, a speaker's, a day and more.
+	fuzzSeconds = []int{0, 0, 120, -1, 3600, 3601, 86400, 86401}
+	fuzzReason  = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
 )
 
 // fuzzInput hands out the bytes of a fuzz input, then zeros.
@@ -118,8 +120,12 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Text = text()
 	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
 		c.Floor = FloorID(in.n(5))
+		if op == OpFloorCall || in.n(8) == 0 {
+			c.Seconds = pick(in, fuzzSeconds)
+		}
 	case OpAnnounce:
 		c.Text = text()
+		c.Seconds = pick(in, fuzzSeconds)
 	case OpJoin:
 		c.Channel = pick(in, []Channel{InRoom, Remote, InRoom, ""})
 		c.Name = pick(in, []string{"", "", "Ann", "a\nb"})
@@ -184,6 +190,17 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Reaction = pick(in, append(slices.Clone(Reactions), "boo"))
 	case OpReactions:
 		c.Counts = map[Reaction]int{pick(in, Reactions): in.n(4)}
+	case OpImport, OpCarry:
+		c.Question, c.Text = qid(), text()
+		if in.n(8) != 0 {
+			c.Link = &Link{
+				Consultation: pick(in, []string{"CONS1", "CONS1", "c1"}),
+				Code:         pick(in, []string{"STEP1", "STEP3", "FUZZ", ""}),
+				Question:     QuestionID(in.n(4)),
+				Votes:        in.n(20) - 1,
+				Step:         pick(in, []string{"", "Step 1", "a\nb"}),
+			}
+		}
 	}
 	return a, c
 }

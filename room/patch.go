@@ -162,7 +162,8 @@ func (r *Room) Track(c *Changes, ev Event) {
 		c.participant(ev.Actor.ID)
 	case OpReactions:
 		c.reactions = true
-	case OpAsk, OpQuestionEdit, OpWithdraw, OpApprove, OpReject, OpAnswer, OpReopen, OpPin, OpArchive, OpRestore:
+	case OpAsk, OpQuestionEdit, OpWithdraw, OpApprove, OpReject, OpAnswer, OpReopen, OpPin, OpArchive, OpRestore,
+		OpImport, OpCarry:
 		r.trackQuestion(c, ev.Question)
 		c.meeting = c.meeting || fx.meeting
 	case OpUpvote, OpUnvote:
@@ -202,7 +203,7 @@ func (r *Room) Track(c *Changes, ev Event) {
 // trackQuestion marks question id and its author, whose Mine shows it.
 func (r *Room) trackQuestion(c *Changes, id QuestionID) {
 	c.question(id)
-	if q, err := r.question(id); err == nil {
+	if q, err := r.question(id); err == nil && q.author != "" { // an imported question has none
 		c.participant(q.author)
 	}
 }

@@ -21,6 +21,8 @@ type question struct {
 	mergedFrom []QuestionID
 	reason     Reason
 	note       string
+	from       *Link // where an imported question comes from; never written in place
+	carriedTo  *Link // where it was carried; never written in place
 
 	// public is set once the question has been visible to participants and
 	// the screen: only then may a patch need to tell them it is gone.

@@ -86,6 +86,9 @@ func (r *Room) Seq() uint64 { return r.seq }
 // op does not read are dropped, so no stray text reaches the log.
 func (r *Room) Decide(actor Actor, at int64, cmd Command) (Event, error) {
 	c := cmd
+	if err := separators(&c); err != nil {
+		return Event{}, err
+	}
 	if _, err := r.check(actor, &c); err != nil {
 		return Event{}, err
 	}
@@ -97,7 +100,9 @@ func (r *Room) Decide(actor Actor, at int64, cmd Command) (Event, error) {
 //
 // Apply checks ev as Decide would, so an event that Decide could not have
 // produced on this state (a forged or corrupted log) is refused with an error
-// that wraps ErrInvalid and the reason, and changes nothing.
+// that wraps ErrInvalid and the reason, and changes nothing. The one rule it
+// does not check is younger than some logs: line and paragraph separators
+// (separators.go).
 func (r *Room) Apply(ev Event) error {
 	if ev.Seq != r.seq+1 {
 		return fmt.Errorf("%w: got %d, want %d", ErrSequence, ev.Seq, r.seq+1)
@@ -109,8 +114,12 @@ func (r *Room) Apply(ev Event) error {
 	}
 	// Ids are assigned by the room: an event must carry the ones this state
 	// assigns.
-	if (c.Op == OpAsk && c.Question != ev.Question) || (c.Op == OpPollCreate && c.Poll != ev.Poll) {
+	if ((c.Op == OpAsk || c.Op == OpImport) && c.Question != ev.Question) || (c.Op == OpPollCreate && c.Poll != ev.Poll) {
 		return fmt.Errorf("%w: event %d: id out of sequence", ErrInvalid, ev.Seq)
+	}
+	// So are the votes a carried question had.
+	if c.Op == OpCarry && (ev.Link == nil || c.Link.Votes != ev.Link.Votes) {
+		return fmt.Errorf("%w: event %d: the votes carried are not the question's", ErrInvalid, ev.Seq)
 	}
 	r.mutate(ev.Actor, ev.At, &c, m)
 	return nil
@@ -119,6 +128,9 @@ func (r *Room) Apply(ev Event) error {
 // Handle is Decide followed by Apply.
 func (r *Room) Handle(actor Actor, at int64, cmd Command) (Event, error) {
 	c := cmd
+	if err := separators(&c); err != nil {
+		return Event{}, err
+	}
 	m, err := r.check(actor, &c)
 	if err != nil {
 		return Event{}, err
@@ -225,6 +237,8 @@ var opRules = map[Op]opRule{
 	OpArchive:      {roles: moderatorOnly},
 	OpRestore:      {roles: moderatorOnly},
 	OpMerge:        {roles: moderatorOnly},
+	OpImport:       {roles: systemOnly},
+	OpCarry:        {roles: systemOnly, afterEnd: true},
 
 	OpPollCreate:     {roles: moderatorOnly},
 	OpPollEdit:       {roles: moderatorOnly},
@@ -348,6 +362,10 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkArchive(c)
 	case OpMerge:
 		return r.checkMerge(c)
+	case OpImport:
+		return r.checkImport(c)
+	case OpCarry:
+		return r.checkCarry(c)
 	case OpPollCreate:
 		return r.checkPollCreate(c)
 	case OpPollEdit:
@@ -405,7 +423,7 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 	case OpFloorDrop:
 		r.applyFloorEnd(c, FloorDropped, at)
 	case OpAnnounce:
-		r.announcements = append(r.announcements, Announcement{ID: len(r.announcements) + 1, Text: c.Text, At: at})
+		r.announcements = append(r.announcements, r.announcement(c, at))
 	case OpJoin:
 		r.applyJoin(a, c)
 	case OpLeave:
@@ -447,6 +465,10 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.questions[c.Question-1].archived = false
 	case OpMerge:
 		r.applyMerge(c)
+	case OpImport:
+		r.applyImport(at, c)
+	case OpCarry:
+		r.questions[c.Question-1].carriedTo = c.Link
 	case OpPollCreate:
 		r.applyPollCreate(c)
 	case OpPollEdit:
@@ -490,10 +512,12 @@ func strip(c *Command) {
 		k.Step, k.Text = c.Step, c.Text
 	case OpFloorRequest:
 		k.Floor, k.Text = c.Floor, c.Text
-	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+	case OpFloorCall:
+		k.Floor, k.Seconds = c.Floor, c.Seconds
+	case OpFloorWithdraw, OpFloorDone, OpFloorDrop:
 		k.Floor = c.Floor
 	case OpAnnounce:
-		k.Text = c.Text
+		k.Text, k.Seconds = c.Text, c.Seconds
 	case OpJoin:
 		k.Channel, k.Name = c.Channel, c.Name
 	case OpRename:
@@ -512,6 +536,10 @@ func strip(c *Command) {
 		k.Question, k.On = c.Question, c.On
 	case OpMerge:
 		k.Question, k.Into = c.Question, c.Into
+	case OpImport:
+		k.Question, k.Text, k.Link = c.Question, c.Text, c.Link
+	case OpCarry:
+		k.Question, k.Link = c.Question, c.Link
 	case OpPollCreate, OpPollEdit:
 		k.Poll, k.Kind, k.Text, k.Options, k.Max, k.Scale, k.Visibility = c.Poll, c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
 		k.Correct = c.Correct

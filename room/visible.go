@@ -107,6 +107,8 @@ func (q *question) view(full bool) QuestionView {
 		At:         q.at,
 		AnsweredAt: q.answeredAt,
 		MergedInto: q.mergedInto,
+		From:       q.from,      // never written in place: shared
+		CarriedTo:  q.carriedTo, // likewise
 	}
 	if len(q.mergedFrom) > 0 {
 		v.MergedFrom = slices.Clone(q.mergedFrom)
