@@ -41,8 +41,9 @@ const (
 
 // clean checks text typed by a person and returns it trimmed of surrounding
 // white space. It refuses invalid UTF-8 (ErrInvalidUTF8), C0 and C1 control
-// characters but '\n' where lines are allowed, the line and paragraph
-// separators, bidirectional controls and U+FEFF (ErrControlChar), and more
+// characters but '\n' where lines are allowed, bidirectional controls and
+// U+FEFF (ErrControlChar; the line and paragraph separators are refused in
+// new commands only: separators.go), and more
 // than limit runes once trimmed (ErrTooLong). The empty string is accepted:
 // see required.
 func clean(s string, limit int, lines multiLine) (string, error) {
@@ -81,15 +82,11 @@ func required(s string, limit int, lines multiLine) (string, error) {
 }
 
 // forbidden reports whether c, beyond ASCII, may not appear in text: C1
-// controls, the line and paragraph separators (the one line break is '\n',
-// where lines are allowed; these would break lines unseen, in one-line
-// fields too), bidirectional marks, embeddings, overrides and isolates, and
-// the byte order mark.
+// controls, bidirectional marks, embeddings, overrides and isolates, and the
+// byte order mark.
 func forbidden(c rune) bool {
 	switch {
 	case c >= 0x80 && c <= 0x9f:
-		return true
-	case c == 0x2028, c == 0x2029:
 		return true
 	case c == 0x200e, c == 0x200f:
 		return true

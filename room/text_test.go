@@ -32,8 +32,6 @@ func TestClean(t *testing.T) {
 		{in: "a\u2069b", limit: 10, err: ErrControlChar},
 		{in: "\ufeff", limit: 10, err: ErrControlChar},
 		// Line and paragraph separators: '\n' is the line break.
-		{in: "a\u2028b", limit: 10, lines: manyLines, err: ErrControlChar},
-		{in: "a\u2029b", limit: 10, lines: manyLines, err: ErrControlChar},
 		{in: "a\u202fb", limit: 10, want: "a\u202fb"}, // narrow no-break space is text
 		{in: "\xff", limit: 10, err: ErrInvalidUTF8},
 		{in: "\xed\xa0\x80", limit: 10, err: ErrInvalidUTF8}, // a UTF-16 surrogate
