@@ -232,6 +232,7 @@ type serveConfig struct {
 	role      string // embedded, primary or edge (hub.ParseMode)
 	redis     string
 	nodeID    string
+	debugAddr string
 }
 
 // parseRetention reads a retention period: a number of days ("180d") or a
@@ -304,6 +305,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
 	fs.str(&c.redis, "redis", "", "Redis URL joining a primary and its edges (redis://127.0.0.1:6379/0)")
 	fs.str(&c.nodeID, "node-id", "", "this node's name in Redis (default: random)")
+	fs.str(&c.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (default: off)")
 	if err := fs.dur(&c.tick, "tick", hub.DefaultTick, "how often each room sends what changed"); err != nil {
 		return err
 	}
@@ -323,6 +325,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// go-redis logs through a package-level logger (to stdout by default):
 	// route it into ours, as structured warnings.
 	redis.SetLogger(redisLogger{logger})
+
+	if c.debugAddr != "" {
+		if _, err := serveDebug(ctx, c.debugAddr, logger); err != nil {
+			return err
+		}
+	}
 
 	mode, err := hub.ParseMode(c.role)
 	if err != nil {

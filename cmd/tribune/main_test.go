@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -303,5 +304,29 @@ func TestParseRetention(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("serve -retention 365d: %d", resp.StatusCode)
+	}
+}
+
+// TestDebugAddr: the profiler answers on a loopback address, and a
+// non-loopback address is refused before anything listens.
+func TestDebugAddr(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := serveDebug(ctx, "0.0.0.0:0", logger); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("0.0.0.0: %v, want a refusal naming loopback", err)
+	}
+	addr, err := serveDebug(ctx, "127.0.0.1:0", logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + addr.String() + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "goroutine profile") {
+		t.Fatalf("profiler: %d %.200s", resp.StatusCode, b)
 	}
 }
