@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,6 +116,7 @@ type broadcastResult struct {
 	published0          time.Duration // publishing started, after base
 	cpu, wall           time.Duration
 	rssStart, rssPeak   int64
+	genCPU, genWall     time.Duration // the generator's own, while publishing and settling
 	publisherConnsCount int
 }
 
@@ -296,9 +298,13 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 	fmt.Fprintf(log, "load: connected (p99 %s); publishing %g msgs/s for %s over %d connections\n",
 		res.connect.quantile(.99), c.bcast.rate, c.duration, n)
 
+	// The generator shares the machine: its own CPU says whether it, not
+	// the server, was the limit.
+	gen := newProcSampler(os.Getpid())
 	msgs := c.bcast.messages(c.duration)
 	br.publish(ctx, pubs, msgs)
 	br.settle(ctx, int64(msgs)*int64(c.participants))
+	res.genCPU, res.genWall, _ = gen.stop()
 	if sampler != nil {
 		res.cpu, res.wall, res.rssPeak = sampler.stop()
 	}
@@ -385,10 +391,13 @@ func (r *broadcastResult) print(w io.Writer, c loadConfig) {
 		fmt.Fprintf(w, "server:       CPU %.0f%% of one core, RSS start %d MiB, peak %d MiB\n",
 			100*r.cpu.Seconds()/r.wall.Seconds(), r.rssStart>>20, r.rssPeak>>20)
 	}
+	if r.genWall > 0 {
+		fmt.Fprintf(w, "generator:    CPU %.0f%% of one core\n", 100*r.genCPU.Seconds()/r.genWall.Seconds())
+	}
 	// One line for scripts (scripts/bench-broadcast.sh).
-	fmt.Fprintf(w, "broadcast: target=%s subscribers=%d rate=%g published=%d refused=%d expected=%d received=%d lost=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f deliveries_per_s=%.0f disconnects=%d\n",
+	fmt.Fprintf(w, "broadcast: target=%s subscribers=%d rate=%g published=%d refused=%d expected=%d received=%d lost=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f deliveries_per_s=%.0f disconnects=%d generator_cpu_pct=%.0f\n",
 		c.bcast.target, r.subscribers, c.bcast.rate, r.published.Load(), r.refused.Load(), expected, received, expected-received,
-		float64(r.latency.quantile(.5))/1e6, float64(r.latency.quantile(.99))/1e6, float64(r.latency.max.Load())/1e6, perSec, r.disconnects.Load())
+		float64(r.latency.quantile(.5))/1e6, float64(r.latency.quantile(.99))/1e6, float64(r.latency.max.Load())/1e6, perSec, r.disconnects.Load(), 100*r.genCPU.Seconds()/max(r.genWall.Seconds(), 1e-9))
 }
 
 // tribuneTarget is a Tribune server: one room, its participants subscribe,
