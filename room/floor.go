@@ -32,6 +32,7 @@ type floorRequest struct {
 	status      FloorStatus
 	at          int64 // asked
 	calledAt    int64 // given the floor
+	seconds     int   // time given to speak, 0 for no limit
 	doneAt      int64 // speaking ended
 }
 
@@ -39,7 +40,7 @@ type floorRequest struct {
 func (f *floorRequest) active() bool { return f.status == FloorWaiting || f.status == FloorSpeaking }
 
 func (f *floorRequest) view() FloorView {
-	return FloorView{ID: f.id, Name: f.name, Channel: f.channel, Topic: f.topic, Status: f.status, At: f.at, CalledAt: f.calledAt, DoneAt: f.doneAt}
+	return FloorView{ID: f.id, Name: f.name, Channel: f.channel, Topic: f.topic, Status: f.status, At: f.at, CalledAt: f.calledAt, DoneAt: f.doneAt, Seconds: f.seconds}
 }
 
 // floorReq returns request id, or ErrNoFloor.
@@ -100,9 +101,15 @@ func (r *Room) checkFloorWithdraw(a Actor, c *Command) error {
 	return nil
 }
 
+// MaxSpeakingSeconds bounds the time given to a speaker: an hour.
+const MaxSpeakingSeconds = 3600
+
 // checkFloorMove checks a moderator's call (from waiting), done (from
 // speaking) or drop (from waiting).
 func (r *Room) checkFloorMove(c *Command, from FloorStatus) error {
+	if c.Seconds < 0 || c.Seconds > MaxSpeakingSeconds {
+		return fmt.Errorf("%w: the time to speak must be 0 (no limit) to %d seconds", ErrInvalid, MaxSpeakingSeconds)
+	}
 	f, err := r.floorReq(c.Floor)
 	if err != nil {
 		return err
@@ -125,7 +132,7 @@ func (r *Room) endSpeech(at int64) {
 func (r *Room) applyFloorCall(c *Command, at int64) {
 	r.endSpeech(at)
 	f := r.floor[c.Floor-1]
-	f.status, f.calledAt = FloorSpeaking, at
+	f.status, f.calledAt, f.seconds = FloorSpeaking, at, c.Seconds
 	r.speaking = f.id
 }
 

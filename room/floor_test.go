@@ -89,3 +89,52 @@ func TestFloor(t *testing.T) {
 	}
 	s.refuse(alice, Command{Op: OpFloorRequest}, ErrEnded)
 }
+
+// TestFloorTime: the moderator may give a speaker a time; everyone's view
+// carries it with the time the floor was given, so that pages count down.
+func TestFloorTime(t *testing.T) {
+	s := newMeeting(t, nil)
+	a := s.do(alice, Command{Op: OpFloorRequest}).Floor
+	b := s.do(bob, Command{Op: OpFloorRequest}).Floor
+	for _, tc := range []struct {
+		name    string
+		cmd     Command
+		err     error
+		seconds int
+	}{
+		{"more than an hour", Command{Op: OpFloorCall, Floor: a, Seconds: MaxSpeakingSeconds + 1}, ErrInvalid, 0},
+		{"negative", Command{Op: OpFloorCall, Floor: a, Seconds: -5}, ErrInvalid, 0},
+		{"by a participant", Command{Op: OpFloorCall, Floor: a, Seconds: 60}, ErrForbidden, 0},
+		{"two minutes", Command{Op: OpFloorCall, Floor: a, Seconds: 120}, nil, 120},
+		{"no limit", Command{Op: OpFloorCall, Floor: b}, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			actor := mod
+			if tc.err == ErrForbidden {
+				actor = alice
+			}
+			if tc.err != nil {
+				s.refuse(actor, tc.cmd, tc.err)
+				return
+			}
+			ev := s.do(actor, tc.cmd)
+			if ev.Seconds != tc.seconds {
+				t.Errorf("event seconds %d, want %d", ev.Seconds, tc.seconds)
+			}
+			for _, role := range []Role{Participant, Screen, Moderator} {
+				f := s.r.View(role).Meeting.Floor[0]
+				if f.ID != tc.cmd.Floor || f.Status != FloorSpeaking || f.CalledAt != ev.At || f.Seconds != tc.seconds {
+					t.Errorf("%s sees %+v", role, f)
+				}
+			}
+		})
+	}
+	// The time given stays in the record; done and drop take no time.
+	if f := s.r.Floor()[a-1]; f.Status != FloorDone || f.Seconds != 120 {
+		t.Errorf("alice's record %+v", f)
+	}
+	if ev := s.do(mod, Command{Op: OpFloorDone, Floor: b, Seconds: 30}); ev.Seconds != 0 {
+		t.Errorf("floor.done kept seconds %d", ev.Seconds)
+	}
+	s.checkReplay()
+}

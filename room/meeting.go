@@ -228,10 +228,26 @@ func (r *Room) setOutcomes(out []string) {
 	r.outcomes = nil
 }
 
+// MaxAnnounceSeconds bounds how long an announcement may be set to stay
+// up: a day.
+const MaxAnnounceSeconds = 86400
+
 func (r *Room) checkAnnounce(c *Command) error {
+	if c.Seconds < 0 || c.Seconds > MaxAnnounceSeconds {
+		return fmt.Errorf("%w: an announcement lasts 0 (until replaced) to %d seconds", ErrInvalid, MaxAnnounceSeconds)
+	}
 	var err error
 	c.Text, err = required(c.Text, maxAnnouncement, manyLines)
 	return err
+}
+
+// announcement is the one c makes at at.
+func (r *Room) announcement(c *Command, at int64) Announcement {
+	a := Announcement{ID: len(r.announcements) + 1, Text: c.Text, At: at}
+	if c.Seconds > 0 {
+		a.Until = at + int64(c.Seconds)*1000
+	}
+	return a
 }
 
 func (r *Room) checkJoin(a Actor, c *Command) error {

@@ -228,6 +228,25 @@ func TestMeetingOps(t *testing.T) {
 					t.Errorf("announcements %d, first %d", len(a), a[0].ID)
 				}
 			}},
+		{name: "announce for two minutes", actor: mod, cmd: Command{Op: OpAnnounce, Text: "Vote now", Seconds: 120},
+			check: func(t *testing.T, s *script, ev Event) {
+				if ev.Seconds != 120 {
+					t.Errorf("event seconds %d", ev.Seconds)
+				}
+				a := s.r.View(Screen).Meeting.Announcements
+				if len(a) != 1 || a[0] != (Announcement{ID: 1, Text: "Vote now", At: ev.At, Until: ev.At + 120_000}) {
+					t.Errorf("announcements %+v", a)
+				}
+			}},
+		{name: "announce for a day", actor: mod, cmd: Command{Op: OpAnnounce, Text: "x", Seconds: MaxAnnounceSeconds}},
+		{name: "announce for longer than a day", actor: mod, cmd: Command{Op: OpAnnounce, Text: "x", Seconds: MaxAnnounceSeconds + 1}, err: ErrInvalid},
+		{name: "announce for negative time", actor: mod, cmd: Command{Op: OpAnnounce, Text: "x", Seconds: -1}, err: ErrInvalid},
+		{name: "announce seconds not kept by another op", actor: mod, cmd: Command{Op: OpGoto, Step: 1, Seconds: 30},
+			check: func(t *testing.T, s *script, ev Event) {
+				if ev.Seconds != 0 {
+					t.Errorf("agenda.goto kept seconds %d", ev.Seconds)
+				}
+			}},
 		{name: "announce empty", actor: mod, cmd: Command{Op: OpAnnounce, Text: " \n "}, err: ErrEmpty},
 		{name: "announce too long", actor: mod, cmd: Command{Op: OpAnnounce, Text: strings.Repeat("a", 501)}, err: ErrTooLong},
 		{name: "announce with a tab", actor: mod, cmd: Command{Op: OpAnnounce, Text: "a\tb"}, err: ErrControlChar},

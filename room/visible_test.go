@@ -275,4 +275,20 @@ func TestDigestStable(t *testing.T) {
 			t.Errorf("settings %+v and %+v give the same digest", cur, with)
 		}
 	}
+	// So do a speaker's time and an announcement's end.
+	for _, c := range []Command{{Op: OpAnnounce, Text: "Break", Seconds: 60}, {Op: OpFloorCall, Floor: 1, Seconds: 60}} {
+		a, b := busyMeeting(t), busyMeeting(t)
+		if c.Op == OpFloorCall {
+			for _, s := range []*script{a, b} {
+				s.do(alice, Command{Op: OpFloorRequest})
+			}
+		}
+		without := c
+		without.Seconds = 0
+		a.do(mod, without)
+		b.do(mod, c)
+		if a.r.Digest() == b.r.Digest() {
+			t.Errorf("%s with and without seconds give the same digest", c.Op)
+		}
+	}
 }
