@@ -41,6 +41,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST /api/rooms", h.createRoom)
 	mux.HandleFunc("GET /api/rooms/{code}", h.roomInfo)
 	mux.HandleFunc("GET /api/about", h.about)
+	mux.HandleFunc("GET /api/addresses", h.addresses)
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
 	h.archiveRoutes(mux)
@@ -227,7 +228,7 @@ func (h *Hub) qr(w http.ResponseWriter, r *http.Request) {
 		h.httpError(w, err)
 		return
 	}
-	q, err := qrcode.New(h.base(r)+"/j/"+hr.code, qrcode.Medium)
+	q, err := qrcode.New(h.qrBase(r)+"/j/"+hr.code, qrcode.Medium)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "qr code")
 		return
