@@ -128,7 +128,14 @@ test('a refused question tells its author why; shortcuts and their off switch', 
   await mod.getByRole('button', { name: 'Keyboard shortcuts: off' }).waitFor();
   await mod.locator('#queue > li').first().focus();
   await mod.keyboard.press('a');
-  await new Promise((r) => setTimeout(r, 500));
+  // A barrier, not a wait: the settings sent back as they are, a command
+  // that changes nothing to see. An approval the key had sent would be
+  // ahead of it on the same connection, so answered before it and in the
+  // state at its seq.
+  const { seq } = await mod.evaluate(() => window.tribune.send({ op: 'room.settings', settings: window.tribune.state.view.meeting.settings }));
+  await until(async () => (await mod.evaluate(() => window.tribune.state.seq)) >= seq, 'the state at the barrier');
+  const waiting = await mod.evaluate(() => window.tribune.state.view.questions.filter((q) => q.status === 'pending').map((q) => q.text));
+  assert.deepEqual(waiting.sort(), ['A fine question', 'Another fine one'], 'nothing approved');
   assert.equal(await mod.locator('#queue > li').count(), 2);
   // ...and on again, it approves the focused question.
   await mod.getByRole('button', { name: 'Keyboard shortcuts: off' }).click();
