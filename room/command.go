@@ -82,7 +82,8 @@ const (
 	// that step (a decision, what is carried forward); empty Text clears
 	// it. Replacing the agenda keeps each outcome with its step's title.
 	OpOutcome Op = "agenda.outcome"
-	// OpAnnounce (Moderator): Text.
+	// OpAnnounce (Moderator): Text, and Seconds, how long it stays up
+	// (0: until another replaces it, 1 to MaxAnnounceSeconds).
 	OpAnnounce Op = "announce"
 
 	// OpJoin (System, Actor.ID is the participant): Channel, Name.
@@ -161,7 +162,9 @@ const (
 	// OpFloorWithdraw (Participant): Floor, their own waiting request.
 	OpFloorWithdraw Op = "floor.withdraw"
 	// OpFloorCall (Moderator): Floor, a waiting request, now speaking; the
-	// one speaking before is done.
+	// one speaking before is done. Seconds is the time given to speak (0:
+	// no limit, 1 to MaxSpeakingSeconds): pages count it down, nothing
+	// cuts the speaker off.
 	OpFloorCall Op = "floor.call"
 	// OpFloorDone (Moderator): Floor, the request speaking, done.
 	OpFloorDone Op = "floor.done"
@@ -266,6 +269,7 @@ type Command struct {
 	Floor    FloorID    `json:"floor,omitempty"`
 	Step     int        `json:"step,omitempty"`
 	On       bool       `json:"on,omitempty"`
+	Seconds  int        `json:"seconds,omitempty"` // a duration: time given to a speaker, an announcement's
 
 	Title   string   `json:"title,omitempty"`
 	Text    string   `json:"text,omitempty"`

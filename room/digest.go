@@ -174,6 +174,18 @@ func (r *Room) Digest() [32]byte {
 			e.ints(p.correct)
 		}
 	}
+	if slices.ContainsFunc(r.floor, func(f *floorRequest) bool { return f.seconds != 0 }) {
+		e.str("speaking times")
+		for _, f := range r.floor {
+			e.int(int64(f.seconds))
+		}
+	}
+	if slices.ContainsFunc(r.announcements, func(a Announcement) bool { return a.Until != 0 }) {
+		e.str("announcement ends")
+		for _, a := range r.announcements {
+			e.int(a.Until)
+		}
+	}
 	r.digestLinks(&e)
 	return e.sum()
 }

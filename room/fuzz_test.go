@@ -41,7 +41,9 @@ var (
 	fuzzScales = []int{0, 2, 5, 11, 1}
 	fuzzVis    = []Visibility{Live, AfterVoting, AfterClose, Hidden, AfterVoting, "", "bad"}
 	fuzzKinds  = []PollKind{Single, Multiple, Rating, Open, ""}
-	fuzzReason = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
+	// Durations, in and out of range: no limit, a speaker's, a day and more.
+	fuzzSeconds = []int{0, 0, 120, -1, 3600, 3601, 86400, 86401}
+	fuzzReason  = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
 )
 
 // fuzzInput hands out the bytes of a fuzz input, then zeros.
@@ -118,8 +120,12 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Text = text()
 	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
 		c.Floor = FloorID(in.n(5))
+		if op == OpFloorCall || in.n(8) == 0 {
+			c.Seconds = pick(in, fuzzSeconds)
+		}
 	case OpAnnounce:
 		c.Text = text()
+		c.Seconds = pick(in, fuzzSeconds)
 	case OpJoin:
 		c.Channel = pick(in, []Channel{InRoom, Remote, InRoom, ""})
 		c.Name = pick(in, []string{"", "", "Ann", "a\nb"})

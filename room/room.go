@@ -86,6 +86,9 @@ func (r *Room) Seq() uint64 { return r.seq }
 // op does not read are dropped, so no stray text reaches the log.
 func (r *Room) Decide(actor Actor, at int64, cmd Command) (Event, error) {
 	c := cmd
+	if err := separators(&c); err != nil {
+		return Event{}, err
+	}
 	if _, err := r.check(actor, &c); err != nil {
 		return Event{}, err
 	}
@@ -97,7 +100,9 @@ func (r *Room) Decide(actor Actor, at int64, cmd Command) (Event, error) {
 //
 // Apply checks ev as Decide would, so an event that Decide could not have
 // produced on this state (a forged or corrupted log) is refused with an error
-// that wraps ErrInvalid and the reason, and changes nothing.
+// that wraps ErrInvalid and the reason, and changes nothing. The one rule it
+// does not check is younger than some logs: line and paragraph separators
+// (separators.go).
 func (r *Room) Apply(ev Event) error {
 	if ev.Seq != r.seq+1 {
 		return fmt.Errorf("%w: got %d, want %d", ErrSequence, ev.Seq, r.seq+1)
@@ -123,6 +128,9 @@ func (r *Room) Apply(ev Event) error {
 // Handle is Decide followed by Apply.
 func (r *Room) Handle(actor Actor, at int64, cmd Command) (Event, error) {
 	c := cmd
+	if err := separators(&c); err != nil {
+		return Event{}, err
+	}
 	m, err := r.check(actor, &c)
 	if err != nil {
 		return Event{}, err
@@ -415,7 +423,7 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 	case OpFloorDrop:
 		r.applyFloorEnd(c, FloorDropped, at)
 	case OpAnnounce:
-		r.announcements = append(r.announcements, Announcement{ID: len(r.announcements) + 1, Text: c.Text, At: at})
+		r.announcements = append(r.announcements, r.announcement(c, at))
 	case OpJoin:
 		r.applyJoin(a, c)
 	case OpLeave:
@@ -504,10 +512,12 @@ func strip(c *Command) {
 		k.Step, k.Text = c.Step, c.Text
 	case OpFloorRequest:
 		k.Floor, k.Text = c.Floor, c.Text
-	case OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop:
+	case OpFloorCall:
+		k.Floor, k.Seconds = c.Floor, c.Seconds
+	case OpFloorWithdraw, OpFloorDone, OpFloorDrop:
 		k.Floor = c.Floor
 	case OpAnnounce:
-		k.Text = c.Text
+		k.Text, k.Seconds = c.Text, c.Seconds
 	case OpJoin:
 		k.Channel, k.Name = c.Channel, c.Name
 	case OpRename:

@@ -65,6 +65,9 @@ type FloorView struct {
 	At       int64       `json:"at"`
 	CalledAt int64       `json:"calledAt,omitempty"`
 	DoneAt   int64       `json:"doneAt,omitempty"`
+	// Seconds is the time given to speak, 0 for no limit: the speech is
+	// due to end at CalledAt + Seconds*1000, by the server's clock.
+	Seconds int `json:"seconds,omitempty"`
 }
 
 // Announcement is a message from the moderators to everyone.
@@ -72,6 +75,10 @@ type Announcement struct {
 	ID   int    `json:"id"`
 	Text string `json:"text"`
 	At   int64  `json:"at"`
+	// Until is when it ends, Unix milliseconds by the server's clock (At +
+	// the command's Seconds), 0 for never: pages hide it then by themselves.
+	// The room has no clock, so it stays in views: ending is the pages' job.
+	Until int64 `json:"until,omitempty"`
 }
 
 // CountsView is attendance.
