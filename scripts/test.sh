@@ -14,11 +14,17 @@
 # runs `npm ci` in e2e/ when e2e/node_modules is missing or was installed
 # from another e2e/package-lock.json. apt-get update runs only when something must be
 # installed, so a second run installs nothing and goes straight to the tests.
+# staticcheck is pinned (v0.8.2): one of that version where go install puts
+# it ($GOBIN, or $(go env GOPATH)/bin) is used; otherwise it is built once
+# (a few minutes) into ~/.cache/tribune/tools ($XDG_CACHE_HOME if set),
+# leaving any other version alone, and built again only when the pin moves.
 #
 # Then, stopping at the first failure:
-#   gofmt -l (no file may need formatting), go vet ./...,
-#   go test -race ./..., node --test on clientjs/**/*.test.{js,mjs},
-#   node --test on e2e/*.test.mjs (headless Chromium against the real binary).
+#   gofmt -l (no file may need formatting), go mod tidy -diff (go.mod and
+#   go.sum are tidy), go vet ./..., staticcheck ./..., go test -race ./...,
+#   30 s of go test -fuzz FuzzRoom ./room, node --test on
+#   clientjs/**/*.test.{js,mjs}, node --test on e2e/*.test.mjs (headless
+#   Chromium against the real binary).
 
 set -euo pipefail
 
@@ -131,8 +137,34 @@ if ((${#e2e_tests[@]})); then
   fi
 fi
 
+# staticcheck, pinned: a new release brings new checks, and a gate must
+# not start failing on a commit that changed nothing.
+staticcheck_version=0.8.2
+staticcheck_ok() {
+  [[ -x $1 && $("$1" -version 2>/dev/null) == *"($staticcheck_version)" ]]
+}
+gobin=$(go env GOBIN)
+if [[ -z $gobin ]]; then
+  gobin=$(go env GOPATH)
+  gobin=${gobin%%:*}/bin
+fi
+staticcheck=$gobin/staticcheck
+if ! staticcheck_ok "$staticcheck"; then
+  tools=${XDG_CACHE_HOME:-$HOME/.cache}/tribune/tools
+  staticcheck=$tools/staticcheck
+  if ! staticcheck_ok "$staticcheck"; then
+    if [[ ${TRIBUNE_SKIP_INSTALL:-} == 1 ]]; then
+      fail "no staticcheck $staticcheck_version and TRIBUNE_SKIP_INSTALL=1: GOBIN=$tools go install honnef.co/go/tools/cmd/staticcheck@v$staticcheck_version"
+    fi
+    echo "installing staticcheck v$staticcheck_version into $tools (a few minutes, once)"
+    GOBIN=$tools go install "honnef.co/go/tools/cmd/staticcheck@v$staticcheck_version" ||
+      fail "go install staticcheck@v$staticcheck_version"
+  fi
+fi
+
 go version
 echo "node $(node --version), npm $(npm --version)"
+"$staticcheck" -version
 redis-server --version
 if ((${#e2e_tests[@]})); then
   "$chromium" --version 2>/dev/null || echo "chromium at $chromium"
@@ -152,13 +184,30 @@ fi
 echo "all Go files formatted"
 
 # --------------------------------------------------------------------------
+section "go mod tidy"
+go mod tidy -diff || fail "go.mod or go.sum is not tidy (the diff above): run go mod tidy"
+echo "go.mod and go.sum are tidy"
+
+# --------------------------------------------------------------------------
 section "go vet"
 go vet ./... || fail "go vet"
 echo "go vet: no findings"
 
 # --------------------------------------------------------------------------
+section "staticcheck"
+"$staticcheck" ./... || fail "staticcheck"
+echo "staticcheck: no findings"
+
+# --------------------------------------------------------------------------
 section "go test -race"
 go test -race -count=1 -timeout 15m ./... || fail "go test"
+
+# --------------------------------------------------------------------------
+section "fuzz FuzzRoom (30s)"
+# Random command sequences against the room's invariants, beyond the seed
+# corpus go test ran. A failing input is saved under
+# room/testdata/fuzz/FuzzRoom/, where go test replays it from then on.
+go test -run '^$' -fuzz '^FuzzRoom$' -fuzztime 30s ./room || fail "FuzzRoom"
 
 # --------------------------------------------------------------------------
 section "clientjs tests (node --test)"
