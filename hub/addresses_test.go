@@ -153,3 +153,19 @@ func TestAddressesLoopbackOnly(t *testing.T) {
 		t.Errorf("with a public URL: %+v", info)
 	}
 }
+
+// TestQRReport: the QR code of the report, which the big screen shows once
+// the meeting has ended, is the one of the report's address.
+func TestQRReport(t *testing.T) {
+	t.Parallel()
+	th := startHubWith(t, t.TempDir()+"/tribune.db", testTick, nil, nil)
+	cr := createRoom(t, th.url, `{"title":"Report QR"}`)
+	_, join := fetchFrom(t, th.url+"/qr/"+cr.Code+".svg", nil)
+	status, report := fetchFrom(t, th.url+"/qr/"+cr.Code+".svg?for=report", nil)
+	if status != http.StatusOK || string(report) == string(join) {
+		t.Errorf("the report's QR code: %d, the same as the join code's: %v", status, string(report) == string(join))
+	}
+	if _, again := fetchFrom(t, th.url+"/qr/"+cr.Code+".svg?for=report", nil); string(again) != string(report) {
+		t.Error("the report's QR code changes")
+	}
+}

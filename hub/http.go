@@ -219,7 +219,9 @@ func (h *Hub) about(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour))})
 }
 
-// qr serves /qr/{code}.svg and /qr/{code}.png: the participant link.
+// qr serves /qr/{code}.svg and /qr/{code}.png: the participant link, or
+// with ?for=report the report's (the big screen shows it once the meeting
+// has ended).
 func (h *Hub) qr(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	name, ext, _ := strings.Cut(file, ".")
@@ -228,7 +230,11 @@ func (h *Hub) qr(w http.ResponseWriter, r *http.Request) {
 		h.httpError(w, err)
 		return
 	}
-	q, err := qrcode.New(h.qrBase(r)+"/j/"+hr.code, qrcode.Medium)
+	page := "/j/"
+	if r.URL.Query().Get("for") == "report" {
+		page = "/r/"
+	}
+	q, err := qrcode.New(h.qrBase(r)+page+hr.code, qrcode.Medium)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "qr code")
 		return
