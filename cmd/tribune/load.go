@@ -251,6 +251,12 @@ func (r *loadResult) print(w io.Writer, c loadConfig) {
 	if r.wall > 0 {
 		fmt.Fprintf(w, "server:       CPU %.0f%% of one core, RSS start %d MiB, peak %d MiB, end %d MiB\n",
 			100*r.cpu.Seconds()/r.wall.Seconds(), r.rssStart>>20, r.rssPeak>>20, r.rssEnd>>20)
+		if n := r.msgs.Load(); n > 0 {
+			// Everything the server did (reading commands, committing,
+			// coalescing, writing) per message a client received: the
+			// cost of a frame, all included (BENCHMARKS.md, issue 18).
+			fmt.Fprintf(w, "server:       %.1f µs of CPU per message delivered (%d messages)\n", float64(r.cpu.Microseconds())/float64(n), n)
+		}
 	}
 	if r.idlePerConn > 0 {
 		fmt.Fprintf(w, "memory:       %.1f KB per idle connection\n", float64(r.idlePerConn)/1024)
