@@ -110,19 +110,19 @@ measure() {
     awk -v p="$(field p99_ms)" -v m="$p99max" 'BEGIN { exit !(p <= m) }'
 }
 
-declare -A lo hi runs p99 dps done
+declare -A lo hi runs p99 dps finished
 servers="tribune centrifugo"
 table=()
 for aud in $audiences; do
   start_rate=$(( first / aud > 0 ? first / aud : 1 ))
-  for s in $servers; do lo[$s]=0 hi[$s]=0 runs[$s]=0 p99[$s]=- dps[$s]=- done[$s]=; done
+  for s in $servers; do lo[$s]=0 hi[$s]=0 runs[$s]=0 p99[$s]=- dps[$s]=- finished[$s]=; done
   while :; do
     ran=
     for s in $servers; do
-      [ -n "${done[$s]}" ] && continue
+      [ -n "${finished[$s]}" ] && continue
       if (( SECONDS > budget )); then
         echo "bench-broadcast: over the budget of $budget s, $s at $aud stops here" >&2
-        done[$s]=cut
+        finished[$s]=cut
         continue
       fi
       # Double from the first rate while it holds, halve while it does
@@ -143,22 +143,27 @@ for aud in $audiences; do
       runs[$s]=$(( runs[$s] + 1 ))
       if (( runs[$s] >= steps || lo[$s] >= maxrate || (hi[$s] > 0 && (hi[$s] - lo[$s]) * 8 <= lo[$s]) ||
         (hi[$s] > 0 && hi[$s] <= 1) || (hi[$s] > 0 && hi[$s] - lo[$s] <= 1) )); then
-        done[$s]=1
+        finished[$s]=1
       fi
     done
     [ -z "$ran" ] && break
   done
   row="$aud"
   for s in $servers; do
-    mark=
-    if [ "${done[$s]}" = cut ] || (( hi[$s] == 0 )); then mark='+'; fi # not bracketed: at least this much
-    row+=" ${lo[$s]}$mark ${p99[$s]} ${dps[$s]}"
+    best=${lo[$s]}
+    if (( lo[$s] == 0 && hi[$s] > 0 )); then
+      best="<${hi[$s]}" # not even the lowest rate tried
+    elif [ "${finished[$s]}" = cut ] || (( hi[$s] == 0 )); then
+      best+='+' # the search stopped before a rate failed: at least this much
+    fi
+    row+=" $best ${p99[$s]} ${dps[$s]}"
   done
   table+=("$row $(awk -v t="${lo[tribune]}" -v c="${lo[centrifugo]}" 'BEGIN { if (c > 0) printf "%.2f", t / c; else print "-" }')")
 done
 
 echo
-echo "Highest rate with none lost and p99 <= $p99max ms, runs of $duration ('+': the search stopped before a rate failed):"
+echo "Highest rate with none lost and p99 <= $p99max ms, runs of $duration
+('+': the search stopped before a rate failed; '<': even the lowest rate tried failed):"
 printf '%-9s | %-12s %-10s %-13s | %-12s %-10s %-13s | %s\n' audience "tribune/s" "p99 ms" "deliveries/s" "centrifugo/s" "p99 ms" "deliveries/s" "tribune/centrifugo"
 for row in "${table[@]}"; do
   # shellcheck disable=SC2086
