@@ -68,7 +68,7 @@ func Example() {
 	fmt.Println("proposal:", t.Proposals[0].ID, t.Proposals[0].Title)
 	fmt.Println("commitment:", t.Commitments[0].ID, t.Commitments[0].Status)
 	for _, h := range c.View(consultation.Public).Commitments[0].History {
-		fmt.Printf("  %s: %s %s\n", h.Status, h.Note, h.Evidence)
+		fmt.Printf("  %s: %s (%s)\n", h.Status, h.Note, h.Evidence)
 	}
 	// Output:
 	// public proposals while a draft: 0
@@ -77,8 +77,8 @@ func Example() {
 	// thread: Q-1
 	// proposal: P-1 Publish the budget monthly
 	// commitment: C-1 substantial
-	//   limited: January's tables
-	//   substantial: Six months online https://example.org/budget
+	//   limited: January's tables ()
+	//   substantial: Six months online (https://example.org/budget)
 }
 
 // Ids are assigned in order and never reused: a published link keeps
