@@ -47,6 +47,7 @@ type carry struct {
 	text   string
 	votes  int
 	at     int64
+	seq    uint64 // the event that carried it
 }
 
 type proposal struct {
@@ -61,6 +62,7 @@ type proposal struct {
 	reason      string
 	at          int64
 	publishedAt int64
+	defined     uint64 // the event that last set its sources
 }
 
 type commitment struct {
@@ -232,13 +234,13 @@ func (c *Consultation) mutate(at int64, k *Command) {
 		if k.Thread == threadID(c.threads+1) {
 			c.threads++
 		}
-		c.carries = append(c.carries, &carry{thread: k.Thread, from: *k.From, to: *k.To, text: k.Text, votes: k.Votes, at: at})
+		c.carries = append(c.carries, &carry{thread: k.Thread, from: *k.From, to: *k.To, text: k.Text, votes: k.Votes, at: at, seq: c.seq})
 	case OpProposalCreate:
 		n := len(c.proposals) + 1
-		c.proposals = append(c.proposals, &proposal{n: n, title: k.Title, text: k.Text, sources: k.Sources, status: Draft, at: at})
+		c.proposals = append(c.proposals, &proposal{n: n, title: k.Title, text: k.Text, sources: k.Sources, status: Draft, at: at, defined: c.seq})
 	case OpProposalEdit:
 		p := c.proposals[mustNum(k.Proposal)-1]
-		p.title, p.text, p.sources = k.Title, k.Text, k.Sources
+		p.title, p.text, p.sources, p.defined = k.Title, k.Text, k.Sources, c.seq
 	case OpProposalPublish:
 		p := c.proposals[mustNum(k.Proposal)-1]
 		p.status, p.public, p.publishedAt = Published, true, at

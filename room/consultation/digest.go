@@ -39,6 +39,7 @@ func (c *Consultation) Digest() [32]byte {
 		e.str(x.text)
 		e.int(int64(x.votes))
 		e.int(x.at)
+		e.uint(x.seq)
 	}
 	e.int(int64(len(c.proposals)))
 	for _, p := range c.proposals {
@@ -60,6 +61,7 @@ func (c *Consultation) Digest() [32]byte {
 		e.str(p.reason)
 		e.int(p.at)
 		e.int(p.publishedAt)
+		e.uint(p.defined)
 	}
 	e.int(int64(len(c.commitments)))
 	for _, m := range c.commitments {

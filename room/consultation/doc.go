@@ -34,10 +34,11 @@
 // A question carried from step meeting A to step meeting B is an event in
 // all three logs: room.OpImport in B (which gives its id there),
 // room.OpCarry in A, and [OpCarry] here, naming both. Each log verifies
-// alone; `tribune verify` cross-checks them. A proposal's sources name
-// questions, polls and agenda steps of step meetings by join code and id:
-// the consultation checks that the meeting is one of its steps, the
-// meeting's log that the thing exists.
+// alone; [Consultation.CrossCheck], which `tribune verify` runs, compares
+// the consultation with its step meetings' final states. A proposal's
+// sources name questions, polls and agenda steps of step meetings by join
+// code and id: the consultation checks that the meeting is one of its
+// steps, CrossCheck that the thing exists there and was public.
 //
 // # Ids
 //
@@ -72,6 +73,8 @@
 //     Apply. TestOps, TestApplyRefusesForgedEvents, FuzzConsultation.
 //   - The public view holds only published proposals, as published, and no
 //     actor id. TestPublicView, FuzzConsultation.
+//   - Each link between logs is in both, the same: CrossCheck.
+//     TestCrossCheck.
 //   - A public id, once seen, stays in every later public view, naming
 //     the same thing; ids are assigned in order and never reused.
 //     FuzzConsultation.
