@@ -63,6 +63,9 @@ const (
 	// meeting or one that exists: the consultation does not mind), Title,
 	// Date (optional). Steps are numbered 1, 2, 3... in the order added.
 	OpStepAdd Op = "step.add"
+	// OpStepEdit (Organiser): Code, Title, Date, replaced: a step is
+	// never removed, its place and code never change.
+	OpStepEdit Op = "step.edit"
 	// OpStepStatus (System): Code, Status (a StepStatus), as the hub learns
 	// how the meeting stands.
 	OpStepStatus Op = "step.status"
@@ -97,7 +100,7 @@ const (
 	OpCommitmentEdit Op = "commitment.edit"
 	// OpCommitmentStatus (Organiser): Commitment, Status (a Progress),
 	// Note, Evidence (optional). Kept, dated, in the commitment's public
-	// history. Withdrawn is final.
+	// history. Withdrawn is final, and its note says why.
 	OpCommitmentStatus Op = "commitment.status"
 )
 

@@ -153,6 +153,7 @@ var opRoles = map[Op]Role{
 	OpCreate:           System,
 	OpEdit:             Organiser,
 	OpStepAdd:          Organiser,
+	OpStepEdit:         Organiser,
 	OpStepStatus:       System,
 	OpCarry:            Organiser,
 	OpProposalCreate:   Organiser,
@@ -191,6 +192,8 @@ func (c *Consultation) check(a Actor, k *Command) error {
 		return checkAbout(k)
 	case OpStepAdd:
 		return c.checkStepAdd(k)
+	case OpStepEdit:
+		return c.checkStepEdit(k)
 	case OpStepStatus:
 		return c.checkStepStatus(k)
 	case OpCarry:
@@ -228,6 +231,9 @@ func (c *Consultation) mutate(at int64, k *Command) {
 		c.title, c.description, c.opens, c.closes = k.Title, k.Text, k.Opens, k.Closes
 	case OpStepAdd:
 		c.steps = append(c.steps, &step{code: k.Code, title: k.Title, date: k.Date, status: Upcoming, at: at})
+	case OpStepEdit:
+		s := c.steps[c.stepIndex(k.Code)]
+		s.title, s.date = k.Title, k.Date
 	case OpStepStatus:
 		c.steps[c.stepIndex(k.Code)].status = StepStatus(k.Status)
 	case OpCarry:
@@ -275,7 +281,7 @@ func strip(k *Command) {
 		s.ID, s.Title, s.Text, s.Opens, s.Closes = k.ID, k.Title, k.Text, k.Opens, k.Closes
 	case OpEdit:
 		s.Title, s.Text, s.Opens, s.Closes = k.Title, k.Text, k.Opens, k.Closes
-	case OpStepAdd:
+	case OpStepAdd, OpStepEdit:
 		s.Code, s.Title, s.Date = k.Code, k.Title, k.Date
 	case OpStepStatus:
 		s.Code, s.Status = k.Code, k.Status

@@ -106,6 +106,17 @@ func TestOps(t *testing.T) {
 		{name: "add a step without a title", actor: org, cmd: Command{Op: OpStepAdd, Code: "STEP4"}, err: room.ErrEmpty},
 		{name: "add a step with a bad date", actor: org, cmd: Command{Op: OpStepAdd, Code: "STEP4", Title: "x", Date: "1 March"}, err: room.ErrInvalid},
 		{name: "add a step by the hub", actor: sys, cmd: Command{Op: OpStepAdd, Code: "STEP4", Title: "x"}, err: room.ErrForbidden},
+		{name: "edit a step", actor: org, cmd: Command{Op: OpStepEdit, Code: "STEP2", Title: " Step 2: drafts ", Date: "2026-02-17"},
+			check: func(t *testing.T, s *script, ev Event) {
+				want := StepView{Index: 2, Code: "STEP2", Title: "Step 2: drafts", Date: "2026-02-17", Status: Live}
+				if got := s.c.View(Public).Steps[1]; got != want {
+					t.Errorf("got %+v", got)
+				}
+			}},
+		{name: "edit a step to the same", actor: org, cmd: Command{Op: OpStepEdit, Code: "STEP1", Title: "Step 1: priorities", Date: "2026-01-20"}, err: room.ErrAlready},
+		{name: "edit no step", actor: org, cmd: Command{Op: OpStepEdit, Code: "STEP9", Title: "x"}, err: ErrNoStep},
+		{name: "edit a step without a title", actor: org, cmd: Command{Op: OpStepEdit, Code: "STEP1"}, err: room.ErrEmpty},
+		{name: "edit a step with a bad date", actor: org, cmd: Command{Op: OpStepEdit, Code: "STEP1", Title: "x", Date: "2026-1-2"}, err: room.ErrInvalid},
 		{name: "step status", actor: sys, cmd: Command{Op: OpStepStatus, Code: "STEP3", Status: "live"},
 			check: func(t *testing.T, s *script, ev Event) {
 				if got := s.c.View(Public).Steps[2].Status; got != Live {

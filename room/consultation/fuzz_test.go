@@ -12,7 +12,7 @@ import (
 // fuzzOps are the ops FuzzConsultation draws from, with an unknown one and
 // the busiest ones again.
 var fuzzOps = []Op{
-	OpCreate, OpEdit, OpStepAdd, OpStepStatus, OpCarry,
+	OpCreate, OpEdit, OpStepAdd, OpStepEdit, OpStepStatus, OpCarry,
 	OpProposalCreate, OpProposalEdit, OpProposalPublish, OpProposalMerge, OpProposalWithdraw,
 	OpCommitmentCreate, OpCommitmentEdit, OpCommitmentStatus, "bogus",
 	OpCarry, OpCarry, OpProposalCreate, OpProposalPublish, OpProposalPublish, OpProposalMerge,
@@ -73,7 +73,7 @@ func (in *fuzzInput) next(c *Consultation) (Actor, Command) {
 	case OpCreate, OpEdit:
 		k.ID, k.Title, k.Text = pick(in, []string{"CONS1", "c1"}), text(), text()
 		k.Opens, k.Closes = pick(in, fuzzDates), pick(in, fuzzDates)
-	case OpStepAdd:
+	case OpStepAdd, OpStepEdit:
 		k.Code, k.Title, k.Date = pick(in, fuzzCodes), text(), pick(in, fuzzDates)
 	case OpStepStatus:
 		k.Code, k.Status = pick(in, fuzzCodes), pick(in, fuzzStatuses)
@@ -196,11 +196,44 @@ func (m *fuzzModel) check(c *Consultation) error {
 	return nil
 }
 
+// checkTraces checks the trace of every question carried and of one
+// never carried: only published proposals, and the same way from every
+// step of it.
+func (m *fuzzModel) checkTraces(c *Consultation) error {
+	refs := []Ref{{"STEP1", 1}}
+	for _, x := range c.View(Public).Carried {
+		refs = append(refs, x.From)
+	}
+	for _, r := range refs {
+		t, err := c.Trace(r)
+		if err != nil {
+			return fmt.Errorf("trace of %v: %w", r, err)
+		}
+		for _, p := range t.Proposals {
+			if !m.published[p.ID] {
+				return fmt.Errorf("trace of %v shows unpublished %s", r, p.ID)
+			}
+		}
+		for _, h := range t.Hops {
+			u, err := c.Trace(h.Ref)
+			if err != nil {
+				return err
+			}
+			u.Asked = t.Asked
+			if mustJSONString(u) != mustJSONString(t) {
+				return fmt.Errorf("the trace of %v differs from that of %v, on its way", h.Ref, r)
+			}
+		}
+	}
+	return nil
+}
+
 // FuzzConsultation applies random command sequences and checks, after
 // every step: a refused command changed nothing; Decide and Handle agree;
 // the event, through JSON, applies to a replica with the same digest; the
 // public view holds only published proposals as published, and no actor
-// id; every public id once seen stays, naming the same thing, and ids are
+// id, and so do traces, the same from every step of a question's way;
+// every public id once seen stays, naming the same thing, and ids are
 // assigned in order. At the end, replaying the log gives the same digest.
 func FuzzConsultation(f *testing.F) {
 	f.Add([]byte{})
@@ -272,6 +305,9 @@ func fuzzConsultation(t *testing.T, data []byte) {
 		}
 		accept(ev)
 		if err := model.check(c); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
+		if err := model.checkTraces(c); err != nil {
 			t.Fatalf("after %s: %v", mustJSONString(ev), err)
 		}
 	}

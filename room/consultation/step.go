@@ -26,6 +26,24 @@ func (c *Consultation) checkStepAdd(k *Command) error {
 	return checkDate("date", k.Date)
 }
 
+func (c *Consultation) checkStepEdit(k *Command) error {
+	i := c.stepIndex(k.Code)
+	if i < 0 {
+		return fmt.Errorf("%w: %q", ErrNoStep, k.Code)
+	}
+	var err error
+	if k.Title, err = room.RequiredText(k.Title, maxTitle, false); err != nil {
+		return fmt.Errorf("title: %w", err)
+	}
+	if err := checkDate("date", k.Date); err != nil {
+		return err
+	}
+	if s := c.steps[i]; k.Title == s.title && k.Date == s.date {
+		return fmt.Errorf("%w: same step", room.ErrAlready)
+	}
+	return nil
+}
+
 func (c *Consultation) checkStepStatus(k *Command) error {
 	i := c.stepIndex(k.Code)
 	if i < 0 {
