@@ -23,7 +23,8 @@ import (
 //
 // An imported question is live at once, whatever Settings.PreModeration
 // says: its text was moderated in the meeting it comes from, where it was
-// live, and it was chosen by the organiser. It has no author, no name and
+// live, and it was chosen by the organiser. Nor does Settings.QAOpen stop
+// it: the organiser carries questions before the meeting opens them. It has no author, no name and
 // no channel: nothing of its asker crosses to another meeting. Its text
 // may be as long as the longest question a room allows (2000 characters),
 // since the meeting it comes from may allow longer questions than this one.
