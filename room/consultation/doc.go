@@ -34,9 +34,9 @@
 // A question carried from step meeting A to step meeting B is an event in
 // all three logs: room.OpImport in B (which gives its id there),
 // room.OpCarry in A, and [OpCarry] here, naming both. The hub asks this
-// log first ([Consultation.Decide] with B's next question id unknown: any
-// id will do for the check), then imports into B, records in A, and
-// handles OpCarry here with B's id; after a crash in between, B's
+// log first ([Consultation.Decide], with the id B will give, one past its
+// last question), then imports into B, records in A, and handles OpCarry
+// here with the id B gave; after a crash in between, B's
 // question whose From names A's is the one imported (room.QuestionView),
 // and A's CarriedTo says whether A recorded it. Each log verifies
 // alone; [Consultation.CrossCheck], which `tribune verify` runs, compares
