@@ -110,6 +110,10 @@ measure() {
     awk -v p="$(field p99_ms)" -v m="$p99max" 'BEGIN { exit !(p <= m) }'
 }
 
+# The chart's figures: the highest rate that held, by server and audience.
+mkdir -p scripts/figures
+tsv=scripts/figures/broadcast.tsv
+: >"$tsv"
 declare -A lo hi runs p99 dps finished
 servers="tribune centrifugo"
 table=()
@@ -158,6 +162,7 @@ for aud in $audiences; do
     fi
     row+=" $best ${p99[$s]} ${dps[$s]}"
   done
+  for s in $servers; do printf '%s\t%s\t%s\n' "$s" "$aud" "${lo[$s]}" >>"$tsv"; done
   table+=("$row $(awk -v t="${lo[tribune]}" -v c="${lo[centrifugo]}" 'BEGIN { if (c > 0) printf "%.2f", t / c; else print "-" }')")
 done
 
@@ -169,3 +174,4 @@ for row in "${table[@]}"; do
   # shellcheck disable=SC2086
   printf '%-9s | %-12s %-10s %-13s | %-12s %-10s %-13s | %s\n' $row
 done
+scripts/bench-charts.sh

@@ -2,7 +2,11 @@
 # The runs of BENCHMARKS.md "Primary and edges": the same steady meeting of
 # 5,000 participants on one embedded node, then on a primary and two edges
 # around a throw-away redis-server, at a 200 ms tick with 50 upvotes/s and
-# at the defaults with 200 upvotes/s. Loopback only; about 5 minutes.
+# at the defaults with 200 upvotes/s; then votes within 10 s on the
+# cluster at VOTERS (default 1,000, 5,000 and 10,000: the p99 chart's
+# cluster line, scripts/figures/cluster.tsv), and BIG=1 adds the check of
+# BENCHMARKS.md's model: 18,000 voters within 20 s, 9,000 on each edge.
+# Loopback only; about 10 minutes (15 with BIG=1).
 set -u
 cd "$(dirname "$0")/.."
 bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
@@ -36,6 +40,39 @@ embedded() { # upvotes, then serve flags
   sleep 3
 }
 
+ulimit -n 20000 2>/dev/null || echo "bench-cluster: cannot raise the file limit" >&2
+out=$db/out
+
+# start_cluster serve flags: a primary and two edges; pids in $p $a $b.
+start_cluster() {
+  redis-cli -p "$rport" flushall >/dev/null
+  redis-cli -p "$rport" config resetstat >/dev/null
+  rm -f "$db"/p.db*
+  "$bin" serve -role primary -redis "$redis_url" -db "$db/p.db" -addr 127.0.0.1:18092 -log-level warn "$@" >/dev/null 2>&1 &
+  p=$!
+  sleep 1
+  "$bin" serve -role edge -redis "$redis_url" -addr 127.0.0.1:18093 -node-id edge-a -log-level warn "$@" >/dev/null 2>&1 &
+  a=$!
+  "$bin" serve -role edge -redis "$redis_url" -addr 127.0.0.1:18094 -node-id edge-b -log-level warn "$@" >/dev/null 2>&1 &
+  b=$!
+  sleep 2
+}
+
+stop_cluster() {
+  echo "primary: cpu $(cpu $p), peak $(rss $p); edge-a: cpu $(cpu $a), peak $(rss $a); edge-b: cpu $(cpu $b), peak $(rss $b)"
+  kill "$p" "$a" "$b"
+  wait "$p" "$a" "$b" 2>/dev/null
+  sleep 3
+}
+
+vote() { # participants, window
+  start_cluster
+  echo "=== primary + 2 edges, $1 voters within $2 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$bin" load -participants "$1" -window "$2" -url http://127.0.0.1:18093,http://127.0.0.1:18094 2>&1 | grep -v '^load: conn' | tee "$out"
+  stop_cluster
+  [ "$2" = 10s ] && printf 'primary + 2 edges\t%s\t%s\n' "$1" "$(sed -n 's/^propagation: .*p99 \([0-9.]*\) ms.*/\1/p' "$out")" >>"$tsv"
+}
+
 cluster() { # upvotes, then serve flags
   local up=$1
   shift
@@ -66,3 +103,13 @@ embedded 50 -tick 200ms
 cluster 50 -tick 200ms
 embedded 200
 cluster 200
+mkdir -p scripts/figures
+tsv=scripts/figures/cluster.tsv
+: >"$tsv"
+for n in ${VOTERS:-1000 5000 10000}; do
+  vote "$n" 10s
+done
+if [ "${BIG:-0}" = 1 ]; then
+  vote 18000 20s
+fi
+scripts/bench-charts.sh
