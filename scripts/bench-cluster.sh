@@ -76,27 +76,14 @@ vote() { # participants, window
 cluster() { # upvotes, then serve flags
   local up=$1
   shift
-  redis-cli -p "$rport" flushall >/dev/null
-  redis-cli -p "$rport" config resetstat >/dev/null
-  rm -f "$db"/p.db*
-  "$bin" serve -role primary -redis "$redis_url" -db "$db/p.db" -addr 127.0.0.1:18092 -log-level warn "$@" >/dev/null 2>&1 &
-  local p=$!
-  sleep 1
-  "$bin" serve -role edge -redis "$redis_url" -addr 127.0.0.1:18093 -node-id edge-a -log-level warn "$@" >/dev/null 2>&1 &
-  local a=$!
-  "$bin" serve -role edge -redis "$redis_url" -addr 127.0.0.1:18094 -node-id edge-b -log-level warn "$@" >/dev/null 2>&1 &
-  local b=$!
-  sleep 2
+  start_cluster "$@"
   echo "=== primary + 2 edges, upvotes $up, $* (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   # PUBLISH calls over 10 s of the steady phase.
   ( sleep 12; n0=$(publishes); sleep 10; echo "redis: $(( ($(publishes) - n0) / 10 )) PUBLISH/s" ) &
   local sampler=$!
   steady -url http://127.0.0.1:18093,http://127.0.0.1:18094 -upvotes "$up"
   wait "$sampler"
-  echo "primary: cpu $(cpu $p), peak $(rss $p); edge-a: cpu $(cpu $a), peak $(rss $a); edge-b: cpu $(cpu $b), peak $(rss $b)"
-  kill "$p" "$a" "$b"
-  wait "$p" "$a" "$b" 2>/dev/null
-  sleep 3
+  stop_cluster
 }
 
 embedded 50 -tick 200ms
