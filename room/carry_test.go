@@ -2,6 +2,7 @@ package room
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -179,5 +180,38 @@ func TestCarryReplay(t *testing.T) {
 	b.do(sys, Command{Op: OpCarry, Question: 2, Link: linkTo(Link{Consultation: "CONS1", Code: "STEP3", Question: 2})})
 	if a.r.Digest() == b.r.Digest() {
 		t.Error("two links give the same digest")
+	}
+}
+
+// Patches carry an import and a carry to every role, and name no one.
+func TestCarryPatch(t *testing.T) {
+	s := newMeeting(t, premod)
+	q := s.ask(alice, "Question")
+	s.do(mod, Command{Op: OpApprove, Question: q})
+	var fs []*follower
+	for _, role := range []Role{Participant, Moderator, Screen} {
+		fs = append(fs, newFollower(s.r, role, 1), newFollower(s.r, role, 2))
+	}
+	for _, c := range []Command{
+		{Op: OpImport, Text: "From step 1", Link: linkTo(from)},
+		{Op: OpCarry, Question: q, Link: linkTo(to)},
+		{Op: OpCarry, Question: 2, Link: linkTo(Link{Consultation: "CONS1", Code: "STEP3", Question: 2})},
+	} {
+		ev := s.do(sys, c)
+		var ch Changes
+		s.r.Track(&ch, ev)
+		if got := ch.Participants(); c.Op == OpImport && len(got) != 0 || c.Op == OpCarry && c.Question == q && !slices.Equal(got, []string{alice.ID}) {
+			t.Errorf("%s: Mine changed for %v", c.Op, got)
+		}
+		for _, f := range fs {
+			if err := f.event(s.r, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, f := range fs {
+		if err := f.flush(s.r); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
