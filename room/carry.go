@@ -16,7 +16,8 @@ import (
 //     it had there, that is then answered, merged or refused like any other;
 //   - in the meeting it comes from, System records where it went (OpCarry,
 //     QuestionView.CarriedTo). The room fills in the votes the question has
-//     when it is carried, and Apply refuses an event that says otherwise.
+//     when it is carried, and Apply refuses an event that says otherwise
+//     (TestCarryVotesChecked).
 //
 // The hub issues both on the organiser's behalf, the import first, so that
 // the carry names the question's id in the meeting it went to.
@@ -28,6 +29,8 @@ import (
 // no channel: nothing of its asker crosses to another meeting. Its text
 // may be as long as the longest question a room allows (2000 characters),
 // since the meeting it comes from may allow longer questions than this one.
+// TestCarryOps covers each rule, TestCarryReplay and TestCarryPatch the
+// log and the patches, FuzzRoom all of it.
 
 // Link ties a question to its counterpart in another step meeting of the
 // same consultation. Everyone sees it: it names public things only.
