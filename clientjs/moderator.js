@@ -5,6 +5,8 @@ import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
+import { watchServerClock, announcementLive } from './clock.js';
+import { watchSetup, renderSetup } from './setup.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
 const code = pathCode();
@@ -95,6 +97,7 @@ function render() {
   renderMeetingForm();
   renderLedger();
   renderShare();
+  renderAnnouncementsMade();
 }
 
 /** Renders the question lists now, paused or not: the moderator acted. */
@@ -582,7 +585,7 @@ function renderFloor() {
     return h('span', { class: 'button-row inline' }, f.status === 'speaking'
       ? button('floor-done', t('floor.done'), () => act({ op: 'floor.done', floor: f.id }, t('done.floorDone')))
       : [
-        button('floor-call', t('floor.call'), () => act({ op: 'floor.call', floor: f.id }, t('done.floorCalled')), { 'aria-label': t('floor.callTo', { name }) }),
+        button('floor-call', t('floor.call'), () => act({ op: 'floor.call', floor: f.id, ...speakerTime() }, t('done.floorCalled')), { 'aria-label': t('floor.callTo', { name }) }),
         button('floor-drop', t('floor.drop'), () => act({ op: 'floor.drop', floor: f.id }, t('done.floorDropped')), { 'aria-label': t('floor.dropFor', { name }) }),
       ]);
   }));
@@ -645,7 +648,7 @@ byId('announce-form').addEventListener('submit', (ev) => {
   const status = byId('announce-status');
   if (!text) { status.textContent = t('err.empty'); return; }
   status.textContent = t('sending');
-  client.send({ op: 'announce', text }).then(() => { byId('announce-text').value = ''; status.textContent = t('done.announced'); }, (err) => { status.textContent = errorText(err); });
+  client.send({ op: 'announce', text, ...announceTime() }).then(() => { byId('announce-text').value = ''; status.textContent = t('done.announced'); }, (err) => { status.textContent = errorText(err); });
 });
 
 function renderMeetingForm() {
@@ -737,10 +740,10 @@ function pollName(id) {
 
 function renderShare() {
   const box = byId('share');
-  const sig = document.documentElement.lang;
+  const sig = JSON.stringify([document.documentElement.lang, shareBase]);
   if (box.dataset.sig === sig) return;
   box.dataset.sig = sig;
-  const origin = location.origin;
+  const origin = shareBase.base;
   const links = [
     ['share.participant', `${origin}/j/${code}`],
     ['share.screen', `${origin}/s/${code}`],
@@ -748,7 +751,7 @@ function renderShare() {
     ['share.moderator', `${origin}/m/${code}#key=${encodeURIComponent(key)}`],
   ];
   replace(box,
-    h('img', { class: 'qr', src: `/qr/${encodeURIComponent(code)}.svg`, alt: t('share.qrAlt', { url: `${origin}/j/${code}` }), width: '160', height: '160' }),
+    h('img', { class: 'qr', src: `/qr/${encodeURIComponent(code)}.svg${shareBase.qrQuery}`, alt: t('share.qrAlt', { url: `${origin}/j/${code}` }), width: '160', height: '160' }),
     h('dl', { class: 'links' }, links.map(([label, url]) => [
       h('dt', {}, t(label)),
       h('dd', {}, h('a', { href: url, target: '_blank', rel: 'noopener' }, label === 'share.moderator' ? t('share.moderatorLink') : url), ' ',
@@ -874,3 +877,71 @@ fillVisibility();
 fillHelp();
 drawShortcutsToggle();
 pollKindChanged();
+
+// --- the speaking time, announcement durations, setting up for phones ------
+// Self-contained additions: each finds its place in the page by id.
+
+/** The base of the links shared (setup.js): the page's, or one chosen. */
+let shareBase = { base: location.origin, qrQuery: '', unreachable: false, addresses: /** @type {string[]} */ ([]) };
+const setupBox = h('div', { id: 'share-setup', class: 'share-setup', hidden: true });
+byId('share').before(setupBox);
+const shareSetup = watchSetup((s) => {
+  shareBase = s;
+  // Called once before shareSetup exists: the first render comes later.
+  queueMicrotask(() => {
+    renderSetup(setupBox, s, shareSetup.choose);
+    if (client.state.view) renderShare();
+  });
+});
+onLangChange(() => renderSetup(setupBox, shareBase, shareSetup.choose));
+
+const speakerTimeKey = `tribune:speaker-time:${code}`;
+/** Minutes per speaker, under the floor's line; kept for this meeting. */
+const speakerMinutes = h('input', { id: 'speaker-minutes', type: 'number', min: '0', max: '60', step: '0.5', inputmode: 'decimal', value: load(speakerTimeKey, '0'), class: 'short' });
+speakerMinutes.addEventListener('change', () => store(speakerTimeKey, speakerMinutes.value));
+byId('floor-queue').after(h('div', { class: 'field speaker-time' },
+  h('label', { for: 'speaker-minutes', 'data-i18n': 'floor.seconds' }, t('floor.seconds')), speakerMinutes));
+
+/** The floor.call field for the time set: {seconds} or nothing. */
+function speakerTime() {
+  const min = Number(speakerMinutes.value);
+  return Number.isFinite(min) && min > 0 ? { seconds: Math.min(3600, Math.round(min * 60)) } : {};
+}
+
+/** How long an announcement stays up, in the announce form. */
+const announceSeconds = h('select', { id: 'announce-seconds' });
+function fillAnnounceSeconds() {
+  const v = announceSeconds.value || '0';
+  replace(announceSeconds, [0, 1, 2, 5, 10, 15, 30, 60].map((m) => h('option', { value: String(m * 60), selected: String(m * 60) === v },
+    m ? t('announce.minutes', { n: m }) : t('announce.forever'))));
+}
+fillAnnounceSeconds();
+onLangChange(fillAnnounceSeconds);
+byId('announce-form').querySelector('button[type="submit"]').before(h('div', { class: 'field inline announce-time' },
+  h('label', { for: 'announce-seconds', 'data-i18n': 'announce.duration' }, t('announce.duration')), announceSeconds));
+
+/** The announce field for the duration chosen: {seconds} or nothing. */
+function announceTime() {
+  const s = Number(announceSeconds.value);
+  return s > 0 ? { seconds: s } : {};
+}
+
+/** The announcements made, newest first, each saying until when or that it ended. */
+const modClock = watchServerClock(client);
+const announceList = h('ul', { id: 'announce-list', class: 'announcements', 'aria-label': t('announce.sent') });
+byId('announce-form').after(announceList);
+function renderAnnouncementsMade() {
+  const view = client.state.view;
+  if (!view) return;
+  const now = modClock.now(Date.now());
+  const list = view.meeting.announcements.slice().sort((a, b) => b.id - a.id).slice(0, 5);
+  const rows = list.map((a) => [a.id, a.text, a.at, a.until || 0, !announcementLive(a, now)]);
+  const sig = JSON.stringify([rows, document.documentElement.lang]);
+  if (announceList.dataset.sig === sig) return;
+  announceList.dataset.sig = sig;
+  announceList.setAttribute('aria-label', t('announce.sent'));
+  replace(announceList, list.map((a) => h('li', { class: announcementLive(a, now) ? '' : 'ended' },
+    h('time', { datetime: new Date(a.at).toISOString() }, clockTime(a.at)), ' ', h('span', {}, a.text),
+    a.until ? [' ', h('span', { class: 'badge' }, announcementLive(a, now) ? t('announce.until', { time: clockTime(a.until) }) : t('announce.ended'))] : null)));
+}
+setInterval(renderAnnouncementsMade, 1000);

@@ -8,6 +8,7 @@ import {
 } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
+import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
 const code = pathCode();
@@ -116,6 +117,7 @@ function enter() {
     return;
   }
   client = new Client({ code, role: 'participant', channel: j.channel, name: j.name });
+  phoneClock = watchServerClock(client);
   // For the browser console and the end-to-end tests: the client's state.
   Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
   connectionBanner(byId('conn'), client);
@@ -231,6 +233,7 @@ function renderFloor(view) {
     if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
   }
   wasSpeaking = speakingNow;
+  renderSpeakingTime();
   byId('floor-form').hidden = !!mine || !live;
   byId('floor-withdraw').hidden = !mine || mine.status !== 'waiting';
   byId('floor-withdraw').dataset.id = mine ? String(mine.id) : '';
@@ -249,7 +252,8 @@ byId('floor-withdraw').addEventListener('click', () => {
 });
 
 function renderAnnouncements(view, outcome) {
-  const list = view.meeting.announcements.slice().sort((a, b) => b.id - a.id);
+  // An announcement given a duration ends by itself (clock.js).
+  const list = view.meeting.announcements.filter((a) => announcementLive(a, serverNow())).sort((a, b) => b.id - a.id);
   byId('announcements-box').hidden = list.length === 0;
   const box = byId('announcements');
   const sig = JSON.stringify([list.slice(0, 5), document.documentElement.lang]);
@@ -653,3 +657,47 @@ onLangChange(() => {
 setOrder(order);
 if (joined() && code) enter();
 else showJoin();
+
+// --- the speaking time, and announcements that end ---------------------------
+// Self-contained: the countdown goes under the participant's floor status.
+
+// var, not let: the page may create its client (and this clock) before
+// this line runs.
+/** @type {import('./clock.js').ServerClock|undefined} */
+var phoneClock; // eslint-disable-line no-var
+/** The server's time now, as well as this device can tell. */
+function serverNow() {
+  return phoneClock ? phoneClock.now(Date.now()) : Date.now();
+}
+
+const floorTimer = h('p', { id: 'floor-timer', class: 'floor-timer', role: 'timer', hidden: true });
+byId('floor-mine').after(floorTimer);
+let timeUpSaid = 0; // the request whose "time is up" was said aloud
+
+/** The countdown of the participant's own speech, when given a time. */
+function renderSpeakingTime() {
+  const view = client && client.state.view;
+  const mineID = client && client.state.mine ? client.state.mine.floor || 0 : 0;
+  const mine = view && mineID ? (view.meeting.floor || []).find((f) => f.id === mineID) : undefined;
+  const left = speechLeft(mine, serverNow());
+  floorTimer.hidden = left === null;
+  floorTimer.classList.toggle('over', left !== null && left <= 0);
+  setText(floorTimer, left === null ? '' : left > 0 ? t('timer.left', { time: formatSeconds(left) }) : t('timer.over', { time: formatSeconds(-left) }));
+  if (mine && left !== null && left <= 0 && timeUpSaid !== mine.id) {
+    timeUpSaid = mine.id;
+    announce(t('timer.up'));
+  }
+}
+
+let liveAnnouncements = '';
+setInterval(() => {
+  if (!client || !client.state.view) return;
+  renderSpeakingTime();
+  const now = serverNow();
+  const ids = client.state.view.meeting.announcements.filter((a) => announcementLive(a, now)).map((a) => a.id).join();
+  if (ids !== liveAnnouncements) {
+    const first = liveAnnouncements === '';
+    liveAnnouncements = ids;
+    if (!first) render('');
+  }
+}, 250);
