@@ -184,6 +184,22 @@ test('the big screen fits from 1280x720 to 3840x2160 in every state', async (t) 
     },
   });
 
+  // The other themes, and French, on the busiest state.
+  const wide = screens[1];
+  for (const theme of ['light', 'contrast']) {
+    await wide.getByLabel('Theme').selectOption(theme);
+    assert.deepEqual(await overflows(wide), [], theme);
+    assert.deepEqual(await allViolations(wide), [], `axe, ${theme} theme`);
+    await screenshot(wide, `screen-top-${theme}`);
+  }
+  await wide.getByLabel('Theme').selectOption('dark');
+  await wide.getByRole('button', { name: 'Lire en français' }).click();
+  await until(async () => (await wide.locator('#floor-timer').textContent()).startsWith('Reste '), 'the countdown in French');
+  assert.deepEqual(await overflows(wide), [], 'in French');
+  assert.deepEqual(await allViolations(wide), [], 'axe, in French');
+  await screenshot(wide, 'screen-top-fr');
+  await wide.getByRole('button', { name: 'Read in English' }).click();
+
   // A long question being answered.
   seq = await drive('mod', { op: 'question.highlight', question: 2 });
   await check('answering', { wait: (p) => seen(p, seq) });
