@@ -2,7 +2,7 @@
 // Read-only: no admin controls. F toggles full screen, Esc leaves it.
 //
 // It always fits the viewport, whatever the state (body[data-state]):
-// waiting (the meeting has not started: the code and QR code large),
+// waiting (not started, nothing put on the screen: code and QR code large),
 // answering (a question highlighted), poll (a poll's results), top (the
 // top questions), ended (thanks, and the report's address and QR code).
 // The page never scrolls: the grid gives each region (title, stage, side,
@@ -62,9 +62,10 @@ const reactionIcons = { applause: '👏', agree: '👍', disagree: '👎', loude
 function screenState(view) {
   const m = view.meeting;
   if (m.status === 'ended') return 'ended';
-  if (m.status === 'scheduled') return 'waiting';
+  // What the moderator put on the screen shows, even before the start.
   if (poll(view, m.screenPoll)) return 'poll';
   if (question(view, m.highlight)) return 'answering';
+  if (m.status === 'scheduled') return 'waiting';
   return 'top';
 }
 
