@@ -218,3 +218,80 @@ export function perFrame(render) {
     });
   };
 }
+
+/**
+ * The WAI-ARIA tabs pattern over el (role="tablist") and its role="tab"
+ * buttons, each naming its panel with aria-controls: one tab in the Tab
+ * order (roving tabindex), arrow keys, Home and End move and select
+ * (automatic activation: a panel costs nothing to show), the panels not
+ * selected are hidden. A tab may carry a badge saying something new came
+ * while its panel was hidden: a .tab-badge (seen) and a .tab-new
+ * (visually hidden, read with the tab's name).
+ * @param {HTMLElement} el
+ * @param {(id: string) => void} [onSelect] called with the tab's id after a change
+ */
+export function tabList(el, onSelect) {
+  const tabs = () => /** @type {HTMLElement[]} */ (Array.from(el.querySelectorAll('[role="tab"]')));
+  /** @type {Map<string, number|boolean>} */
+  const marks = new Map();
+  const current = () => tabs().find((b) => b.getAttribute('aria-selected') === 'true') || tabs()[0];
+  function drawMark(tab) {
+    const n = marks.get(tab.id) || 0;
+    const badge = tab.querySelector('.tab-badge');
+    const text = tab.querySelector('.tab-new');
+    if (badge) badge.textContent = n === true ? '•' : n ? String(n) : '';
+    if (text) text.textContent = n === true ? ` (${t('tab.newAny')})` : n ? ` (${t('tab.new', { n })})` : '';
+  }
+  function select(id, focus = false) {
+    const prev = current();
+    for (const b of tabs()) {
+      const on = b.id === id;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+      byId(b.getAttribute('aria-controls')).hidden = !on;
+      if (on) {
+        marks.delete(b.id);
+        drawMark(b);
+        if (focus) b.focus();
+      }
+    }
+    if (onSelect && (!prev || prev.id !== id)) onSelect(id);
+  }
+  el.addEventListener('click', (ev) => {
+    const b = /** @type {HTMLElement} */ (ev.target).closest('[role="tab"]');
+    if (b) select(b.id, true);
+  });
+  el.addEventListener('keydown', (ev) => {
+    const list = tabs();
+    const i = list.indexOf(/** @type {HTMLElement} */ (document.activeElement));
+    if (i < 0) return;
+    const vertical = el.getAttribute('aria-orientation') === 'vertical';
+    const next = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: vertical ? 1 : 0, ArrowUp: vertical ? -1 : 0 }[ev.key];
+    let j = -1;
+    if (next) j = (i + next + list.length) % list.length;
+    else if (ev.key === 'Home') j = 0;
+    else if (ev.key === 'End') j = list.length - 1;
+    if (j < 0) return;
+    ev.preventDefault();
+    select(list[j].id, true);
+  });
+  onLangChange(() => tabs().forEach(drawMark));
+  return {
+    select,
+    /** The id of the tab selected. */
+    selected: () => current().id,
+    /**
+     * Marks tab id as holding something new (n items, or true), unless it
+     * is the one shown; 0 or false clears the mark.
+     * @param {string} id
+     * @param {number|boolean} n
+     */
+    mark(id, n) {
+      const tab = byId(id);
+      if (n && tab.getAttribute('aria-selected') === 'true') return;
+      if (n) marks.set(id, n);
+      else marks.delete(id);
+      drawMark(tab);
+    },
+  };
+}

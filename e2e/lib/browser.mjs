@@ -277,8 +277,9 @@ let axeSource; // the text of axe.min.js, read once
 /**
  * Runs axe-core on the page as it is now and returns the violations whose
  * impact is serious or critical (axe's result objects: id, impact, help,
- * helpUrl, nodes[].target ...). `options` go to axe.run (for example
- * { runOnly: ['wcag2a', 'wcag2aa'] }); `context` is axe's include/exclude.
+ * helpUrl, nodes[].target ...), or of any impact with impacts: 'all'.
+ * `options` go to axe.run (for example { runOnly: ['wcag2a', 'wcag2aa'] });
+ * `context` is axe's include/exclude.
  *
  * Tribune's pages send a strict Content-Security-Policy (no inline script),
  * so page.addScriptTag, which inserts an inline <script>, would be blocked.
@@ -287,7 +288,7 @@ let axeSource; // the text of axe.min.js, read once
  * the page exactly as a user's browser does. No bypassCSP context needed.
  * e2e/harness.test.mjs guards this.
  */
-export async function axeCheck(page, { context, options } = {}) {
+export async function axeCheck(page, { context, options, impacts = 'serious' } = {}) {
   if (!axeSource) {
     const require = createRequire(import.meta.url);
     axeSource = await fsp.readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -300,7 +301,7 @@ export async function axeCheck(page, { context, options } = {}) {
   const results = await page.evaluate(
     ([ctx, opts]) => window.axe.run(ctx ?? document, opts ?? {}),
     [context ?? null, options ?? null]);
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return results.violations.filter((v) => impacts === 'all' || v.impact === 'serious' || v.impact === 'critical');
 }
 
 /** A readable summary of axe violations, for an assertion message. */
