@@ -5,7 +5,7 @@ import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { watchServerClock, announcementLive } from './clock.js';
+import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
 
@@ -945,3 +945,15 @@ function renderAnnouncementsMade() {
     a.until ? [' ', h('span', { class: 'badge' }, announcementLive(a, now) ? t('announce.until', { time: clockTime(a.until) }) : t('announce.ended'))] : null)));
 }
 setInterval(renderAnnouncementsMade, 1000);
+
+/** The speaker's time left, as the screen and their phone show it. */
+const modFloorTimer = h('p', { id: 'mod-floor-timer', class: 'floor-timer', role: 'timer', hidden: true });
+byId('speaker-minutes').parentElement.before(modFloorTimer);
+setInterval(() => {
+  const view = client.state.view;
+  const speaking = view && (view.meeting.floor || []).find((f) => f.status === 'speaking');
+  const left = speechLeft(speaking, modClock.now(Date.now()));
+  modFloorTimer.hidden = left === null;
+  modFloorTimer.classList.toggle('over', left !== null && left <= 0);
+  setText(modFloorTimer, left === null ? '' : left > 0 ? t('timer.left', { time: formatSeconds(left) }) : t('timer.over', { time: formatSeconds(-left) }));
+}, 500);

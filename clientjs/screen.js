@@ -289,18 +289,19 @@ function renderAnnouncement(view) {
   if (ann) setFull(byId('announcement'), ann.text);
 }
 
-/** Updates the countdown; returns whether it appeared or went. */
+/** Updates the countdown; returns whether it appeared, went or changed length. */
 function renderTimer() {
   const view = client.state.view;
   const el = byId('floor-timer');
   const { speaking } = view ? floorLine(view) : { speaking: undefined };
   const left = view && view.meeting.status !== 'ended' ? speechLeft(speaking, clock.now(Date.now())) : null;
-  const wasHidden = el.hidden;
+  const was = `${el.hidden} ${el.textContent?.length}`;
   el.hidden = left === null;
   el.classList.toggle('over', left !== null && left <= 0);
   el.classList.toggle('soon', left !== null && left > 0 && left <= 10);
   setText(el, left === null ? '' : left > 0 ? t('timer.left', { time: formatSeconds(left) }) : t('timer.over', { time: formatSeconds(-left) }));
-  return wasHidden !== el.hidden;
+  // "Time is up" is longer than a count: the line may wrap.
+  return was !== `${el.hidden} ${el.textContent?.length}`;
 }
 
 // Four times a second: the countdown, and an announcement that ends.

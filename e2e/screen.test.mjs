@@ -274,8 +274,15 @@ test('the speaking timer counts down on the screen and on the speaker’s phone'
   await reveal(phone, '#floor-form');
   await phone.getByRole('button', { name: 'Ask to speak' }).click();
   await until(async () => (await phone.locator('#floor-mine').textContent()) === 'You are number 1 in line.', 'in line');
-  const call = await phone.evaluate(() => window.tribune.state.mine.floor);
-  await drive('mod', { op: 'floor.call', floor: call, seconds: 90 });
+  // The moderator sets a minute and a half per speaker and gives the floor.
+  const mod = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await reveal(mod, '#floor-queue');
+  await mod.getByLabel('Time per speaker (minutes, 0 for no limit)').fill('1.5');
+  await mod.getByRole('button', { name: 'Give the floor: Anonymous (In the room)' }).click();
+  await until(async () => /^1:(2\d|30) left$/.test(await mod.locator('#mod-floor-timer').textContent()), 'the countdown on the dashboard');
+  await screenshot(mod, 'moderator-speaker-time');
   const timer = (p) => p.locator('#floor-timer');
   for (const p of [screen, phone]) {
     await until(async () => /^1:(2\d|30) left$/.test(await timer(p).textContent()), 'the countdown from 1:30');
@@ -330,6 +337,7 @@ test('an announcement given a duration ends by itself on the screen, the phone a
   await until(async () => (await phone.locator('#announcements').getByText('Vote closes in two seconds.').count()) === 0, 'gone from the phone', 8000);
   assert.match(await phone.locator('#announcements').textContent(), /Welcome, everyone\./);
   await until(async () => /Vote closes in two seconds\.[\s\S]*ended/.test(await mod.locator('#announce-list').textContent()), 'ended on the dashboard', 8000);
+  await screenshot(mod, 'moderator-announcements');
   // The pages' clocks passed the end: no early hiding.
   const at = await screen.evaluate(() => Date.now());
   assert.ok(at >= until2 - 1500, 'not hidden long before its end');
