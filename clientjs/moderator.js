@@ -7,7 +7,7 @@ import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, 
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList } from './ui.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -50,6 +50,77 @@ const pollForms = new Map();
 
 const queuePause = pauseControl(byId('queue-pause'), renderQueue, () => t('mod.queue'));
 const livePause = pauseControl(byId('live-pause'), renderLive, () => t('mod.live'));
+
+// The tools beside the two lists, one panel at a time: one key (1 to 8)
+// or one click away. The panel shown is kept for this tab.
+const panelKey = `tribune:panel:${code}`;
+/** The requests to speak seen when the speakers' panel was last shown. */
+let seenFloor = '';
+const panels = tabList(byId('panel-tabs'), (id) => {
+  try { sessionStorage.setItem(panelKey, id); } catch { /* not kept */ }
+  if (id === 'tab-floor') seenFloor = floorWaiting();
+});
+try {
+  const kept = sessionStorage.getItem(panelKey);
+  if (kept && document.getElementById(kept)) panels.select(kept);
+} catch { /* none kept */ }
+function floorWaiting() {
+  const view = client.state.view;
+  return JSON.stringify(view ? (view.meeting.floor || []).map((f) => f.id) : []);
+}
+
+// --- search and filters -------------------------------------------------
+
+/** Text folded for search: lower case, without accents. */
+function fold(s) {
+  return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * Whether question q passes the search and the channel filter: the words
+ * typed may be in its text, its author's name, or be its number (#12).
+ */
+function matches(q) {
+  const words = fold(byId('q-search').value).split(/\s+/).filter(Boolean);
+  const channel = byId('q-channel').value;
+  if (channel && q.channel !== channel) return false;
+  if (!words.length) return true;
+  const hay = fold(`${q.text} ${q.name || ''} #${q.id} ${q.answer || ''}`);
+  return words.every((w) => hay.includes(w));
+}
+
+function filtering() {
+  return !!(byId('q-search').value.trim() || byId('q-channel').value);
+}
+
+/** The moderator changed a filter: the lists follow at once, paused or not. */
+function refilter() {
+  byId('filter-clear').hidden = !filtering();
+  if (!client.state.view) return;
+  renderQueue();
+  renderLive();
+}
+byId('q-search').addEventListener('input', refilter);
+byId('q-channel').addEventListener('change', refilter);
+byId('live-status').addEventListener('change', refilter);
+byId('q-search').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape' && byId('q-search').value) {
+    ev.preventDefault();
+    byId('q-search').value = '';
+    refilter();
+  }
+});
+byId('filter-clear').addEventListener('click', () => {
+  byId('q-search').value = '';
+  byId('q-channel').value = '';
+  refilter();
+  byId('q-search').focus();
+});
+
+/** "3 of 12" when filtered, the number otherwise. */
+function listCount(el, shown, total) {
+  setText(el, shown === total ? String(total) : t('filter.count', { shown, total }));
+}
 
 function fatal(message) {
   const el = byId('fatal');
@@ -113,9 +184,12 @@ function questionText(id) {
 }
 
 function renderQueue() {
-  const list = pendingQuestions(client.state.view);
+  const all = pendingQuestions(client.state.view);
+  const list = all.filter(matches);
   byId('queue-empty').hidden = list.length > 0;
-  byId('approve-all').hidden = list.length < 2;
+  setText(byId('queue-empty'), all.length ? t('filter.none') : t('mod.queueEmpty'));
+  listCount(byId('queue-count'), list.length, all.length);
+  byId('approve-all').hidden = all.length < 2 || list.length < all.length;
   // A question that left the queue (handled, withdrawn) leaves the selection.
   for (const id of selected) if (!list.some((q) => q.id === id)) selected.delete(id);
   keyedList(byId('queue'), list, (q) => q.id, questionItem, updateQuestion);
@@ -179,9 +253,20 @@ function renderLive() {
   const view = client.state.view;
   if (!view) return;
   const sort = byId('live-sort').value;
-  const live = view.questions.filter((q) => q.status === 'live' && !q.archived);
+  const status = byId('live-status').value;
+  const shown = {
+    live: (q) => q.status === 'live' && !q.archived,
+    pinned: (q) => q.status === 'live' && !q.archived && !!q.pinned,
+    answered: (q) => q.status === 'answered' && !q.archived,
+    archived: (q) => !!q.archived,
+    all: (q) => q.status === 'live' || q.status === 'answered' || !!q.archived,
+  }[status] || ((q) => q.status === 'live' && !q.archived);
+  const all = view.questions.filter(shown);
+  const live = all.filter(matches);
   const list = sort === 'oldest' ? live.slice().sort((a, b) => a.at - b.at || a.id - b.id) : sortQuestions(live, sort);
   byId('live-empty').hidden = list.length > 0;
+  setText(byId('live-empty'), all.length ? t('filter.none') : t('questions.empty'));
+  listCount(byId('live-count'), list.length, all.length);
   keyedList(byId('live'), list, (q) => q.id, questionItem, updateQuestion);
 }
 
@@ -574,6 +659,10 @@ function renderAgenda() {
 function renderFloor() {
   const floor = client.state.view.meeting.floor || [];
   byId('floor-empty').hidden = floor.length > 0;
+  // Someone asked to speak while the panel was hidden: a badge says so.
+  if (panels.selected() === 'tab-floor' || !seenFloor) seenFloor = floorWaiting();
+  const fresh = floor.filter((f) => f.status === 'waiting' && !JSON.parse(seenFloor).includes(f.id)).length;
+  panels.mark('tab-floor', fresh);
   const list = byId('floor-queue');
   const sig = JSON.stringify([floor, document.documentElement.lang]);
   if (list.dataset.sig === sig) return;
@@ -810,8 +899,10 @@ byId('shortcuts-toggle').addEventListener('click', () => {
 const shortcuts = [
   ['j', 'keys.next'], ['k', 'keys.prev'], ['a', 'keys.approve'], ['r', 'keys.reject'],
   ['h', 'keys.highlight'], ['p', 'keys.pin'], ['m', 'keys.answer'], ['x', 'keys.archive'],
-  ['n', 'keys.nextStep'], ['g', 'keys.giveFloor'], ['e', 'keys.endSpeech'], ['?', 'keys.helpKey'],
+  ['n', 'keys.nextStep'], ['g', 'keys.giveFloor'], ['e', 'keys.endSpeech'],
+  ['/', 'keys.search'], ['1 – 8', 'keys.panels'], ['?', 'keys.helpKey'],
 ];
+const panelOrder = ['tab-polls', 'tab-floor', 'tab-agenda', 'tab-announce', 'tab-done', 'tab-share', 'tab-settings', 'tab-ledger'];
 function fillHelp() {
   replace(byId('help-keys'), shortcuts.map(([k, label]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, t(label))]));
 }
@@ -858,6 +949,10 @@ document.addEventListener('keydown', (ev) => {
     case 'g': floorAction('floor-call'); break; // the first in line
     case 'e': floorAction('floor-done'); break;
     case '?': byId('help').showModal(); break;
+    case '/': byId('q-search').focus(); byId('q-search').select(); break;
+    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
+      panels.select(panelOrder[Number(ev.key) - 1], true);
+      break;
     default: return;
   }
   ev.preventDefault();

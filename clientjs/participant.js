@@ -9,7 +9,7 @@ import {
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList } from './ui.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -25,6 +25,26 @@ let frozen = /** @type {number[]|null} */ (null);
 let lastAnnouncement = -1;
 let asking = false;
 let wasSpeaking = false; // this participant had the floor at the last render
+/**
+ * Upvotes and unvotes not acknowledged yet, or acknowledged a moment ago:
+ * question id -> {on, sent}. The button says "waiting to send" while the
+ * connection is down, then "sent", instead of looking as if nothing happened.
+ * @type {Map<number, {on: boolean, sent: boolean}>}
+ */
+const voting = new Map();
+/** Poll ballots in flight, the same way: poll id -> {sent}. */
+const balloting = new Map();
+/** Questions asked while the connection is down, not acknowledged yet. */
+const unsent = /** @type {{key: number, text: string}[]} */ ([]);
+let unsentKey = 0;
+/** How long a "sent" mark stays before the item looks as usual again. */
+const sentMarkMs = 4000;
+/** How long the newest announcement stays above the sections. */
+const announcementPinMs = 10 * 60 * 1000;
+const dismissedKey = `tribune:dismissed:${code}`;
+const tabKey = `tribune:tab:${code}`;
+/** What each section held when last seen, for its "new" badge; null before the first view. */
+let seen = /** @type {{questions: Set<number>, polls: Set<number>, speak: string, about: string}|null} */ (null);
 /**
  * Questions being corrected by their author: id -> the text typed so far,
  * kept across a reload like the draft of a new question.
@@ -47,6 +67,34 @@ function keepEdits() {
 initI18n();
 languageSwitch(byId('lang'));
 const questionsPause = pauseControl(byId('pause'), renderQuestions);
+const tabs = tabList(byId('tabs'), (id) => {
+  try { sessionStorage.setItem(tabKey, id); } catch { /* not kept */ }
+  if (client && client.state.view) markNew(client.state.view);
+});
+
+/** Shows the questions section and puts the keyboard on question id (or the list). */
+function showQuestion(id) {
+  tabs.select('tab-questions');
+  const el = id ? document.getElementById(`q-${id}`) : null;
+  const target = el || byId('questions-title');
+  target.scrollIntoView({ block: 'center' });
+  target.focus({ preventScroll: true });
+}
+byId('skip-questions').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  showQuestion(0);
+});
+byId('answering-link').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  showQuestion(client && client.state.view ? client.state.view.meeting.highlight : 0);
+});
+byId('announcement-dismiss').addEventListener('click', () => {
+  const list = client && client.state.view ? client.state.view.meeting.announcements : [];
+  const newest = list.reduce((m, a) => Math.max(m, a.id), 0);
+  store(dismissedKey, String(newest));
+  byId('announcement-now').hidden = true;
+  byId('tab-about').focus();
+});
 
 function joined() {
   try {
@@ -107,6 +155,9 @@ function enter() {
   if (!j) return showJoin();
   byId('join').hidden = true;
   byId('room').hidden = false;
+  let tab = '';
+  try { tab = sessionStorage.getItem(tabKey) || ''; } catch { /* none kept */ }
+  tabs.select(document.getElementById(tab) ? tab : 'tab-questions');
   if (client) {
     // Same person, same token: a new hello says how they follow now.
     client.channel = j.channel;
@@ -123,6 +174,8 @@ function enter() {
   connectionBanner(byId('conn'), client);
   const later = perFrame(render);
   client.on('state', (_state, outcome) => later(outcome));
+  // Waiting commands say so as the connection goes and comes.
+  client.on('conn', () => later('conn'));
   client.on('error', (err) => {
     if (err.code === 'no_room') {
       byId('room').hidden = true;
@@ -154,6 +207,7 @@ function render(outcome) {
   status.textContent = m.status === 'ended' ? t('status.ended') : m.status === 'scheduled' ? t('status.scheduled') : '';
 
   renderNow(view);
+  renderAnswering(view);
   renderAnnouncements(view, outcome);
   renderAsk(view);
   renderMine();
@@ -162,6 +216,7 @@ function render(outcome) {
   renderReactions(view);
   questionsPause.update();
   renderAnswered(view);
+  markNew(view);
   const j = joined();
   byId('me-line').textContent = t('me.line', {
     name: (client.state.mine && client.state.mine.name) || t('anonymous'),
@@ -206,6 +261,36 @@ function renderNow(view) {
   setText(byId('counts'), c ? t('counts.line', { room: c.room, remote: c.remote }) : '');
 }
 
+/** The question being answered, above every section. */
+function renderAnswering(view) {
+  const q = view.meeting.highlight ? view.questions.find((x) => x.id === view.meeting.highlight) : null;
+  byId('answering').hidden = !q;
+  setText(byId('answering-link'), q ? q.text : '');
+}
+
+/**
+ * Puts a badge on the sections not shown that hold something new since the
+ * person last looked: questions published, polls closed, a change of
+ * speaker, an announcement or a step.
+ */
+function markNew(view) {
+  const live = liveQuestions(view).map((q) => q.id);
+  const closed = view.polls.filter((p) => p.status === 'closed').map((p) => p.id);
+  const { speaking } = floorLine(view);
+  const speak = String(speaking ? speaking.id : 0);
+  const anns = view.meeting.announcements;
+  const about = JSON.stringify([anns.length ? anns[anns.length - 1].id : 0, view.meeting.step, view.meeting.agenda]);
+  if (!seen) seen = { questions: new Set(live), polls: new Set(closed), speak, about };
+  const shown = tabs.selected();
+  if (shown === 'tab-questions') live.forEach((id) => seen.questions.add(id));
+  if (shown === 'tab-polls') closed.forEach((id) => seen.polls.add(id));
+  if (shown === 'tab-speak') seen.speak = speak;
+  if (shown === 'tab-about') seen.about = about;
+  tabs.mark('tab-questions', live.filter((id) => !seen.questions.has(id)).length);
+  tabs.mark('tab-polls', closed.filter((id) => !seen.polls.has(id)).length);
+  tabs.mark('tab-speak', seen.speak !== speak);
+  tabs.mark('tab-about', seen.about !== about);
+}
 
 function renderFloor(view) {
   const floor = view.meeting.floor || [];
@@ -267,7 +352,16 @@ function renderAnnouncements(view, outcome) {
     announce(t('announce.new', { text: list[0].text }));
   }
   lastAnnouncement = newest;
+  // The newest stays above the sections for a while, unless dismissed.
+  const age = list.length ? serverNow() - list[0].at : Infinity;
+  const pinned = list.length > 0 && age < announcementPinMs && Number(load(dismissedKey, '0')) < newest;
+  byId('announcement-now').hidden = !pinned;
+  setText(byId('announcement-now-text'), pinned ? list[0].text : '');
+  clearTimeout(renderAnnouncements.timer);
+  if (pinned) renderAnnouncements.timer = setTimeout(() => renderAnnouncements(client.state.view, ''), announcementPinMs - age + 50);
 }
+/** @type {any} */
+renderAnnouncements.timer = 0;
 
 function renderAsk(view) {
   const s = view.meeting.settings;
@@ -276,6 +370,7 @@ function renderAsk(view) {
   text.disabled = !open;
   byId('ask-submit').disabled = !open || asking;
   byId('ask-moderation').textContent = !open ? t('ask.closed') : s.preModeration ? t('ask.premoderated') : '';
+  byId('ask').classList.toggle('closed', !open);
   updateCount();
 }
 
@@ -288,7 +383,13 @@ function updateCount() {
 }
 
 function renderMine() {
-  const list = myWaitingQuestions(client.state);
+  const waiting = myWaitingQuestions(client.state);
+  const merged = client.state.mine ? client.state.mine.questions.filter((q) => q.status === 'merged' && q.mergedInto) : [];
+  const list = [
+    ...unsent.map((u) => ({ id: -u.key, text: u.text, status: 'unsent' })),
+    ...waiting,
+    ...merged.sort((a, b) => b.id - a.id),
+  ];
   byId('mine-box').hidden = list.length === 0;
   if (client.state.mine) {
     for (const id of editing.keys()) {
@@ -300,11 +401,17 @@ function renderMine() {
       }
     }
   }
-  keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}:${editing.has(q.id)}`, (q) => {
+  const conn = client.conn === 'live' ? 'live' : 'down';
+  keyedList(byId('mine'), list, (q) => `${q.id}:${q.status}:${q.text}:${document.documentElement.lang}:${editing.has(q.id)}:${q.mergedInto || ''}:${q.status === 'unsent' ? conn : ''}`, (q) => {
     const textID = `mine-${q.id}-text`;
+    const meta = q.status === 'unsent' ? (conn === 'live' ? t('sending') : t('send.waiting'))
+      : q.status === 'merged' ? [t('mine.merged'), ' ', h('a', {
+        href: `#q-${q.mergedInto}`, on: { click: (/** @type {Event} */ ev) => { ev.preventDefault(); showQuestion(q.mergedInto); } },
+      }, t('mine.mergedInto', { id: q.mergedInto }))]
+        : q.status === 'pending' ? t('mine.pending') : t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) });
     const body = h('div', { class: 'q-body' },
       h('p', { class: 'q-text', id: textID }, q.text),
-      h('p', { class: 'q-meta' }, q.status === 'pending' ? t('mine.pending') : t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) })));
+      h('p', { class: 'q-meta' }, meta));
     if (q.note) body.append(h('p', { class: 'q-note' }, q.note));
     const li = h('li', { class: ['question', 'mine', q.status] }, body);
     if (q.status !== 'pending') return li;
@@ -367,8 +474,11 @@ function renderQuestions() {
   }
   byId('questions-empty').hidden = list.length > 0;
   keyedList(byId('questions'), list, (q) => q.id, questionItem, updateQuestion);
-  const refused = Object.values(view.meeting.refused || {}).reduce((s, n) => s + n, 0);
-  byId('refused').textContent = refused ? t('refused.line', { n: refused }) : '';
+  const byReason = Object.entries(view.meeting.refused || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const refused = byReason.reduce((s, [, n]) => s + n, 0);
+  setText(byId('refused'), refused
+    ? `${t('refused.line', { n: refused })} ${t('refused.reasons', { list: byReason.map(([r, n]) => t('refused.reason', { reason: t(`reason.${r}`), n })).join(', ') })}`
+    : '');
 }
 
 function questionItem(q) {
@@ -376,13 +486,14 @@ function questionItem(q) {
   const vote = h('button', { type: 'button', class: 'vote', 'aria-describedby': textID },
     h('span', { class: 'vote-icon', 'aria-hidden': 'true' }, '▲'), ' ',
     h('span', { class: 'vote-label' }), ' ',
-    h('span', { class: 'vote-count' }));
+    h('span', { class: 'vote-count' }),
+    h('span', { class: 'vote-send' }));
   vote.addEventListener('click', () => {
     const on = vote.getAttribute('aria-pressed') === 'true';
     const id = Number(vote.closest('li').dataset.key);
-    act({ op: on ? 'question.unvote' : 'question.upvote', question: id }, on ? t('vote.removed') : t('vote.added'));
+    sendVote(id, !on);
   });
-  return h('li', { class: 'question' },
+  return h('li', { class: 'question', id: `q-${q.id}`, tabindex: '-1' },
     h('div', { class: 'q-body' },
       h('p', { class: 'q-text', id: textID }),
       h('p', { class: 'q-meta' })),
@@ -391,14 +502,16 @@ function questionItem(q) {
 
 function updateQuestion(li, q) {
   const mine = !!client.state.mine && client.state.mine.questions.some((m) => m.id === q.id);
-  const on = hasUpvoted(client.state, q.id);
+  const pending = voting.get(q.id);
+  const on = pending ? pending.on : hasUpvoted(client.state, q.id);
+  const sending = !pending ? '' : pending.sent ? t('send.sent') : client.conn === 'live' ? t('sending') : t('send.waiting');
   const lit = client.state.view.meeting.highlight === q.id;
   // Long lists stay fast: an unchanged question costs no DOM work.
-  const sig = JSON.stringify([q, mine, on, lit, document.documentElement.lang]);
+  const sig = JSON.stringify([q, mine, on, sending, lit, document.documentElement.lang]);
   if (li.dataset.sig === sig) return;
   li.dataset.sig = sig;
   li.querySelector('.q-text').textContent = q.text;
-  const meta = [q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at)];
+  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at)];
   if (q.pinned) meta.unshift(t('q.pinned'));
   if (lit) meta.unshift(t('q.highlighted'));
   if (mine) meta.push(t('q.yours'));
@@ -409,12 +522,36 @@ function updateQuestion(li, q) {
   vote.setAttribute('aria-pressed', String(on));
   vote.querySelector('.vote-label').textContent = on ? t('vote.upvoted') : t('vote.upvote');
   vote.querySelector('.vote-count').textContent = t('votes', { n: q.votes });
+  vote.querySelector('.vote-send').textContent = sending ? ` · ${sending}` : '';
+  vote.classList.toggle('unsent', !!pending && !pending.sent);
+}
+
+/** Upvotes (on) or takes back the vote on question id; the button says how it goes. */
+function sendVote(id, on) {
+  if (!client) return;
+  const mark = { on, sent: false };
+  voting.set(id, mark);
+  renderQuestions();
+  if (client.conn !== 'live') announce(t('queued'));
+  client.send({ op: on ? 'question.upvote' : 'question.unvote', question: id }).then(() => {
+    announce(on ? t('vote.added') : t('vote.removed'));
+    mark.sent = true;
+  }, (err) => {
+    announce(errorText(err));
+    voting.delete(id);
+  }).finally(() => {
+    renderQuestions();
+    setTimeout(() => {
+      if (voting.get(id) === mark) voting.delete(id);
+      renderQuestions();
+    }, sentMarkMs);
+  });
 }
 
 function renderAnswered(view) {
   const list = answeredQuestions(view);
   byId('answered-box').hidden = list.length === 0;
-  keyedList(byId('answered'), list, (q) => q.id, () => h('li', { class: 'question answered' },
+  keyedList(byId('answered'), list, (q) => q.id, (q) => h('li', { class: 'question answered', id: `q-${q.id}`, tabindex: '-1' },
     h('p', { class: 'q-text' }), h('p', { class: 'q-meta' }), h('p', { class: 'q-answer' })), (li, q) => {
     li.querySelector('.q-text').textContent = q.text;
     li.querySelector('.q-meta').textContent = [q.name || t('anonymous'), t('votes', { n: q.votes })].join(' · ');
@@ -426,25 +563,48 @@ function renderAnswered(view) {
 
 // --- polls ----------------------------------------------------------------
 
+/**
+ * Open polls go above every section, to be answered whatever is shown;
+ * closed ones fold away in the polls section, the latest unfolded.
+ */
 function renderPolls() {
   const state = client.state;
-  const polls = state.view.polls.filter((p) => p.status !== 'draft')
-    .sort((a, b) => (Number(b.status === 'open') - Number(a.status === 'open')) || b.id - a.id);
-  byId('polls-box').hidden = polls.length === 0;
-  keyedList(byId('polls'), polls, (p) => p.id, (p) => h('section', { class: 'poll', 'aria-labelledby': `poll-${p.id}-title` },
-    h('h3', { id: `poll-${p.id}-title` }),
-    h('p', { class: 'poll-status' }),
-    h('div', { class: 'poll-form' }),
-    h('div', { class: 'poll-results' })), updatePoll);
+  const polls = state.view.polls.filter((p) => p.status !== 'draft').sort((a, b) => b.id - a.id);
+  const open = polls.filter((p) => p.status === 'open');
+  const closed = polls.filter((p) => p.status === 'closed');
+  byId('polls-empty').hidden = closed.length > 0;
+  // On a phone an open poll takes two lines until unfolded, so that the
+  // questions stay on the first screen; a wider screen shows it whole.
+  const unfold = !matchMedia('(max-width: 59.99rem)').matches;
+  keyedList(byId('live-polls'), open, (p) => p.id, (p) => h('section', { class: 'poll card compact', 'aria-labelledby': `poll-${p.id}-title` },
+    h('div', { class: 'poll-head' },
+      h('h2', { id: `poll-${p.id}-title`, class: 'poll-title' }),
+      h('p', { class: 'poll-status' })),
+    h('details', { class: 'poll-body', open: unfold },
+      h('summary', { class: 'poll-toggle' }),
+      h('div', { class: 'poll-form' }),
+      h('div', { class: 'poll-results' })),
+    h('p', { class: 'poll-send', role: 'status' })), updatePoll);
+  keyedList(byId('polls'), closed, (p) => p.id, (p) => h('section', { class: 'poll closed', 'aria-labelledby': `poll-${p.id}-title` },
+    h('details', { open: p.id === closed[0].id },
+      h('summary', {}, h('span', { id: `poll-${p.id}-title`, class: 'poll-title' }), ' ', h('span', { class: 'poll-status' })),
+      h('div', { class: 'poll-form' }),
+      h('p', { class: 'poll-send', role: 'status' }),
+      h('div', { class: 'poll-results' }))), updatePoll);
 }
 
 function updatePoll(el, p) {
   const state = client.state;
   const ballot = myBallot(state, p.id);
-  el.querySelector('h3').textContent = p.title;
-  el.querySelector('.poll-status').textContent = [
+  setText(el.querySelector('.poll-title'), p.title);
+  setText(el.querySelector('.poll-status'), [
     t(`poll.status.${p.status}`), t('poll.ballots', { n: p.ballots }), ballot ? t('poll.youVoted') : '',
-  ].filter(Boolean).join(' · ');
+  ].filter(Boolean).join(' · '));
+  const toggle = el.querySelector('.poll-toggle');
+  if (toggle) setText(toggle, ballot ? t('poll.unfoldVoted') : t('poll.unfold'));
+  const sending = balloting.get(p.id);
+  setText(el.querySelector('.poll-send'), !sending ? '' : sending.sent ? t('poll.sent') : client.conn === 'live' ? t('sending') : t('poll.waiting'));
+  el.querySelector('.poll-send').classList.toggle('waiting', !!sending && !sending.sent);
   // The form is rebuilt only when what it asks changes, so a choice in
   // progress survives updates of the counts.
   const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
@@ -455,8 +615,8 @@ function updatePoll(el, p) {
     replace(formBox, p.status === 'open' && !(p.locked && ballot) ? pollForm(p, ballot) : ballotLine(p, ballot));
     if (hadFocus) {
       // The vote just went in: keep the keyboard where it was.
-      const next = formBox.querySelector('input:checked, input, button');
-      const title = el.querySelector('h3');
+      const next = formBox.querySelector('input:checked, input:enabled, button');
+      const title = el.querySelector('.poll-title');
       if (next) {
         next.focus();
       } else {
@@ -468,7 +628,7 @@ function updatePoll(el, p) {
   const results = pollResults(state, p.id);
   const box = el.querySelector('.poll-results');
   if (results) {
-    replace(box, h('h4', { class: 'results-title' }, t('poll.results')), resultsView(p, results));
+    replace(box, h('p', { class: 'results-title' }, t('poll.results')), resultsView(p, results));
   } else {
     replace(box, h('p', { class: 'hint' }, t(`poll.hidden.${p.visibility}`)));
   }
@@ -493,8 +653,13 @@ function describeBallot(p, b) {
 function pollForm(p, ballot) {
   const name = `poll-${p.id}`;
   const fields = h('fieldset', {}, h('legend', { class: 'visually-hidden' }, p.title));
+  const capped = p.kind === 'multiple' && p.max > 0 && p.max < (p.options || []).length;
+  const maxHint = h('p', { class: 'hint', id: `${name}-max` }, t('poll.max', { n: p.max }));
   if (p.kind === 'single' || p.kind === 'multiple') {
-    if (p.kind === 'multiple' && p.max) fields.append(h('p', { class: 'hint' }, t('poll.max', { n: p.max })));
+    if (capped) {
+      fields.append(maxHint);
+      fields.setAttribute('aria-describedby', maxHint.id);
+    }
     (p.options || []).forEach((o, i) => {
       const id = `${name}-${i}`;
       const checked = !!ballot && (ballot.choices || []).includes(i);
@@ -520,6 +685,19 @@ function pollForm(p, ballot) {
   const status = h('p', { class: 'form-status', role: 'status' });
   const form = h('form', { class: 'poll-vote', novalidate: true }, fields,
     h('button', { type: 'submit', class: 'primary' }, ballot ? t('poll.change') : t('poll.vote')), status);
+  if (capped) {
+    // At the maximum the other boxes are disabled, and the hint says why,
+    // rather than a refusal from the server after the vote.
+    const cap = () => {
+      const boxes = Array.from(form.querySelectorAll(`input[name="${name}"]`));
+      const full = boxes.filter((b) => b.checked).length >= p.max;
+      for (const b of boxes) b.disabled = full && !b.checked;
+      maxHint.textContent = full ? t('poll.maxReached', { n: p.max }) : t('poll.max', { n: p.max });
+      maxHint.classList.toggle('at-max', full);
+    };
+    form.addEventListener('change', cap);
+    cap();
+  }
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const cmd = { op: 'poll.vote', poll: p.id };
@@ -534,11 +712,27 @@ function pollForm(p, ballot) {
       cmd.text = form.querySelector('input').value.trim();
       if (!cmd.text) { status.textContent = t('poll.pick'); return; }
     }
-    status.textContent = t('sending');
+    if (p.kind === 'multiple' && p.max > 0 && cmd.choices.length > p.max) { status.textContent = t('poll.maxReached', { n: p.max }); return; }
+    status.textContent = '';
+    const mark = { sent: false };
+    balloting.set(p.id, mark);
+    if (client.conn !== 'live') announce(t('poll.waiting'));
+    renderPolls();
     client.send(cmd).then(() => {
-      status.textContent = '';
+      mark.sent = true;
       announce(t('poll.recorded'));
-    }, (err) => { status.textContent = errorText(err); });
+    }, (err) => {
+      balloting.delete(p.id);
+      // The form may have been rebuilt meanwhile: the error goes in the one shown.
+      const shown = document.querySelector(`[aria-labelledby="poll-${p.id}-title"] .poll-vote .form-status`);
+      if (shown) shown.textContent = errorText(err);
+    }).finally(() => {
+      if (client.state.view) renderPolls();
+      setTimeout(() => {
+        if (balloting.get(p.id) === mark) balloting.delete(p.id);
+        if (client.state.view) renderPolls();
+      }, sentMarkMs);
+    });
   });
   return form;
 }
@@ -603,7 +797,16 @@ byId('ask-form').addEventListener('submit', (ev) => {
   }
   asking = true;
   byId('ask-submit').disabled = true;
-  status.textContent = client.conn === 'live' ? t('sending') : t('queued');
+  const offline = client.conn !== 'live';
+  status.textContent = offline ? t('queued') : t('sending');
+  // Asked with no connection: the question shows among the author's own,
+  // waiting to send, until the server has it.
+  const waiting = offline ? { key: ++unsentKey, text } : null;
+  if (waiting) {
+    unsent.push(waiting);
+    byId('ask-submit').textContent = t('send.waiting');
+    renderMine();
+  }
   const cmd = { op: 'question.ask', text };
   const name = ((client.state.mine && client.state.mine.name) || (joined() || {}).name || '').trim();
   if (name && !client.state.view.meeting.settings.anonymous) cmd.name = name;
@@ -614,11 +817,16 @@ byId('ask-form').addEventListener('submit', (ev) => {
       store(draftKey, null);
     }
     const pre = client.state.view && client.state.view.meeting.settings.preModeration;
-    status.textContent = pre ? t('ask.sentModerated') : t('ask.sent');
+    status.textContent = `${waiting ? `${t('send.sent')} ` : ''}${pre ? t('ask.sentModerated') : t('ask.sent')}`;
   }, (err) => {
     status.textContent = errorText(err);
   }).finally(() => {
+    if (waiting) {
+      unsent.splice(unsent.indexOf(waiting), 1);
+      byId('ask-submit').textContent = t('ask.submit');
+    }
     asking = false;
+    if (client && client.state.view) renderMine();
     if (client && client.state.view) renderAsk(client.state.view);
     updateCount();
   });

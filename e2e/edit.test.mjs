@@ -78,6 +78,7 @@ test('a moderator corrects a poll until the first vote, and the meeting title', 
   await live(screen);
 
   // The title and description.
+  await mod.getByRole('tab', { name: 'Settings' }).click();
   await mod.getByText('Title and description', { exact: true }).click();
   assert.equal(await mod.getByLabel('Title', { exact: true }).inputValue(), 'Budget hearing');
   await mod.getByLabel('Title', { exact: true }).fill('Budget hearing 2027');
@@ -91,6 +92,7 @@ test('a moderator corrects a poll until the first vote, and the meeting title', 
   assert.equal(await mod.locator('#meeting-form-status').textContent(), 'A meeting needs a title.');
 
   // A poll with a typo, corrected before it opens.
+  await mod.getByRole('tab', { name: 'Polls' }).click();
   await mod.getByText('New poll', { exact: true }).click();
   await mod.getByLabel('Question asked').fill('Wich priority first?');
   await mod.getByLabel('Options, one per line').fill('Schools\nRoads');

@@ -80,6 +80,7 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
     assert.equal(new URL(mod.url()).hash, '');
     await mod.getByRole('button', { name: 'Start the meeting' }).click();
     await until(async () => (await mod.locator('#meeting-status').textContent()) === 'Live', 'the meeting to start');
+    await mod.getByRole('tab', { name: 'Agenda' }).click();
     await mod.getByRole('button', { name: 'Next step' }).click();
     await until(async () => /Step 2 of 3/.test(await mod.locator('#step').textContent()), 'step 2');
   });
@@ -133,7 +134,7 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
     await until(async () => /modérateur/.test(await phone.locator('#ask-status').textContent()), 'the acknowledgement');
     assert.equal(await phone.getByLabel('Votre question', { exact: true }).inputValue(), '');
     // The author sees it waiting; the other participant does not see it.
-    const mine = phone.getByRole('region', { name: 'Vos questions en attente de modération' });
+    const mine = phone.getByRole('region', { name: 'Vos questions pas encore publiées' });
     await mine.getByText(questionText).waitFor();
     await mine.getByText('En attente d’un modérateur').waitFor();
     await accessible(phone, 'participant, phone');
@@ -159,6 +160,7 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
   });
 
   await t.test('a poll is built, opened, shown and answered', async () => {
+    await mod.getByRole('tab', { name: 'Polls' }).click();
     await mod.getByText('New poll').click();
     await mod.getByLabel('Question asked').fill('Which opening hours suit you best?');
     await mod.getByLabel('Kind').selectOption('single');
@@ -171,6 +173,8 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
     await until(async () => (await screen.locator('#poll-title').textContent()) === 'Which opening hours suit you best?', 'the poll on screen');
 
     const phonePoll = phone.getByRole('region', { name: 'Which opening hours suit you best?' });
+    // Above the sections of the phone, the open poll unfolds.
+    await phonePoll.getByText('Répondre au sondage').click();
     await phonePoll.getByLabel('Weekends').check();
     await phonePoll.getByRole('button', { name: 'Voter' }).click();
     await until(async () => /Votre vote : Weekends|Vous avez voté/.test(await phonePoll.textContent()), 'the phone ballot');
@@ -196,6 +200,7 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
     assert.equal(await phone.locator('#conn').getAttribute('role'), 'status');
 
     // While the phone is away: an announcement, a new approved question, a vote.
+    await mod.getByRole('tab', { name: 'Announce' }).click();
     await mod.getByLabel('Message to everyone').fill('Ten-minute break at 8pm.');
     await mod.getByRole('button', { name: 'Send announcement' }).click();
     await remote.getByLabel('Your question', { exact: true }).fill('Will there be a children’s corner?');
@@ -215,9 +220,9 @@ test('a meeting, end to end', { timeout: 180_000 }, async (t) => {
     await phoneCtx.setOffline(false);
     await live(phone);
     await until(async () => JSON.stringify(await questionList(phone)) === JSON.stringify(await questionList(remote)), 'the same questions as the remote follower');
-    await phone.locator('#announcements').getByText('Ten-minute break at 8pm.').waitFor();
+    await phone.locator('#announcement-now').getByText('Ten-minute break at 8pm.').waitFor();
     await item.page().locator('#queue > li').filter({ hasText: 'Asked while offline' }).waitFor();
-    await phone.getByRole('region', { name: 'Vos questions en attente de modération' }).getByText('Asked while offline').waitFor();
+    await phone.getByRole('region', { name: 'Vos questions pas encore publiées' }).getByText('Asked while offline').waitFor();
     // Exactly the same state as the other participant: the same sequence
     // number and the same view, as the client library holds it.
     const state = (page) => page.evaluate(() => JSON.stringify({ seq: window.tribune.state.seq, view: window.tribune.state.view }));

@@ -21,6 +21,7 @@ test('a step outcome, from the dashboard to the participants and the report', as
   await join(env.server, p, room.code);
 
   const decision = 'Decided: budget tables published as open data every quarter.';
+  await mod.getByRole('tab', { name: 'Agenda' }).click();
   const toggle = mod.getByRole('button', { name: 'Outcome of step: Open data' });
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
   await toggle.click();
@@ -38,8 +39,10 @@ test('a step outcome, from the dashboard to the participants and the report', as
   await until(async () => (await mod.locator('#agenda .outcome').textContent()) === `Outcome: ${decision}`, 'the outcome under its step');
   assert.equal(await mod.locator('#outcome-text').count(), 0, 'the editor closes once saved');
 
-  await p.locator('#agenda-box summary').click();
+  // The agenda, unfolded, in the section about the meeting.
+  await p.getByRole('tab', { name: 'Réunion' }).click();
   await until(async () => (await p.locator('#agenda .outcome').textContent()) === `Résultat : ${decision}`, 'the participant sees the outcome');
+  assert.equal(await p.locator('#agenda .outcome').isVisible(), true);
 
   // Written or corrected after the end, too; the report keeps it.
   mod.on('dialog', (d) => d.accept());

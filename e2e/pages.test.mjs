@@ -112,6 +112,7 @@ test('a refused question tells its author why; shortcuts and their off switch', 
   await until(async () => /Not published: off topic/.test(await mine.textContent()), 'the reason, for the author');
   assert.match(await mine.textContent(), /Please ask it at the next step\./);
   await until(async () => /1 question was not published/.test(await author.locator('#refused').textContent()), 'the public refusal count');
+  await mod.getByRole('tab', { name: 'Handled' }).click();
   await mod.locator('#done > li').filter({ hasText: 'Off topic remark' }).waitFor();
   await until(async () => (await mod.locator('#ledger-rows').textContent()).includes('off topic'), 'the ledger entry');
 
@@ -145,6 +146,7 @@ test('a refused question tells its author why; shortcuts and their off switch', 
   assert.equal(await mod.locator('#queue > li').count(), 1);
 
   // Typing in a field is never a shortcut.
+  await mod.getByRole('tab', { name: 'Announce' }).click();
   await mod.getByLabel('Message to everyone').fill('aaa');
   assert.equal(await mod.locator('#queue > li').count(), 1);
 
@@ -192,6 +194,8 @@ test('poll result visibility: after voting, after close', async (t) => {
   await poll.getByRole('button', { name: 'Show on screen' }).click();
 
   const vp = voter.getByRole('region', { name: 'How clear was the presentation?' });
+  // On the phone the open poll, above the sections, unfolds.
+  await vp.getByText('Answer the poll').click();
   await vp.getByText('Results are shown once you have voted.').waitFor();
   await vp.getByLabel('4').check();
   await vp.getByRole('button', { name: 'Vote' }).click();
@@ -204,9 +208,12 @@ test('poll result visibility: after voting, after close', async (t) => {
   assert.equal(await screenPage.locator('#poll-results .results').count(), 0);
 
   await poll.getByRole('button', { name: 'Close poll' }).click();
+  // Closed, it goes to the polls section.
+  await other.getByRole('tab', { name: 'Polls' }).click();
   await until(async () => /Average 4\.0 out of 5/.test(await op.textContent()), 'the results for everyone once closed');
   await until(async () => (await screenPage.locator('#poll-results .result').count()) === 5, 'the results on the screen');
   // A reaction reaches the dashboard and the screen (logged once a second).
+  await voter.getByRole('tab', { name: 'Speak' }).click();
   await voter.getByRole('button', { name: 'Applause' }).click();
   await until(async () => /Applause 1/.test(await mod.locator('#reactions').textContent()), 'the reaction on the dashboard');
   await until(async () => /Applause\s*1/.test(await screenPage.locator('#reactions').textContent()), 'the reaction on the screen');
@@ -324,6 +331,7 @@ test('sign-language and captions links reach everyone, in the room too', async (
   await join(p, room.code, 'room');
   assert.equal(await p.locator('#access-links').isVisible(), false, 'no links before they are set');
 
+  await mod.getByRole('tab', { name: 'Settings' }).click();
   await mod.getByLabel('Sign-language interpretation video link').fill('javascript:alert(1)');
   await mod.getByRole('button', { name: 'Save settings' }).click();
   assert.equal(await mod.locator('#settings-status').textContent(), 'Sign-language interpretation video link: give an address starting with https:// (or http://).');
@@ -406,6 +414,7 @@ test('a quiz: right answers marked by the moderator, told to everyone once close
   await poll.getByRole('button', { name: 'Show on screen' }).click();
 
   const vp = voter.getByRole('region', { name: 'When did the open data law pass?' });
+  await vp.getByText('Answer the poll').click();
   await vp.getByLabel('2010').check();
   await vp.getByRole('button', { name: 'Vote' }).click();
   await until(async () => /You voted/.test(await vp.locator('.poll-status').textContent()), 'the ballot');
@@ -415,6 +424,8 @@ test('a quiz: right answers marked by the moderator, told to everyone once close
   await until(async () => (await poll.getByText('✓ right answer').count()) === 1, 'the moderator sees the right answer');
 
   await poll.getByRole('button', { name: 'Close poll' }).click();
+  // Closed, it goes to the polls section, unfolded as the latest.
+  await voter.getByRole('tab', { name: 'Polls' }).click();
   await until(async () => /Not quite: the right answer was 2016\./.test(await vp.textContent()), 'the voter told');
   const marked = vp.locator('.result.correct .result-label');
   assert.equal(await marked.textContent(), '2016 ✓ right answer');
@@ -440,6 +451,9 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   await screenPage.goto(`${env.server.url}/s/${room.code}`);
   await live(screenPage);
 
+  await alice.getByRole('tab', { name: 'Speak' }).click();
+  await bob.getByRole('tab', { name: 'Speak' }).click();
+  await mod.getByRole('tab', { name: 'Speakers' }).click();
   await alice.getByLabel('What about (optional)').fill('The library hours');
   await alice.getByRole('button', { name: 'Ask to speak' }).click();
   await until(async () => (await alice.locator('#floor-mine').textContent()) === 'You are number 1 in line.', 'alice in line');
@@ -466,7 +480,7 @@ test('the floor: asking to speak from the room or from home, given in turn', asy
   assert.equal(await bob.getByRole('button', { name: 'Ask to speak' }).isVisible(), true, 'bob may ask again');
 
   // From the keyboard: g gives the floor to the first in line, e ends it.
-  await mod.locator('#floor-title').click();
+  await mod.getByRole('tab', { name: 'Speakers' }).click();
   await mod.keyboard.press('g');
   await until(async () => (await alice.locator('#floor-mine').textContent()) === 'You have the floor.', 'alice speaks');
   await until(async () => (await alice.locator('#announcer').textContent()) === 'You have the floor.', 'alice told aloud');

@@ -56,6 +56,7 @@ test('pages ride out a server crash and resume where they were', { timeout: 120_
   assert.match(await first.locator('.q-meta').textContent(), /Your question/);
 
   // Changing how one follows keeps the identity and shows the stream link.
+  await a.getByRole('tab', { name: 'Meeting' }).click();
   await a.getByRole('button', { name: 'Change how I follow' }).click();
   await a.getByLabel('I am following remotely').check();
   await a.getByRole('button', { name: 'Join' }).click();
