@@ -68,10 +68,10 @@ package hub
 // forgot re-joins its participants when it next comes up.
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -194,22 +194,24 @@ func newRedis(url, name string, timeout time.Duration) (*redis.Client, error) {
 
 // upMsg is one message on tribune:up.
 type upMsg struct {
-	Edge string    `json:"edge"`
-	HB   bool      `json:"hb,omitempty"`
-	Bye  bool      `json:"bye,omitempty"` // the edge is shutting down
-	Cmds []wireCmd `json:"cmds,omitempty"`
-	RPCs []rpcReq  `json:"rpcs,omitempty"`
+	Edge  string    `json:"edge"`
+	HB    bool      `json:"hb,omitempty"`
+	Rooms []string  `json:"rooms,omitempty"` // with HB: the rooms the edge holds
+	Bye   bool      `json:"bye,omitempty"`   // the edge is shutting down
+	Cmds  []wireCmd `json:"cmds,omitempty"`
+	RPCs  []rpcReq  `json:"rpcs,omitempty"`
 }
 
 // wireCmd is a request forwarded by an edge. ID is the edge's own request
 // number, for the reply.
 type wireCmd struct {
-	ID    uint64        `json:"id"`
-	Code  string        `json:"code"`
-	Actor room.Actor    `json:"actor"`
-	Cmd   room.Command  `json:"cmd"`
-	CmdID string        `json:"cmdId,omitempty"`
-	React room.Reaction `json:"react,omitempty"`
+	ID     uint64        `json:"id"`
+	Code   string        `json:"code"`
+	Actor  room.Actor    `json:"actor"`
+	Cmd    room.Command  `json:"cmd"`
+	CmdID  string        `json:"cmdId,omitempty"`
+	React  room.Reaction `json:"react,omitempty"`
+	Holder string        `json:"holder,omitempty"` // the session a join or leave is for
 }
 
 // downMsg is one message on tribune:down:{edge}.
@@ -302,46 +304,29 @@ var (
 	msgUpstreamUp   = []byte(`{"t":"status","upstream":"up"}`)
 )
 
-// startCluster starts the Redis side of a primary or an edge, under h.ctx.
-// An edge first waits (within ctx) for the primary's token secret.
-func (h *Hub) startCluster(ctx context.Context) error {
-	if h.cfg.Mode == Embedded {
-		return nil
+// newBackend is the backend of cfg.Mode (seam.go).
+func newBackend(cfg Config, logger *slog.Logger, now func() time.Time, m *metrics) (backend, error) {
+	if cfg.Retention < 0 || cfg.Retention > 0 && cfg.Mode != Embedded {
+		return nil, errors.New("hub: a retention period is for a single node (embedded mode), and not negative")
 	}
-	if h.cfg.Redis == "" {
-		return fmt.Errorf("hub: %s mode needs a Redis URL", h.cfg.Mode)
+	if cfg.Store == nil && cfg.Mode != Edge {
+		return nil, errors.New("hub: Config.Store is required")
 	}
-	cfg := h.cfg.Cluster
-	cfg.defaults()
-	switch h.cfg.Mode {
+	l := &local{st: cfg.Store, logger: logger, now: now, metrics: m}
+	if cfg.Mode == Embedded {
+		return l, nil
+	}
+	if cfg.Redis == "" {
+		return nil, fmt.Errorf("hub: %s mode needs a Redis URL", cfg.Mode)
+	}
+	cc := cfg.Cluster
+	cc.defaults()
+	logger.Info("cluster node starting", "mode", cfg.Mode, "node", cc.NodeID)
+	switch cfg.Mode {
 	case Primary:
-		p, err := newPrimary(h, h.cfg.Redis, h.cfg.Store, cfg)
-		if err != nil {
-			return err
-		}
-		if p.secret, err = h.cfg.Store.Secret(ctx); err != nil {
-			p.rdb.Close()
-			return fmt.Errorf("hub: token secret: %w", err)
-		}
-		h.primary = p
-		p.start(h.ctx, &h.wg)
+		return newPrimary(l, cfg.Redis, cc)
 	case Edge:
-		e, err := newEdge(h, h.cfg.Redis, cfg)
-		if err != nil {
-			return err
-		}
-		secret, err := e.fetchSecret(ctx)
-		if err != nil {
-			e.rdb.Close()
-			return err
-		}
-		h.signer = signer{secret: secret}
-		h.store = remoteStore{e}
-		h.edge = e
-		e.start(h.ctx, &h.wg)
-	default:
-		return fmt.Errorf("hub: unknown mode %d", h.cfg.Mode)
+		return newEdge(cfg.Redis, cc, logger)
 	}
-	h.logger.Info("cluster node started", "mode", h.cfg.Mode, "node", cfg.NodeID)
-	return nil
+	return nil, fmt.Errorf("hub: unknown mode %d", cfg.Mode)
 }

@@ -431,8 +431,8 @@ func TestClusterRedisRestart(t *testing.T) {
 	acks := b.end()
 	checkAcks(t, c.primary.store, cr.Code, acks)
 	sameStateCluster(t, c.primary, cr.Code, cr.ModeratorKey, []string{c.a.url, c.b.url}, append(vs, mod)...)
-	fromHistory := c.a.hub.edge.fromHistory.Load() + c.b.hub.edge.fromHistory.Load()
-	fromPrimary := c.a.hub.edge.fromPrimary.Load() + c.b.hub.edge.fromPrimary.Load()
+	fromHistory := c.a.hub.backend.(*edge).fromHistory.Load() + c.b.hub.backend.(*edge).fromHistory.Load()
+	fromPrimary := c.a.hub.backend.(*edge).fromPrimary.Load() + c.b.hub.backend.(*edge).fromPrimary.Load()
 	t.Logf("filled from history %d, from the primary %d", fromHistory, fromPrimary)
 	if fromPrimary == 0 {
 		t.Error("the edges never read the events committed during the outage from the primary")
@@ -536,7 +536,7 @@ func TestClusterSubscriptionKilled(t *testing.T) {
 		t.Fatal("found no pub/sub connection of edge A to kill")
 	}
 	sameStateCluster(t, c.primary, cr.Code, cr.ModeratorKey, []string{c.a.url}, mod, pa, pb)
-	t.Logf("killed %d connections; A filled %d events from history, %d from the primary", killed, c.a.hub.edge.fromHistory.Load(), c.a.hub.edge.fromPrimary.Load())
+	t.Logf("killed %d connections; A filled %d events from history, %d from the primary", killed, c.a.hub.backend.(*edge).fromHistory.Load(), c.a.hub.backend.(*edge).fromPrimary.Load())
 }
 
 // TestClusterSilentPartition puts edge A behind a proxy that silently drops

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -26,15 +27,16 @@ const (
 	maxAhead = 100000
 )
 
-// edge is the Redis side of an edge hub: it forwards its rooms' commands to
+// edge is the backend of an edge hub: it forwards its rooms' commands to
 // the primary and feeds their fan-outs with the primary's events, in order
 // and without gaps.
 type edge struct {
-	h   *Hub
-	cfg ClusterConfig
-	rdb *redis.Client
-	sub *subscriber
-	id  string
+	cfg    ClusterConfig
+	logger *slog.Logger
+	rdb    *redis.Client
+	sub    *subscriber
+	id     string
+	n      node // set by start
 
 	downs chan string // payloads of tribune:down:{id}, for downLoop
 	hbs   chan string // payloads of tribune:hb, for monitor
@@ -62,24 +64,42 @@ type pendingReq struct {
 	deadline time.Time
 }
 
-func newEdge(h *Hub, url string, cfg ClusterConfig) (*edge, error) {
+func newEdge(url string, cfg ClusterConfig, logger *slog.Logger) (*edge, error) {
 	rdb, err := newRedis(url, "tribune-edge-"+cfg.NodeID, cfg.RedisTimeout)
 	if err != nil {
 		return nil, err
 	}
 	e := &edge{
-		h: h, cfg: cfg, rdb: rdb, id: cfg.NodeID,
+		cfg: cfg, logger: logger, rdb: rdb, id: cfg.NodeID,
 		downs:   make(chan string, downQueue),
 		hbs:     make(chan string, 64),
 		out:     make(chan struct{}, 1),
 		pending: make(map[uint64]*pendingReq),
 		rooms:   make(map[string]*edgeRoom),
 	}
-	e.sub = newSubscriber(rdb, cfg.Heartbeat, h.logger, e.receive, chanHB, downPrefix+e.id)
+	e.sub = newSubscriber(rdb, cfg.Heartbeat, logger, e.receive, chanHB, downPrefix+e.id)
 	return e, nil
 }
 
-// fetchSecret waits for the primary to publish the token secret.
+func (e *edge) log() logStore { return remoteStore{e} }
+
+// greeting tells a new session when the primary is out of reach.
+func (e *edge) greeting() []byte {
+	if !e.up.Load() {
+		return msgUpstreamDown
+	}
+	return nil
+}
+
+// secret waits for the primary to publish the token secret.
+func (e *edge) secret(ctx context.Context) ([]byte, error) {
+	b, err := e.fetchSecret(ctx)
+	if err != nil {
+		e.rdb.Close()
+	}
+	return b, err
+}
+
 func (e *edge) fetchSecret(ctx context.Context) ([]byte, error) {
 	for warned := false; ; {
 		cctx, cancel := context.WithTimeout(ctx, e.cfg.RedisTimeout)
@@ -89,7 +109,7 @@ func (e *edge) fetchSecret(ctx context.Context) ([]byte, error) {
 			return b, nil
 		}
 		if !warned {
-			e.h.logger.Warn("edge: waiting for the primary to publish its secret", "err", err)
+			e.logger.Warn("edge: waiting for the primary to publish its secret", "err", err)
 			warned = true
 		}
 		select {
@@ -103,7 +123,8 @@ func (e *edge) fetchSecret(ctx context.Context) ([]byte, error) {
 // start runs the edge's loops until ctx is done, then closes Redis. It
 // waits a few heartbeats for the primary, so that the first sessions find
 // it up.
-func (e *edge) start(ctx context.Context, wg *sync.WaitGroup) {
+func (e *edge) start(ctx context.Context, wg *sync.WaitGroup, n node) {
+	e.n = n
 	var loops sync.WaitGroup
 	for _, f := range []func(context.Context){e.sub.run, e.downLoop, e.sendLoop, e.monitor} {
 		loops.Add(1)
@@ -140,7 +161,7 @@ func (e *edge) receive(channel, payload string) {
 		select {
 		case e.downs <- payload:
 		default:
-			e.h.logger.Warn("edge: replies dropped, decoder behind")
+			e.logger.Warn("edge: replies dropped, decoder behind")
 		}
 	}
 }
@@ -155,7 +176,7 @@ func (e *edge) forward(code string, req request) {
 	id := e.nextID.Add(1)
 	e.mu.Lock()
 	e.pending[id] = &pendingReq{reply: req.reply, deadline: time.Now().Add(e.cfg.CommandTimeout)}
-	e.outCmds = append(e.outCmds, wireCmd{ID: id, Code: code, Actor: req.actor, Cmd: req.cmd, CmdID: req.cmdID, React: req.react})
+	e.outCmds = append(e.outCmds, wireCmd{ID: id, Code: code, Actor: req.actor, Cmd: req.cmd, CmdID: req.cmdID, React: req.react, Holder: req.holder})
 	e.mu.Unlock()
 	wake(e.out)
 }
@@ -233,13 +254,21 @@ func (e *edge) sendLoop(ctx context.Context) {
 		e.mu.Lock()
 		cmds, rpcs := e.outCmds, e.outRPCs
 		e.outCmds, e.outRPCs = nil, nil
+		var held []string
+		if hb {
+			// The primary keeps a room loaded while an edge holds it.
+			held = make([]string, 0, len(e.rooms))
+			for code := range e.rooms {
+				held = append(held, code)
+			}
+		}
 		e.mu.Unlock()
 		var msgs []upMsg
 		for len(cmds) > maxCmdsPerMsg {
 			msgs = append(msgs, upMsg{Edge: e.id, Cmds: cmds[:maxCmdsPerMsg]})
 			cmds = cmds[maxCmdsPerMsg:]
 		}
-		msgs = append(msgs, upMsg{Edge: e.id, HB: hb, Cmds: cmds, RPCs: rpcs})
+		msgs = append(msgs, upMsg{Edge: e.id, HB: hb, Rooms: held, Cmds: cmds, RPCs: rpcs})
 		cctx, cancel := context.WithTimeout(ctx, e.cfg.RedisTimeout)
 		pipe := e.rdb.Pipeline()
 		for _, m := range msgs {
@@ -250,7 +279,7 @@ func (e *edge) sendLoop(ctx context.Context) {
 		if err == nil {
 			continue
 		}
-		e.h.logger.Debug("edge: publish commands", "err", err)
+		e.logger.Debug("edge: publish commands", "err", err)
 		for _, m := range msgs {
 			for _, c := range m.Cmds {
 				if p := e.take(c.ID); p != nil {
@@ -277,7 +306,7 @@ func (e *edge) downLoop(ctx context.Context) {
 		}
 		var m downMsg
 		if err := json.Unmarshal([]byte(payload), &m); err != nil {
-			e.h.logger.Warn("edge: undecodable reply", "err", err)
+			e.logger.Warn("edge: undecodable reply", "err", err)
 			continue
 		}
 		for _, r := range m.Replies {
@@ -325,8 +354,8 @@ func (e *edge) monitor(ctx context.Context) {
 			primaryID = hb.Primary
 			if !e.up.Load() {
 				e.up.Store(true)
-				e.h.logger.Info("edge: primary reachable", "edge", e.id)
-				e.broadcast(msgUpstreamUp)
+				e.logger.Info("edge: primary reachable", "edge", e.id)
+				e.n.broadcast(msgUpstreamUp)
 				rejoin = true
 			}
 			e.mu.Lock()
@@ -337,15 +366,18 @@ func (e *edge) monitor(ctx context.Context) {
 			}
 			e.mu.Unlock()
 			if rejoin {
-				e.rejoin()
+				// The primary may have restarted (presence reset) or
+				// forgotten this edge. A join for a session it counts
+				// already changes nothing.
+				e.n.rejoin()
 			}
 		case <-t.C:
 			now := time.Now()
 			if now.Sub(lastHB) > silence*e.cfg.Heartbeat && now.Sub(lastReset) > silence*e.cfg.Heartbeat {
 				if e.up.Load() {
 					e.up.Store(false)
-					e.h.logger.Warn("edge: no heartbeat from the primary", "edge", e.id, "silent", now.Sub(lastHB).Round(time.Millisecond))
-					e.broadcast(msgUpstreamDown)
+					e.logger.Warn("edge: no heartbeat from the primary", "edge", e.id, "silent", now.Sub(lastHB).Round(time.Millisecond))
+					e.n.broadcast(msgUpstreamDown)
 				}
 				// The subscription itself may be what is dead.
 				e.sub.reset()
@@ -373,202 +405,82 @@ func (e *edge) expire(now time.Time) {
 	}
 }
 
-// broadcast queues msg to every session of this node.
-func (e *edge) broadcast(msg []byte) {
-	e.h.mu.Lock()
-	ss := make([]*session, 0, len(e.h.sessions))
-	for s := range e.h.sessions {
-		ss = append(ss, s)
-	}
-	e.h.mu.Unlock()
-	for _, s := range ss {
-		s.enqueue(msg)
-	}
-}
-
-// rejoin joins again every participant this edge holds: the primary may
-// have restarted (presence reset) or forgotten this edge. A join for a
-// participant the primary already counts here changes nothing.
-func (e *edge) rejoin() {
-	e.mu.Lock()
-	rooms := make([]*edgeRoom, 0, len(e.rooms))
-	for _, er := range e.rooms {
-		rooms = append(rooms, er)
-	}
-	e.mu.Unlock()
-	for _, er := range rooms {
-		er.mu.Lock()
-		joins := make(map[string]room.Command, len(er.joins))
-		for id, c := range er.joins {
-			joins[id] = c
-		}
-		er.mu.Unlock()
-		for id, c := range joins {
-			er.sendJoin(id, c)
-		}
-	}
-}
-
-// load loads a room from the primary: its record and its events, replayed
-// with the same reducer; then its fan-out is fed the primary's events.
-func (e *edge) load(hr *hubRoom) error {
-	h := e.h
-	ctx, cancel := context.WithTimeout(h.ctx, 4*e.cfg.CommandTimeout)
+// open loads a room from the primary: its record and its events, replayed
+// with the same reducer. It subscribes to the room's events first, so that
+// nothing committed after the read is missed; what arrives twice is
+// skipped by seq.
+func (e *edge) open(ctx context.Context, code string) (opened, error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*e.cfg.CommandTimeout)
 	defer cancel()
-	er := &edgeRoom{e: e, code: hr.code, wake: make(chan struct{}, 1), joins: make(map[string]room.Command)}
+	er := &edgeRoom{e: e, code: code, wake: make(chan struct{}, 1)}
 	e.mu.Lock()
-	e.rooms[hr.code] = er
+	e.rooms[code] = er
 	e.mu.Unlock()
-	// Subscribe before reading, so that nothing committed after the read is
-	// missed; what arrives twice is skipped by seq.
-	e.sub.subscribe(ctx, roomPrefix+hr.code)
-	fail := func(err error) error {
-		e.mu.Lock()
-		delete(e.rooms, hr.code)
-		e.mu.Unlock()
-		return err
-	}
-	rs := remoteStore{e}
-	rec, err := rs.Room(ctx, hr.code)
+	e.sub.subscribe(ctx, roomPrefix+code)
+	o, err := er.load(ctx)
 	if err != nil {
-		return fail(storeErr(err))
+		er.release()
+		return opened{}, err
 	}
-	rows, err := rs.Load(ctx, hr.code)
+	return o, nil
+}
+
+func (er *edgeRoom) load(ctx context.Context) (opened, error) {
+	rs := remoteStore{er.e}
+	rec, err := rs.Room(ctx, er.code)
 	if err != nil {
-		return fail(storeErr(err))
+		return opened{}, storeErr(err)
+	}
+	rows, err := rs.Load(ctx, er.code)
+	if err != nil {
+		return opened{}, storeErr(err)
 	}
 	replica, err := room.Replay(eventsOf(rows))
 	if err != nil {
-		return fail(fmt.Errorf("load room: %w", err))
+		return opened{}, fmt.Errorf("load room: %w", err)
 	}
-	fan := h.newFanout(hr.code, replica)
-	loaded := replica.Seq() // the replica belongs to fan.run from here on
-	er.fan, er.applied = fan, loaded
-	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, er, fan
-	h.wg.Add(2)
-	go func() { defer h.wg.Done(); fan.run(h.ctx) }()
-	go func() { defer h.wg.Done(); er.run(h.ctx) }()
-	h.metrics.rooms.Inc()
-	h.logger.Info("room loaded from the primary", "room", hr.code, "seq", loaded)
-	return nil
+	er.applied = replica.Seq()
+	return opened{keyHash: rec.KeyHash, replica: replica, room: er}, nil
+}
+
+// release forgets the room, unless it was opened again meanwhile, and
+// unsubscribes from its events.
+func (er *edgeRoom) release() {
+	e := er.e
+	e.mu.Lock()
+	if e.rooms[er.code] == er {
+		delete(e.rooms, er.code)
+	}
+	e.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.RedisTimeout)
+	defer cancel()
+	e.sub.unsubscribe(ctx, roomPrefix+er.code)
 }
 
 // edgeRoom feeds one room's fan-out on an edge with the primary's events,
 // contiguously: live batches from pub/sub when they follow on, else the
 // missing ones from the room's history in Redis, else from the primary's
-// log. It is also the room's command sink.
+// log. Its commands are forwarded to the primary.
 type edgeRoom struct {
 	e    *edge
 	code string
 	wake chan struct{}
 
-	mu    sync.Mutex
-	raw   []string                // guarded by mu; undecoded batches
-	head  uint64                  // guarded by mu; highest seq the primary said it committed
-	joins map[string]room.Command // guarded by mu; the join of each participant held here
+	mu   sync.Mutex
+	raw  []string // guarded by mu; undecoded batches
+	head uint64   // guarded by mu; highest seq the primary said it committed
 
 	// Set by load before run starts; then owned by run.
-	fan      *fanout
-	applied  uint64       // the last seq handed to fan
+	feed     func([]room.Event)
+	applied  uint64       // the last seq handed to feed
 	ahead    []room.Event // events past a gap
 	gapSince time.Time    // when the current gap was seen
 }
 
-var _ commandSink = (*edgeRoom)(nil)
+func (er *edgeRoom) submit(req request) { er.e.forward(er.code, req) }
 
-// submit forwards a command to the primary. Joins are remembered (and
-// retried while the primary cannot be reached) so that the primary can be
-// told again who is here.
-func (er *edgeRoom) submit(req request) {
-	if req.react == "" && req.actor.Role == room.System {
-		switch req.cmd.Op {
-		case room.OpJoin:
-			id, cmd, reply := req.actor.ID, req.cmd, req.reply
-			er.mu.Lock()
-			er.joins[id] = cmd
-			er.mu.Unlock()
-			req.reply = func(seq uint64, err error) {
-				if err != nil {
-					if _, retry := errorCode(err); retry {
-						er.retryJoin(id, cmd)
-					} else {
-						er.forgetJoin(id, cmd)
-					}
-				}
-				reply(seq, err)
-			}
-		case room.OpLeave:
-			id, reply := req.actor.ID, req.reply
-			er.mu.Lock()
-			delete(er.joins, id)
-			er.mu.Unlock()
-			req.reply = func(seq uint64, err error) {
-				if err != nil {
-					if _, retry := errorCode(err); retry {
-						er.retryLeave(id)
-					}
-				}
-				reply(seq, err)
-			}
-		}
-	}
-	er.e.forward(er.code, req)
-}
-
-func (er *edgeRoom) forgetJoin(id string, cmd room.Command) {
-	er.mu.Lock()
-	if c, ok := er.joins[id]; ok && sameJoin(c, cmd) {
-		delete(er.joins, id)
-	}
-	er.mu.Unlock()
-}
-
-// retryJoin sends a join again after a heartbeat, unless the participant
-// left meanwhile or the edge is down (it re-joins everyone when up).
-func (er *edgeRoom) retryJoin(id string, cmd room.Command) {
-	time.AfterFunc(er.e.cfg.Heartbeat, func() {
-		er.mu.Lock()
-		c, ok := er.joins[id]
-		er.mu.Unlock()
-		if ok && sameJoin(c, cmd) && er.e.up.Load() && er.e.h.ctx.Err() == nil {
-			er.sendJoin(id, cmd)
-		}
-	})
-}
-
-// retryLeave sends a leave again after a heartbeat, up or down, until it
-// is answered, unless the participant came back meanwhile: a lost leave
-// would leave them present for good. A leave the primary has no use for
-// changes nothing.
-func (er *edgeRoom) retryLeave(id string) {
-	time.AfterFunc(er.e.cfg.Heartbeat, func() {
-		er.mu.Lock()
-		_, back := er.joins[id]
-		er.mu.Unlock()
-		if back || er.e.h.ctx.Err() != nil {
-			return
-		}
-		er.e.forward(er.code, request{actor: room.Actor{ID: id, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, reply: func(_ uint64, err error) {
-			if err != nil {
-				if _, retry := errorCode(err); retry {
-					er.retryLeave(id)
-				}
-			}
-		}})
-	})
-}
-
-func sameJoin(a, b room.Command) bool { return a.Name == b.Name && a.Channel == b.Channel }
-
-func (er *edgeRoom) sendJoin(id string, cmd room.Command) {
-	er.e.forward(er.code, request{actor: room.Actor{ID: id, Role: room.System}, cmd: cmd, reply: func(_ uint64, err error) {
-		if err != nil {
-			if _, retry := errorCode(err); retry {
-				er.retryJoin(id, cmd)
-			}
-		}
-	}})
-}
+// held: the primary's rooms are held by edges, an edge's by nobody else.
+func (er *edgeRoom) held() bool { return false }
 
 // offer queues a batch from pub/sub. It never blocks: a full queue drops
 // it, and the gap is filled later.
@@ -591,8 +503,10 @@ func (er *edgeRoom) noteHead(head uint64) {
 	wake(er.wake)
 }
 
-// run feeds the fan-out until ctx is done.
-func (er *edgeRoom) run(ctx context.Context) {
+// run feeds the fan-out until ctx is done, then lets go of the room.
+func (er *edgeRoom) run(ctx context.Context, feed func([]room.Event)) {
+	er.feed = feed
+	defer er.release()
 	t := time.NewTicker(er.grace())
 	defer t.Stop()
 	for {
@@ -621,7 +535,7 @@ func (er *edgeRoom) step(ctx context.Context) {
 	for _, r := range raw {
 		var b roomBatch
 		if err := json.Unmarshal([]byte(r), &b); err != nil {
-			er.e.h.logger.Warn("edge: undecodable events", "room", er.code, "err", err)
+			er.e.logger.Warn("edge: undecodable events", "room", er.code, "err", err)
 			continue
 		}
 		er.ahead = append(er.ahead, b.Events...)
@@ -684,7 +598,7 @@ func (er *edgeRoom) advance() {
 	}
 	er.ahead = rest
 	if len(run) > 0 {
-		er.fan.publish(run)
+		er.feed(run)
 		er.applied = next - 1
 	}
 }
@@ -694,7 +608,7 @@ func (er *edgeRoom) advance() {
 func (er *edgeRoom) fill(ctx context.Context, target uint64) {
 	evs, err := er.e.history(ctx, er.code, er.applied+1, target)
 	if err != nil {
-		er.e.h.logger.Debug("edge: history", "room", er.code, "err", err)
+		er.e.logger.Debug("edge: history", "room", er.code, "err", err)
 	}
 	er.ahead = append(er.ahead, evs...)
 	before := er.applied
@@ -707,7 +621,7 @@ func (er *edgeRoom) fill(ctx context.Context, target uint64) {
 		cancel()
 		if err != nil || len(rows) == 0 {
 			if err != nil {
-				er.e.h.logger.Debug("edge: resync from the primary", "room", er.code, "err", err)
+				er.e.logger.Debug("edge: resync from the primary", "room", er.code, "err", err)
 			}
 			return
 		}

@@ -10,19 +10,6 @@ import (
 	"github.com/tribune-hub/tribune/room"
 )
 
-// logStore is what the hub reads and writes of the log: the SQLite store,
-// or on an edge the primary's, through Redis (remoteStore).
-type logStore interface {
-	appender
-	Room(ctx context.Context, code string) (store.RoomRecord, error)
-	CreateRoom(ctx context.Context, rec store.RoomRecord, first room.Event) error
-}
-
-var (
-	_ logStore = (*store.Store)(nil)
-	_ logStore = remoteStore{}
-)
-
 // errNoLog: an edge never appends; only the primary's sequencers do.
 var errNoLog = errors.New("hub: an edge has no log of its own")
 

@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -55,6 +54,9 @@ type Config struct {
 	// tribune_build_info metric (metrics.go). The zero value reports
 	// "unknown".
 	Build BuildInfo
+	// Idle is how long a room nobody on this node is connected to stays
+	// loaded (retention.go). Defaults to 10 minutes.
+	Idle time.Duration
 
 	// Cluster modes (cluster.go). Mode defaults to Embedded; Primary and
 	// Edge need Redis, a URL ("redis://127.0.0.1:6379/0"). An edge has no
@@ -68,7 +70,8 @@ type Config struct {
 // fan-out per loaded room, and the HTTP endpoints.
 type Hub struct {
 	cfg      Config
-	store    logStore // the SQLite store; on an edge, the primary's through Redis
+	backend  backend  // how rooms are reached (seam.go)
+	store    logStore // backend.log(): the SQLite store, or the primary's through Redis
 	logger   *slog.Logger
 	now      func() time.Time
 	signer   signer
@@ -106,12 +109,14 @@ type Hub struct {
 	archives *archiveCache // the public archive outputs, by log head
 	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
-	primary *primary // set in Primary mode
-	edge    *edge    // set in Edge mode
+	// idle is Config.Idle; retry is how long a join or leave refused as
+	// retryable waits to be sent again (retryPresence, but for tests).
+	idle, retry time.Duration
 
 	mu       sync.Mutex // guards rooms, sessions and deleting
 	rooms    map[string]*hubRoom
-	sessions map[*session]struct{}
+	sessions map[*session]*hubRoom
+	holders  atomic.Uint64 // numbers the sessions' holder names
 	// deleting holds the codes whose meeting is being deleted (retention.go),
 	// from before they are unloaded until their log is gone: room refuses
 	// them, so that no session loads again what is being deleted.
@@ -121,53 +126,40 @@ type Hub struct {
 	beforeDelete func(code string)
 }
 
-// commandSink takes a room's commands and calls each request's reply once,
-// after the event is committed or with the error that refused it. submit
-// must not block. The sequencer is one; a node that forwards commands to a
-// primary elsewhere is another.
-type commandSink interface {
-	submit(req request)
-}
-
-var _ commandSink = (*sequencer)(nil)
-
 // hubRoom is one loaded room.
 type hubRoom struct {
 	code    string
 	keyHash []byte
-	ready   chan struct{} // closed when loaded; then err, cmds and fan are set
+	ready   chan struct{} // closed when loaded; then err, link and fan are set
 	err     error
-	cmds    commandSink // where commands go: the local sequencer, or the primary
+	link    backendRoom // the room as its backend serves it: commands go there
 	fan     *fanout
 
-	mu       sync.Mutex // guards present and limiters
-	present  map[string]int
+	mu       sync.Mutex // guards limiters
 	limiters map[string]*rate.Limiter
 
 	sessions  int                // guarded by Hub.mu: sessions tracked in this room
 	idleSince time.Time          // guarded by Hub.mu: when the last session left (zero while any is here)
-	stop      context.CancelFunc // ends the room's goroutines (nil on an edge)
+	stop      context.CancelFunc // ends the room's goroutines
 	running   sync.WaitGroup     // the room's goroutines
 }
 
 // New returns a hub on cfg.Store.
 func New(ctx context.Context, cfg Config) (*Hub, error) {
-	if cfg.Store == nil && cfg.Mode != Edge {
-		return nil, errors.New("hub: Config.Store is required")
-	}
 	h := &Hub{
 		cfg:      cfg,
-		store:    cfg.Store,
 		logger:   cfg.Logger,
 		now:      cfg.Now,
 		registry: cfg.Registry,
 		rooms:    make(map[string]*hubRoom),
-		sessions: make(map[*session]struct{}),
+		sessions: make(map[*session]*hubRoom),
 		deleting: make(map[string]struct{}),
 
 		heartbeat:    heartbeatPeriod,
 		pingTimeout:  pingTimeout,
 		closeTimeout: closeTimeout,
+		idle:         cfg.Idle,
+		retry:        retryPresence,
 	}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -189,31 +181,29 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		}
 		h.assets = a
 	}
-	if cfg.Mode != Edge {
-		secret, err := cfg.Store.Secret(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("hub: token secret: %w", err)
-		}
-		h.signer = signer{secret: secret}
+	if h.idle <= 0 {
+		h.idle = idleRoom
 	}
-	if cfg.Retention < 0 || cfg.Retention > 0 && cfg.Mode != Embedded {
-		return nil, errors.New("hub: a retention period is for a single node (embedded mode), and not negative")
-	}
-	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.cutCtx, h.cut = context.WithCancel(context.Background())
-	if err := h.startCluster(ctx); err != nil { // cluster.go; nothing in Embedded mode
-		h.cancel()
-		h.cut()
+	// The backend reads h.now at every call: tests set it after New.
+	clock := func() time.Time { return h.now() }
+	b, err := newBackend(cfg, h.logger, clock, h.metrics) // cluster.go
+	if err != nil {
 		return nil, err
 	}
+	secret, err := b.secret(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("hub: token secret: %w", err)
+	}
+	h.backend, h.store, h.signer = b, b.log(), signer{secret: secret}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	h.cutCtx, h.cut = context.WithCancel(context.Background())
+	b.start(h.ctx, &h.wg, h)
 	if cfg.Retention > 0 {
 		h.wg.Add(1)
 		go h.purgeLoop(h.ctx)
 	}
-	if cfg.Mode == Embedded {
-		h.wg.Add(1)
-		go h.idleLoop(h.ctx, idleRoom)
-	}
+	h.wg.Add(1)
+	go h.idleLoop(h.ctx, h.idle)
 	return h, nil
 }
 
@@ -235,7 +225,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 			h.mu.Unlock()
 			return nil, ErrClosing
 		}
-		hr = &hubRoom{code: code, ready: make(chan struct{}), present: make(map[string]int), limiters: make(map[string]*rate.Limiter)}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter)}
 		h.rooms[code] = hr
 	}
 	if hr.sessions == 0 {
@@ -264,52 +254,22 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 	return hr, nil
 }
 
-// load replays a room's log and starts its sequencer and fan-out.
+// load opens a room through the backend and starts feeding its fan-out.
 func (h *Hub) load(hr *hubRoom) error {
-	if h.edge != nil {
-		return h.edge.load(hr) // edge.go: from the primary, through Redis
-	}
-	ctx := context.Background()
-	rec, err := h.store.Room(ctx, hr.code)
-	if errors.Is(err, store.ErrNotFound) {
-		return ErrNoRoom
-	}
-	if err != nil {
-		return fmt.Errorf("load room: %w", err)
-	}
-	rows, err := h.store.Load(ctx, hr.code)
-	if err != nil {
-		return fmt.Errorf("load room: %w", err)
-	}
-	seq, err := newSequencer(hr.code, rows, h.store, h.logger, h.now, h.metrics)
+	o, err := h.backend.open(h.ctx, hr.code)
 	if err != nil {
 		return err
 	}
-	replica, err := room.Replay(eventsOf(rows))
-	if err != nil {
-		return fmt.Errorf("load room: %w", err)
-	}
-	fan := h.newFanout(hr.code, replica)
-	seq.publish = fan.publish
-	hr.keyHash, hr.cmds, hr.fan = rec.KeyHash, seq, fan
-	if h.primary != nil {
-		h.primary.attach(hr, seq) // primary.go: publish commits, count presence per node
-	}
-	// The replica belongs to fan.run once it starts: read it before.
-	loaded := replica.Seq()
-	v := replica.View(room.Moderator)
+	fan := h.newFanout(hr.code, o.replica)
+	loaded := o.replica.Seq() // the replica belongs to fan.run from here on
+	hr.keyHash, hr.link, hr.fan = o.keyHash, o.room, fan
 	rctx, stop := context.WithCancel(h.ctx)
 	hr.stop = stop
 	h.wg.Add(2)
 	hr.running.Add(2)
-	go func() { defer h.wg.Done(); defer hr.running.Done(); seq.run(rctx) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); o.room.run(rctx, fan.publish) }()
 	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
-	// Nobody is connected to a room that was just loaded: whoever the log
-	// says is present left when the previous process stopped.
-	if v.Counts != nil && v.Counts.InRoom+v.Counts.Remote > 0 {
-		seq.submit(request{actor: room.Actor{Role: room.System}, cmd: room.Command{Op: room.OpPresenceReset}, reply: h.logRefusal(hr.code, room.OpPresenceReset)})
-	}
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
 	return nil
 }
@@ -321,63 +281,134 @@ func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
 	return fan
 }
 
-func eventsOf(rows []store.Stored) []room.Event {
-	evs := make([]room.Event, len(rows))
-	for i, r := range rows {
-		evs[i] = r.Event
-	}
-	return evs
-}
+// retryPresence is how long a join or leave refused as retryable (the
+// primary out of reach, a full inbox) waits before it is sent again.
+const retryPresence = time.Second
 
-// logRefusal is a reply for the hub's own commands.
-func (h *Hub) logRefusal(code string, op room.Op) func(uint64, error) {
-	return func(_ uint64, err error) {
-		if err != nil && !errors.Is(err, ErrClosing) {
-			h.logger.Warn("system command refused", "room", code, "op", op, "err", err)
-		}
-	}
-}
-
-// arrive counts a participant's new session; the first one joins them to
-// the room. It must be called before the session's commands are submitted,
-// so that the join is sequenced first.
+// arrive joins a participant's new session to the room: the room counts
+// the sessions holding each participant (presence.go). It must be called
+// before the session's commands are submitted, so that the join is
+// sequenced first.
 func (h *Hub) arrive(hr *hubRoom, s *session, channel room.Channel, name string) {
-	hr.mu.Lock()
-	hr.present[s.participant]++
-	first := hr.present[s.participant] == 1
-	hr.mu.Unlock()
-	if !first {
-		return
-	}
-	join := room.Command{Op: room.OpJoin, Channel: channel, Name: name}
+	s.setJoin(room.Command{Op: room.OpJoin, Channel: channel, Name: name})
+	h.join(hr, s)
+}
+
+// newHolder names a participant's session in its room's presence.
+func (h *Hub) newHolder() string { return fmt.Sprintf("s%d", h.holders.Add(1)) }
+
+func (s *session) setJoin(c room.Command) {
+	s.mu.Lock()
+	s.join = c
+	s.mu.Unlock()
+}
+
+// joinCmd returns the join s sent, and false before it sent one.
+func (s *session) joinCmd() (room.Command, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.join, s.join.Op == room.OpJoin
+}
+
+func (s *session) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// join sends s's join, again after a while if it is refused as retryable,
+// as long as the session is open.
+func (h *Hub) join(hr *hubRoom, s *session) {
+	join, _ := s.joinCmd()
 	actor := room.Actor{ID: s.participant, Role: room.System}
-	hr.cmds.submit(request{actor: actor, cmd: join, reply: func(_ uint64, err error) {
-		if err == nil || name == "" {
-			if err != nil {
-				h.logger.Warn("join refused", "room", hr.code, "err", err)
-			}
+	hr.link.submit(request{actor: actor, cmd: join, holder: s.holder, reply: func(_ uint64, err error) {
+		if err == nil {
+			return
+		}
+		if _, retry := errorCode(err); retry {
+			h.later(func() {
+				if !s.isClosed() {
+					h.join(hr, s)
+				}
+			})
+			return
+		}
+		if join.Name == "" {
+			h.logger.Warn("join refused", "room", hr.code, "err", err)
 			return
 		}
 		// The name was refused (too long, control characters): tell the
 		// participant, and join them without it.
 		s.enqueue(encodeError("hello", err))
 		join.Name = ""
-		hr.cmds.submit(request{actor: actor, cmd: join, reply: h.logRefusal(hr.code, room.OpJoin)})
+		s.setJoin(join)
+		h.join(hr, s)
 	}})
 }
 
-// depart counts a participant's session gone; the last one leaves the room.
+// depart lets go of a participant's session; the room's last one leaves
+// it. A leave refused as retryable is sent again until it is answered: a
+// lost leave would keep the participant present for good.
 func (h *Hub) depart(hr *hubRoom, s *session) {
-	hr.mu.Lock()
-	hr.present[s.participant]--
-	last := hr.present[s.participant] == 0
-	if last {
-		delete(hr.present, s.participant)
+	hr.link.submit(request{actor: room.Actor{ID: s.participant, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, holder: s.holder, reply: func(_ uint64, err error) {
+		if err == nil {
+			return
+		}
+		if _, retry := errorCode(err); retry {
+			h.later(func() { h.depart(hr, s) })
+			return
+		}
+		h.logger.Warn("leave refused", "room", hr.code, "err", err)
+	}})
+}
+
+// later runs f after h.retry, unless the hub has stopped by then.
+func (h *Hub) later(f func()) {
+	time.AfterFunc(h.retry, func() {
+		if h.ctx.Err() == nil {
+			f()
+		}
+	})
+}
+
+// rejoin joins again every participant with a session here (node).
+func (h *Hub) rejoin() {
+	type held struct {
+		s  *session
+		hr *hubRoom
 	}
-	hr.mu.Unlock()
-	if last {
-		hr.cmds.submit(request{actor: room.Actor{ID: s.participant, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, reply: h.logRefusal(hr.code, room.OpLeave)})
+	h.mu.Lock()
+	var all []held
+	for s, hr := range h.sessions {
+		if s.holder != "" {
+			all = append(all, held{s, hr})
+		}
 	}
+	h.mu.Unlock()
+	for _, x := range all {
+		if _, sent := x.s.joinCmd(); sent && !x.s.isClosed() {
+			h.join(x.hr, x.s)
+		}
+	}
+}
+
+// broadcast queues msg to every session (node).
+func (h *Hub) broadcast(msg []byte) {
+	h.mu.Lock()
+	ss := make([]*session, 0, len(h.sessions))
+	for s := range h.sessions {
+		ss = append(ss, s)
+	}
+	h.mu.Unlock()
+	for _, s := range ss {
+		s.enqueue(msg)
+	}
+}
+
+// loadRoom loads room code (node).
+func (h *Hub) loadRoom(ctx context.Context, code string) error {
+	_, err := h.room(ctx, code)
+	return err
 }
 
 // limiter returns the command rate limiter of one participant, shared by all
@@ -470,7 +501,7 @@ func (h *Hub) track(s *session, hr *hubRoom) bool {
 	if h.draining.Load() || h.rooms[hr.code] != hr {
 		return false
 	}
-	h.sessions[s] = struct{}{}
+	h.sessions[s] = hr
 	hr.sessions++
 	hr.idleSince = time.Time{}
 	h.metrics.connections.WithLabelValues(s.role.String()).Inc()
@@ -510,7 +541,7 @@ func (h *Hub) unload(code string, tomb bool) bool {
 		h.mu.Unlock()
 		return false // still loading
 	}
-	if hr.sessions > 0 || hr.stop == nil {
+	if hr.sessions > 0 || hr.link.held() {
 		h.mu.Unlock()
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,23 +31,24 @@ const (
 	maxCmdsPerMsg = 1000
 )
 
-// primary is the Redis side of a primary hub: it takes the edges' commands
-// to the rooms' sequencers, publishes every committed batch of events, and
-// answers the edges' reads of the log.
+// primary is the backend of a primary hub: local, plus its Redis side,
+// which takes the edges' commands to the rooms' sequencers, publishes every
+// committed batch of events, and answers the edges' reads of the log.
 type primary struct {
-	h        *Hub
-	st       *store.Store
+	*local
 	cfg      ClusterConfig
+	logger   *slog.Logger
 	rdb      *redis.Client
 	sub      *subscriber
 	instance string // this process, so that edges notice a restart
-	secret   []byte
+	n        node   // set by start
+	tokens   []byte // the token secret, set by secret
 
 	up chan string // payloads of tribune:up, for the dispatcher
 
 	mu    sync.Mutex
 	rooms map[string]*primaryRoom // guarded by mu
-	edges map[string]time.Time    // guarded by mu; when each edge was last heard
+	edges map[string]*edgeSeen    // guarded by mu
 
 	pubMu   sync.Mutex
 	pubQ    []pubItem // guarded by pubMu
@@ -65,37 +67,101 @@ type pubItem struct {
 	evs  []room.Event
 }
 
-// primaryRoom is a room as the primary's Redis side sees it.
-type primaryRoom struct {
-	code string
-	seq  *sequencer
-	head atomic.Uint64 // the last seq committed
-
-	mu      sync.Mutex
-	present map[string]map[string]struct{} // guarded by mu; participant -> nodes holding them ("" is this one)
+// edgeSeen is what the primary knows of an edge.
+type edgeSeen struct {
+	last  time.Time           // when it was last heard
+	rooms map[string]struct{} // the rooms it held at its last heartbeat
 }
 
-func newPrimary(h *Hub, url string, st *store.Store, cfg ClusterConfig) (*primary, error) {
+// primaryRoom is a local room whose commits are also published to the
+// edges.
+type primaryRoom struct {
+	*localRoom
+	p    *primary
+	head atomic.Uint64 // the last seq committed
+}
+
+func newPrimary(l *local, url string, cfg ClusterConfig) (*primary, error) {
 	rdb, err := newRedis(url, "tribune-primary-"+cfg.NodeID, cfg.RedisTimeout)
 	if err != nil {
 		return nil, err
 	}
 	p := &primary{
-		h: h, st: st, cfg: cfg, rdb: rdb, instance: newParticipantID(),
+		local: l, cfg: cfg, logger: l.logger, rdb: rdb, instance: newParticipantID(),
 		up:      make(chan string, upQueue),
 		rooms:   make(map[string]*primaryRoom),
-		edges:   make(map[string]time.Time),
+		edges:   make(map[string]*edgeSeen),
 		pubWake: make(chan struct{}, 1),
 		replies: make(map[string]*downMsg),
 		repWake: make(chan struct{}, 1),
 		rpcSem:  make(chan struct{}, rpcParallel),
 	}
-	p.sub = newSubscriber(rdb, cfg.Heartbeat, h.logger, p.receive, chanUp)
+	p.sub = newSubscriber(rdb, cfg.Heartbeat, l.logger, p.receive, chanUp)
 	return p, nil
 }
 
+func (p *primary) secret(ctx context.Context) ([]byte, error) {
+	b, err := p.local.secret(ctx)
+	if err != nil {
+		p.rdb.Close()
+		return nil, err
+	}
+	p.tokens = b
+	return b, nil
+}
+
+// open opens a local room, whose commits the primary publishes, and whose
+// head is in its heartbeats from now on.
+func (p *primary) open(ctx context.Context, code string) (opened, error) {
+	lr, o, err := p.openRoom(ctx, code)
+	if err != nil {
+		return o, err
+	}
+	pr := &primaryRoom{localRoom: lr, p: p}
+	pr.head.Store(o.replica.Seq())
+	p.mu.Lock()
+	p.rooms[code] = pr
+	p.mu.Unlock()
+	o.room = pr
+	return o, nil
+}
+
+func (pr *primaryRoom) run(ctx context.Context, feed func([]room.Event)) {
+	pr.localRoom.run(ctx, func(evs []room.Event) {
+		feed(evs)
+		pr.head.Store(evs[len(evs)-1].Seq)
+		pr.p.enqueue(pr.code, evs)
+	})
+	pr.p.mu.Lock()
+	if pr.p.rooms[pr.code] == pr { // not loaded again meanwhile
+		delete(pr.p.rooms, pr.code)
+	}
+	pr.p.mu.Unlock()
+}
+
+// held reports whether an edge said at its last heartbeat that it holds the
+// room.
+func (pr *primaryRoom) held() bool {
+	pr.p.mu.Lock()
+	defer pr.p.mu.Unlock()
+	for _, e := range pr.p.edges {
+		if _, ok := e.rooms[pr.code]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// room returns the open room code, nil if it is not.
+func (p *primary) room(code string) *primaryRoom {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rooms[code]
+}
+
 // start runs the primary's loops until ctx is done, then closes Redis.
-func (p *primary) start(ctx context.Context, wg *sync.WaitGroup) {
+func (p *primary) start(ctx context.Context, wg *sync.WaitGroup, n node) {
+	p.n = n
 	var loops sync.WaitGroup
 	for _, f := range []func(context.Context){p.sub.run, p.dispatch, p.publishLoop, p.replyLoop, p.heartbeatLoop} {
 		loops.Add(1)
@@ -114,111 +180,8 @@ func (p *primary) receive(_, payload string) {
 	select {
 	case p.up <- payload:
 	default:
-		p.h.logger.Warn("primary: edge messages dropped, dispatcher behind")
+		p.logger.Warn("primary: edge messages dropped, dispatcher behind")
 	}
-}
-
-// attach gives a freshly loaded room its Redis side: its commits are
-// published, and its commands (local and remote) go through the presence
-// count. Called by Hub.load before the room's goroutines start.
-func (p *primary) attach(hr *hubRoom, seq *sequencer) {
-	pr := &primaryRoom{code: hr.code, seq: seq, present: make(map[string]map[string]struct{})}
-	pr.head.Store(seq.room.Seq())
-	local := seq.publish
-	seq.publish = func(evs []room.Event) {
-		local(evs)
-		pr.head.Store(evs[len(evs)-1].Seq)
-		p.enqueue(hr.code, evs)
-	}
-	hr.cmds = nodeSink{pr, ""}
-	p.mu.Lock()
-	p.rooms[hr.code] = pr
-	p.mu.Unlock()
-}
-
-// nodeSink submits a room's commands as coming from one node.
-type nodeSink struct {
-	pr   *primaryRoom
-	node string
-}
-
-var _ commandSink = nodeSink{}
-
-func (s nodeSink) submit(req request) { s.pr.submit(s.node, req) }
-
-// submit hands req to the sequencer. Joins and leaves are counted per node:
-// a participant joins when a first node holds them and leaves when the last
-// lets go, whichever edges their tabs are on.
-func (pr *primaryRoom) submit(node string, req request) {
-	if req.react != "" || req.actor.Role != room.System || (req.cmd.Op != room.OpJoin && req.cmd.Op != room.OpLeave) {
-		pr.seq.submit(req)
-		return
-	}
-	id := req.actor.ID
-	pr.mu.Lock()
-	nodes := pr.present[id]
-	if req.cmd.Op == room.OpJoin {
-		_, had := nodes[node]
-		first := len(nodes) == 0
-		if nodes == nil {
-			nodes = make(map[string]struct{})
-			pr.present[id] = nodes
-		}
-		nodes[node] = struct{}{}
-		pr.mu.Unlock()
-		if had || !first {
-			req.reply(0, nil)
-			return
-		}
-		reply := req.reply
-		req.reply = func(seq uint64, err error) {
-			if err != nil {
-				pr.mu.Lock()
-				delete(pr.present[id], node)
-				if len(pr.present[id]) == 0 {
-					delete(pr.present, id)
-				}
-				pr.mu.Unlock()
-			}
-			reply(seq, err)
-		}
-		pr.seq.submit(req)
-		return
-	}
-	_, had := nodes[node]
-	delete(nodes, node)
-	last := had && len(nodes) == 0
-	if last {
-		delete(pr.present, id)
-	}
-	pr.mu.Unlock()
-	if !last {
-		req.reply(0, nil)
-		return
-	}
-	pr.seq.submit(req)
-}
-
-// forget lets go of every participant held by node: those held nowhere
-// else leave.
-func (pr *primaryRoom) forget(node string, reply func(uint64, error)) int {
-	pr.mu.Lock()
-	var gone []string
-	for id, nodes := range pr.present {
-		if _, ok := nodes[node]; !ok {
-			continue
-		}
-		delete(nodes, node)
-		if len(nodes) == 0 {
-			delete(pr.present, id)
-			gone = append(gone, id)
-		}
-	}
-	pr.mu.Unlock()
-	for _, id := range gone {
-		pr.seq.submit(request{actor: room.Actor{ID: id, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, reply: reply})
-	}
-	return len(gone)
 }
 
 // dispatch decodes the edges' messages and hands their commands to the
@@ -234,16 +197,14 @@ func (p *primary) dispatch(ctx context.Context) {
 		}
 		var m upMsg
 		if err := json.Unmarshal([]byte(payload), &m); err != nil || m.Edge == "" {
-			p.h.logger.Warn("primary: undecodable edge message", "err", err)
+			p.logger.Warn("primary: undecodable edge message", "err", err)
 			continue
 		}
 		if m.Bye {
 			p.forgetEdge(m.Edge)
 			continue
 		}
-		p.mu.Lock()
-		p.edges[m.Edge] = time.Now()
-		p.mu.Unlock()
+		p.heard(m)
 		for _, c := range m.Cmds {
 			p.command(ctx, m.Edge, c)
 		}
@@ -253,20 +214,43 @@ func (p *primary) dispatch(ctx context.Context) {
 	}
 }
 
+// heard notes that an edge is alive, and at its heartbeat which rooms it
+// holds.
+func (p *primary) heard(m upMsg) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.edges[m.Edge]
+	if e == nil {
+		e = &edgeSeen{}
+		p.edges[m.Edge] = e
+	}
+	e.last = time.Now()
+	if m.HB {
+		e.rooms = make(map[string]struct{}, len(m.Rooms))
+		for _, code := range m.Rooms {
+			e.rooms[code] = struct{}{}
+		}
+	}
+}
+
+// command hands an edge's command to its room, loaded for it if need be.
+// The edge's holders are named after it (presence.go).
 func (p *primary) command(ctx context.Context, edge string, c wireCmd) {
 	reply := p.replier(edge, c.ID)
-	if _, err := p.h.room(ctx, c.Code); err != nil {
+	if err := p.n.loadRoom(ctx, c.Code); err != nil {
 		reply(0, err)
 		return
 	}
-	p.mu.Lock()
-	pr := p.rooms[c.Code]
-	p.mu.Unlock()
-	if pr == nil {
-		reply(0, ErrNoRoom)
+	pr := p.room(c.Code)
+	if pr == nil { // unloaded since: the edge's retry loads it again
+		reply(0, ErrUnavailable)
 		return
 	}
-	pr.submit(edge, request{actor: c.Actor, cmd: c.Cmd, cmdID: c.CmdID, react: c.React, reply: reply})
+	req := request{actor: c.Actor, cmd: c.Cmd, cmdID: c.CmdID, react: c.React, reply: reply}
+	if c.Holder != "" {
+		req.holder = edge + "/" + c.Holder
+	}
+	pr.submit(req)
 }
 
 // replier returns the reply function of one forwarded command: the answer
@@ -324,7 +308,7 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 	switch r.Op {
 	case rpcEvents:
 		// Load the room, so that its head is in the heartbeats from now on.
-		if _, err = p.h.room(ctx, r.Code); errors.Is(err, ErrNoRoom) {
+		if err = p.n.loadRoom(ctx, r.Code); errors.Is(err, ErrNoRoom) {
 			err = store.ErrNotFound
 		}
 		var rows []store.Stored
@@ -333,23 +317,23 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 			if limit <= 0 || limit > maxRPCRows {
 				limit = maxRPCRows
 			}
-			rows, err = p.st.Events(ctx, r.Code, r.After, limit)
+			rows, err = p.local.st.Events(ctx, r.Code, r.After, limit)
 		}
 		for _, s := range rows {
 			resp.Rows = append(resp.Rows, wireRow{Seq: s.Seq, JSON: s.JSON, CmdID: s.CmdID, Prev: s.Prev, Hash: s.Hash})
 		}
 	case rpcHead:
-		resp.Seq, resp.Hash, err = p.st.Head(ctx, r.Code)
+		resp.Seq, resp.Hash, err = p.local.st.Head(ctx, r.Code)
 	case rpcRoom:
 		var rec store.RoomRecord
-		if rec, err = p.st.Room(ctx, r.Code); err == nil {
+		if rec, err = p.local.st.Room(ctx, r.Code); err == nil {
 			resp.Rec = &rec
 		}
 	case rpcCreate:
 		if r.Rec == nil || r.First == nil {
 			err = errors.New("create without a record")
 		} else {
-			err = p.st.CreateRoom(ctx, *r.Rec, *r.First)
+			err = p.local.st.CreateRoom(ctx, *r.Rec, *r.First)
 		}
 	default:
 		err = errors.New("unknown rpc " + r.Op)
@@ -388,7 +372,7 @@ func (p *primary) replyLoop(ctx context.Context) {
 		}
 		if _, err := pipe.Exec(cctx); err != nil {
 			// The edges will time the commands out as retryable.
-			p.h.logger.Debug("primary: publish replies", "err", err)
+			p.logger.Debug("primary: publish replies", "err", err)
 		}
 		cancel()
 	}
@@ -466,7 +450,7 @@ func (p *primary) publishLoop(ctx context.Context) {
 		}
 		if _, err := pipe.Exec(cctx); err != nil {
 			// Lost: the heartbeat's heads show the edges what they miss.
-			p.h.logger.Warn("primary: publish events", "rooms", len(order), "err", err)
+			p.logger.Warn("primary: publish events", "rooms", len(order), "err", err)
 		}
 		cancel()
 	}
@@ -491,10 +475,10 @@ func (p *primary) heartbeatLoop(ctx context.Context) {
 		p.mu.Unlock()
 		cctx, cancel := context.WithTimeout(ctx, p.cfg.RedisTimeout)
 		pipe := p.rdb.Pipeline()
-		pipe.Set(cctx, keySecret, p.secret, 0)
+		pipe.Set(cctx, keySecret, p.tokens, 0)
 		pipe.Publish(cctx, chanHB, encode(hb))
 		if _, err := pipe.Exec(cctx); err != nil {
-			p.h.logger.Debug("primary: heartbeat", "err", err)
+			p.logger.Debug("primary: heartbeat", "err", err)
 		}
 		cancel()
 		p.sweepEdges(time.Now())
@@ -511,8 +495,8 @@ func (p *primary) sweepEdges(now time.Time) {
 	}
 	var dead []string
 	p.mu.Lock()
-	for e, last := range p.edges {
-		if now.Sub(last) > limit {
+	for e, seen := range p.edges {
+		if now.Sub(seen.last) > limit {
 			dead = append(dead, e)
 		}
 	}
@@ -522,7 +506,7 @@ func (p *primary) sweepEdges(now time.Time) {
 	}
 }
 
-// forgetEdge lets go of everyone an edge held.
+// forgetEdge lets go of everyone an edge held, and of the rooms it held.
 func (p *primary) forgetEdge(edge string) {
 	p.mu.Lock()
 	delete(p.edges, edge)
@@ -533,7 +517,7 @@ func (p *primary) forgetEdge(edge string) {
 	p.mu.Unlock()
 	n := 0
 	for _, pr := range rooms {
-		n += pr.forget(edge, p.h.logRefusal(pr.code, room.OpLeave))
+		n += pr.forget(edge+"/", pr.logRefusal(room.OpLeave))
 	}
-	p.h.logger.Info("edge gone", "edge", edge, "left", n)
+	p.logger.Info("edge gone", "edge", edge, "left", n)
 }

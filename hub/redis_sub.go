@@ -31,32 +31,61 @@ type subscriber struct {
 	logger *slog.Logger
 	handle func(channel, payload string) // must not block
 
+	// order serializes subscribe and unsubscribe, network calls included,
+	// so that Redis hears them in the order the counts changed. It is
+	// never taken by the receive loop.
+	order    sync.Mutex
 	mu       sync.Mutex
-	channels map[string]struct{} // guarded by mu
-	ps       *redis.PubSub       // guarded by mu; replaced by reset
+	channels map[string]int // guarded by mu; how many subscribed each
+	ps       *redis.PubSub  // guarded by mu; replaced by reset
 
 	lastMsg atomic.Int64 // unix nanos of the last message of any kind
 	healthy atomic.Int64 // unix nanos since which messages have flowed without a silence
 }
 
 func newSubscriber(rdb *redis.Client, period time.Duration, logger *slog.Logger, handle func(channel, payload string), channels ...string) *subscriber {
-	s := &subscriber{rdb: rdb, period: period, logger: logger, handle: handle, channels: make(map[string]struct{})}
+	s := &subscriber{rdb: rdb, period: period, logger: logger, handle: handle, channels: make(map[string]int)}
 	for _, c := range channels {
-		s.channels[c] = struct{}{}
+		s.channels[c]++
 	}
 	return s
 }
 
-// subscribe adds a channel. A failure is not fatal: the channel is
-// subscribed again whenever the connection is re-made.
+// subscribe adds a channel, or counts one more subscriber of it. A
+// failure is not fatal: the channel is subscribed again whenever the
+// connection is re-made.
 func (s *subscriber) subscribe(ctx context.Context, channel string) {
+	s.order.Lock()
+	defer s.order.Unlock()
 	s.mu.Lock()
-	s.channels[channel] = struct{}{}
+	s.channels[channel]++
+	first := s.channels[channel] == 1
 	ps := s.ps
 	s.mu.Unlock()
-	if ps != nil {
+	if ps != nil && first {
 		if err := ps.Subscribe(ctx, channel); err != nil {
 			s.logger.Debug("subscribe", "channel", channel, "err", err)
+		}
+	}
+}
+
+// unsubscribe undoes one subscribe: the last one drops the channel. A
+// failure is not fatal either: the channel is left out when the connection
+// is re-made, and meanwhile its messages are dropped by handle.
+func (s *subscriber) unsubscribe(ctx context.Context, channel string) {
+	s.order.Lock()
+	defer s.order.Unlock()
+	s.mu.Lock()
+	s.channels[channel]--
+	last := s.channels[channel] <= 0
+	if last {
+		delete(s.channels, channel)
+	}
+	ps := s.ps
+	s.mu.Unlock()
+	if ps != nil && last {
+		if err := ps.Unsubscribe(ctx, channel); err != nil {
+			s.logger.Debug("unsubscribe", "channel", channel, "err", err)
 		}
 	}
 }

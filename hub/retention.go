@@ -68,11 +68,14 @@ func (h *Hub) purge(ctx context.Context) ([]string, error) {
 	return deleted, nil
 }
 
-// A room nobody is connected to is unloaded after idleRoom: a server that
-// runs for months holds the meetings in use, not every meeting it ever
-// served. The next session loads it again from the log, as after a
-// restart (retried commands are still recognised: the log keeps their
-// ids). A single node only: on a primary, edges' sessions are not counted.
+// A room nobody is connected to is unloaded after idleRoom (Config.Idle):
+// a server that runs for months holds the meetings in use, not every
+// meeting it ever served. The next session loads it again from the log,
+// as after a restart (retried commands are still recognised: the log keeps
+// their ids). So does every node of a cluster: an edge lets go of a room
+// none of its sessions has been in for that long, and a primary of a room
+// no edge holds any more either (backendRoom.held). TestConformance's
+// idle scenario and TestEdgeLetsGo guard it.
 const idleRoom = 10 * time.Minute
 
 func (h *Hub) idleLoop(ctx context.Context, after time.Duration) {

@@ -19,7 +19,9 @@ type request struct {
 	cmd   room.Command
 	cmdID string
 	react room.Reaction // a reaction tap: checked, gathered, logged per tick
-	reply func(seq uint64, err error)
+	// holder names the session a join or leave is for (presence.go).
+	holder string
+	reply  func(seq uint64, err error)
 }
 
 // Timing of the sequencer.
@@ -51,7 +53,7 @@ type sequencer struct {
 	log     appender
 	logger  *slog.Logger
 	now     func() time.Time
-	publish func([]room.Event) // called after each commit, from run; must not block
+	publish func([]room.Event) // set by run; called after each commit; must not block
 	metrics *metrics
 
 	inbox chan request
@@ -126,9 +128,11 @@ func (s *sequencer) submit(req request) {
 	}
 }
 
-// run owns the room until ctx is done; then it answers what is still queued
-// with ErrClosing. It returns after the last reply.
-func (s *sequencer) run(ctx context.Context) {
+// run owns the room until ctx is done, handing publish the events of each
+// commit; then it answers what is still queued with ErrClosing. It returns
+// after the last reply.
+func (s *sequencer) run(ctx context.Context, publish func([]room.Event)) {
+	s.publish = publish
 	tick := time.NewTicker(reactionPeriod)
 	defer tick.Stop()
 	batch := make([]request, 0, maxBatch)

@@ -63,6 +63,10 @@ type session struct {
 	role        room.Role
 	actor       room.Actor
 	participant string // participant id; empty for other roles
+	// holder names this session in its room's presence (presence.go); set
+	// before the session is tracked, for participants only.
+	holder string
+	join   room.Command // guarded by mu: the join it sent, for rejoin
 
 	c           *websocket.Conn // nil only in benchmarks, where nothing is written
 	cancel      func()          // ends the reader
@@ -373,5 +377,5 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 		}
 		s.enqueue(encode(ackMsg{T: "ack", ID: id, Seq: seq}))
 	}
-	hr.cmds.submit(req)
+	hr.link.submit(req)
 }

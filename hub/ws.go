@@ -84,6 +84,9 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 	ctx, cancel := context.WithCancel(h.cutCtx)
 	defer cancel()
 	s.c, s.cancel, s.metrics, s.pingTimeout = c, cancel, h.metrics, h.pingTimeout
+	if s.role == room.Participant {
+		s.holder = h.newHolder()
+	}
 	if !h.track(s, hr) {
 		// Drained since the hello (or the room unloaded). Nothing reads
 		// this connection: CloseRead does, under ctx, so that the client's
@@ -100,10 +103,10 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())
 	}
 	s.enqueue(encode(welcome))
-	if h.edge != nil && !h.edge.up.Load() {
+	if msg := h.backend.greeting(); msg != nil {
 		// Status changes are broadcast; a session opened while the primary
 		// is unreachable must hear it too.
-		s.enqueue(msgUpstreamDown)
+		s.enqueue(msg)
 	}
 	var plim *rate.Limiter // moderators are bounded by the frame rate only
 	if s.role == room.Participant {
