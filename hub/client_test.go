@@ -61,12 +61,20 @@ func startHubOn(t testing.TB, path string, tick time.Duration) *testHub {
 // wrap when not nil.
 func startHubWith(t testing.TB, path string, tick time.Duration, tweak func(*Hub), wrap func(net.Listener) net.Listener) *testHub {
 	t.Helper()
+	return startHubConfig(t, path, Config{Tick: tick}, tweak, wrap)
+}
+
+// startHubConfig is startHubWith with the hub's configuration given; its
+// Store and Logger are set here.
+func startHubConfig(t testing.TB, path string, cfg Config, tweak func(*Hub), wrap func(net.Listener) net.Listener) *testHub {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Config{Path: path, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: tick})
+	cfg.Store, cfg.Logger = st, testLogger(t)
+	h, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,8 +437,15 @@ func sameState(t testing.TB, th *testHub, code, key string, clients ...*client) 
 // nodes).
 func sameStateSettled(t testing.TB, th *testHub, code, key string, settle time.Duration, clients ...*client) {
 	t.Helper()
+	compareFresh(t, th, code, key, settle, clients...)
+}
+
+// compareFresh is sameStateSettled, and returns the fresh sessions it
+// compared with, still open.
+func compareFresh(t testing.TB, th *testHub, code, key string, settle time.Duration, clients ...*client) []*client {
+	t.Helper()
 	if len(clients) == 0 {
-		return
+		return nil
 	}
 	fresh := map[string]*client{}
 	for _, cl := range clients {
@@ -482,7 +497,11 @@ func sameStateSettled(t testing.TB, th *testHub, code, key string, settle time.D
 				for _, d := range diffs {
 					t.Error(d)
 				}
-				return
+				out := make([]*client, 0, len(fresh))
+				for _, f := range fresh {
+					out = append(out, f)
+				}
+				return out
 			}
 		}
 		if attempt > 50 {

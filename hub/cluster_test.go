@@ -66,15 +66,20 @@ func childEdge(url, id string) int {
 	return 0
 }
 
-// startPrimary runs a primary hub on the SQLite file at path.
-func startPrimary(t *testing.T, path, url string) *testHub {
+// startPrimary runs a primary hub on the SQLite file at path, its
+// configuration changed by tweaks.
+func startPrimary(t *testing.T, path, url string, tweaks ...func(*Config)) *testHub {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Config{Path: path, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(ctx, Config{Store: st, Logger: testLogger(t), Tick: testTick, Mode: Primary, Redis: url, Cluster: clusterCfg("primary")})
+	cfg := Config{Store: st, Logger: testLogger(t), Tick: testTick, Mode: Primary, Redis: url, Cluster: clusterCfg("primary")}
+	for _, f := range tweaks {
+		f(&cfg)
+	}
+	h, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,12 +89,17 @@ func startPrimary(t *testing.T, path, url string) *testHub {
 	return th
 }
 
-// startEdge runs an edge hub in this process.
-func startEdge(t *testing.T, url, id string) *testHub {
+// startEdge runs an edge hub in this process, its configuration changed
+// by tweaks.
+func startEdge(t *testing.T, url, id string, tweaks ...func(*Config)) *testHub {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	h, err := New(ctx, Config{Logger: testLogger(t), Tick: testTick, Mode: Edge, Redis: url, Cluster: clusterCfg(id)})
+	cfg := Config{Logger: testLogger(t), Tick: testTick, Mode: Edge, Redis: url, Cluster: clusterCfg(id)}
+	for _, f := range tweaks {
+		f(&cfg)
+	}
+	h, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,12 +120,12 @@ type testCluster struct {
 	a, b    *testHub
 }
 
-func startCluster(t *testing.T) *testCluster {
+func startCluster(t *testing.T, tweaks ...func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{redis: redistest.Start(t), path: filepath.Join(t.TempDir(), "tribune.db")}
-	c.primary = startPrimary(t, c.path, c.redis.URL())
-	c.a = startEdge(t, c.redis.URL(), "A")
-	c.b = startEdge(t, c.redis.URL(), "B")
+	c.primary = startPrimary(t, c.path, c.redis.URL(), tweaks...)
+	c.a = startEdge(t, c.redis.URL(), "A", tweaks...)
+	c.b = startEdge(t, c.redis.URL(), "B", tweaks...)
 	return c
 }
 
