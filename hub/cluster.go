@@ -2,70 +2,45 @@ package hub
 
 // # Beyond one machine: a primary and edge nodes around Redis
 //
-// A hub runs in one of three modes (Config.Mode). Embedded, the default, is
-// the whole thing in one process. Primary and Edge split it around one
-// Redis:
+// Config.Mode picks the hub's backend (seam.go). Embedded, the default, is
+// local: one process. Primary is local plus Redis: it holds the SQLite file
+// and sequences every room, for its own sessions and the edges'. An edge
+// has no store: its rooms' replicas fold the primary's events with the same
+// reducer, its commands and its reads of the log (edge_store.go) go to the
+// primary.
 //
-//   - The primary (primary.go) holds the SQLite file and the one sequencer
-//     of every room, exactly as the embedded hub does. It also serves
-//     WebSockets of its own.
-//   - An edge (edge.go) holds WebSocket sessions. Each of its rooms has a
-//     fan-out whose replica is built by applying the primary's committed
-//     events with the same reducer, and a command sink that forwards
-//     commands to the primary. An edge has no store: what the hub reads of
-//     the log (a room's record, its events, the archive) comes from the
-//     primary through Redis (edge_store.go).
-//
-// # What goes through Redis
-//
-//	tribune:up            pub/sub, edges -> primary: batches of commands, RPCs
-//	                      (events, room record, create), edge heartbeats
-//	tribune:down:{edge}   pub/sub, primary -> one edge: batches of replies and
-//	                      RPC answers
-//	tribune:room:{code}   pub/sub, primary -> edges: each committed batch of a
-//	                      room's events, one message per batch
-//	tribune:hb            pub/sub, primary -> edges: the head seq of every
-//	                      loaded room, every Heartbeat
+//	tribune:up            edges -> primary: commands, RPCs (events, room,
+//	                      create, head), heartbeats with the rooms held
+//	tribune:down:{edge}   primary -> one edge: replies, RPC answers
+//	tribune:room:{code}   primary -> edges: each committed batch of events
+//	tribune:hb            primary -> edges: every loaded room's head
 //	tribune:hist:{code}   a list: the last HistorySize events of a room
-//	tribune:secret        the participant-token secret, re-written every
-//	                      Heartbeat
+//	tribune:secret        the participant-token secret
 //
-// Pub/sub rather than Streams because everything on it may be lost without
-// harm, and the at-most-once loss is cheap to repair: a command that gets
-// no reply within CommandTimeout is refused as retryable (client command ids
-// make the retry apply once); an event batch that is lost shows as a gap in
-// the seqs, or as a head in the heartbeat that the edge has not reached. The
-// edge then fills the gap from the room's history list, and when the list no
-// longer reaches back (it is bounded, or Redis restarted empty) from the
-// primary, which reads the events from SQLite. That read is the snapshot:
-// the state is the fold of the log, and an edge's replica is always a prefix
-// of it (events are applied contiguously or not at all), so the missing
-// events bring it to exactly the primary's state.
+// All of it is pub/sub but the last two, because all of it may be lost and
+// the loss is cheap to repair: a command unanswered within CommandTimeout
+// is refused as retryable (command ids make the retry apply once); a lost
+// batch shows as a gap in the seqs or behind a heartbeat's head, and the
+// edge fills it from the history list or, when that no longer reaches back,
+// from the primary's SQLite. An edge's replica is always a prefix of the
+// log, so the missing events bring it to exactly the primary's state.
+// Redis holds nothing SQLite cannot rebuild.
 //
-// Redis holds nothing that cannot be rebuilt from SQLite: the history is a
-// cache of the log, the secret is in the store, heads are recomputed, and
-// pub/sub holds nothing at all.
+// Every Redis call has a deadline: a frozen Redis fails calls, it never
+// hangs a goroutine. An edge that hears no heartbeat for 3 Heartbeats tells
+// its clients ({"t":"status","upstream":"down"}), refuses commands with
+// ErrUpstream and subscribes again; when heartbeats resume it says "up",
+// joins its sessions' participants again (the primary may have restarted)
+// and fills what it missed. Sessions stay open throughout.
 //
-// # Failure handling
+// Presence is counted once, by the primary (presence.go): a join or leave
+// names its session, prefixed with the edge's id, so that a participant
+// with tabs on two edges leaves with the last. An edge silent for 3
+// Heartbeats is forgotten: whoever was only there leaves.
 //
-// Every Redis call has its own deadline (ContextTimeoutEnabled, explicit
-// dial/read/write/pool timeouts): a frozen Redis fails calls, it never hangs
-// a goroutine. An edge that hears no primary heartbeat for 3 Heartbeats
-// says so to its clients ({"t":"status","upstream":"down"}), refuses
-// commands at once with ErrUpstream, and re-subscribes; when heartbeats
-// resume it says "up", re-joins the participants it holds (the primary may
-// have restarted and reset presence), and fills whatever it missed. Sessions
-// stay open throughout.
-//
-// # Presence
-//
-// Joins and leaves from edges are commands like any other. The primary
-// counts, per room and participant, the nodes holding a session of them, so
-// that a participant with tabs on two edges stays present until the last
-// closes. When an edge's heartbeats stop for 3 Heartbeats (kill -9, a
-// partition), the primary forgets it and sends leaves for whoever was only
-// there; until then they are shown present. An edge the primary wrongly
-// forgot re-joins its participants when it next comes up.
+// Rooms unload everywhere: an edge lets go of a room none of its sessions
+// has been in for Config.Idle, unsubscribing from it; the primary, of one
+// that neither its sessions nor any edge's last heartbeat holds.
 
 import (
 	"encoding/json"

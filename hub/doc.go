@@ -19,6 +19,10 @@
 // once and queues the same bytes to every session of that role, then sends
 // the few messages that belong to one participant (room.Mine).
 //
+// The hub reaches its rooms through one seam (seam.go), whatever the
+// topology: local rooms, a primary's, or an edge's through Redis
+// (cluster.go).
+//
 // # Sessions
 //
 // Each WebSocket is a session (session.go) with a reader goroutine of its
@@ -34,7 +38,10 @@
 //
 //   - An acknowledged command is in the log: TestKillDuringVoteBurst kills
 //     a server with SIGKILL during a vote burst and finds every ack.
-//   - Every client converges to the server's state: TestMeeting, TestResume.
+//   - Every client converges to the server's state: TestMeeting, TestResume;
+//     on one node and on a primary with edges alike: TestConformance.
+//   - Every node lets go of a room nobody is in: TestConformance,
+//     TestEdgeLetsGo.
 //   - A slow client never slows its room: TestSlowClientIsDropped.
 //   - Bad input changes nothing: TestBadFrames, TestBadCommands,
 //     TestHelloRefused, TestOversizedFrameCloses, TestFloodCloses.
