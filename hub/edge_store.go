@@ -10,15 +10,10 @@ import (
 	"github.com/tribune-hub/tribune/room"
 )
 
-// errNoLog: an edge never appends; only the primary's sequencers do.
-var errNoLog = errors.New("hub: an edge has no log of its own")
-
 // remoteStore is an edge's view of the primary's log: every read is an RPC
 // to the primary, answered from SQLite. Creating a room is one too, so that
 // an edge behind a load balancer serves the whole HTTP API.
 type remoteStore struct{ e *edge }
-
-func (remoteStore) Append(context.Context, string, []store.Record) error { return errNoLog }
 
 // Head asks the primary for the head of a room's log, which keys the
 // archive cache on an edge as on the primary.
@@ -104,7 +99,7 @@ func (r remoteStore) call(ctx context.Context, req rpcReq) (rpcResp, error) {
 	return resp, fmt.Errorf("%w: primary: %s", ErrUpstream, resp.Msg)
 }
 
-// storeErr maps a remote read's error as Hub.load does a local one.
+// storeErr maps a remote read's error as local.openRoom does a local one.
 func storeErr(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNoRoom

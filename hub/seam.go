@@ -84,8 +84,11 @@ type commandSink interface {
 // logStore is what the hub reads and writes of the log: the SQLite store,
 // or on an edge the primary's, through Redis (remoteStore).
 // TestLogStoreContract runs against both.
+// Only sequencers append, and they hold the store itself: the seam does
+// not.
 type logStore interface {
-	appender
+	Load(ctx context.Context, code string) ([]store.Stored, error)
+	Head(ctx context.Context, code string) (uint64, []byte, error)
 	Events(ctx context.Context, code string, after uint64, limit int) ([]store.Stored, error)
 	Room(ctx context.Context, code string) (store.RoomRecord, error)
 	CreateRoom(ctx context.Context, rec store.RoomRecord, first room.Event) error
