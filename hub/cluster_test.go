@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tribune-hub/tribune/hub/cluster"
 	"github.com/tribune-hub/tribune/hub/internal/redistest"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
@@ -441,8 +442,9 @@ func TestClusterRedisRestart(t *testing.T) {
 	acks := b.end()
 	checkAcks(t, c.primary.store, cr.Code, acks)
 	sameStateCluster(t, c.primary, cr.Code, cr.ModeratorKey, []string{c.a.url, c.b.url}, append(vs, mod)...)
-	fromHistory := c.a.hub.backend.(*edge).fromHistory.Load() + c.b.hub.backend.(*edge).fromHistory.Load()
-	fromPrimary := c.a.hub.backend.(*edge).fromPrimary.Load() + c.b.hub.backend.(*edge).fromPrimary.Load()
+	aHist, aPrim := c.a.hub.backend.(*cluster.Edge).Filled()
+	bHist, bPrim := c.b.hub.backend.(*cluster.Edge).Filled()
+	fromHistory, fromPrimary := aHist+bHist, aPrim+bPrim
 	t.Logf("filled from history %d, from the primary %d", fromHistory, fromPrimary)
 	if fromPrimary == 0 {
 		t.Error("the edges never read the events committed during the outage from the primary")
@@ -546,7 +548,8 @@ func TestClusterSubscriptionKilled(t *testing.T) {
 		t.Fatal("found no pub/sub connection of edge A to kill")
 	}
 	sameStateCluster(t, c.primary, cr.Code, cr.ModeratorKey, []string{c.a.url}, mod, pa, pb)
-	t.Logf("killed %d connections; A filled %d events from history, %d from the primary", killed, c.a.hub.backend.(*edge).fromHistory.Load(), c.a.hub.backend.(*edge).fromPrimary.Load())
+	fromHistory, fromPrimary := c.a.hub.backend.(*cluster.Edge).Filled()
+	t.Logf("killed %d connections; A filled %d events from history, %d from the primary", killed, fromHistory, fromPrimary)
 }
 
 // TestClusterSilentPartition puts edge A behind a proxy that silently drops

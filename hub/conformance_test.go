@@ -15,7 +15,7 @@ import (
 	"github.com/tribune-hub/tribune/room"
 )
 
-// This file is the conformance suite of the seam (seam.go): each scenario
+// This file is the conformance suite of the seam (package seam): each scenario
 // is written once, and runs against one node and against a primary with
 // two edges around a real redis-server. The clients of a scenario are
 // spread over the topology's nodes, so that in the cluster the people of
@@ -102,6 +102,9 @@ func (h *Hub) loaded(code string) bool {
 	return ok
 }
 
+// roomChannel prefixes the pub/sub channel of each room's events.
+const roomChannel = "tribune:room:"
+
 // subscribed returns the channels of tribune:room:* that have subscribers.
 func (tp *topology) subscribed(t *testing.T) []string {
 	t.Helper()
@@ -117,7 +120,7 @@ func roomChannels(t *testing.T, rs *redistest.Server) []string {
 	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	chans, err := admin.PubSubChannels(ctx, roomPrefix+"*").Result()
+	chans, err := admin.PubSubChannels(ctx, roomChannel+"*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +139,7 @@ func (tp *topology) waitUnloaded(t *testing.T, code string) {
 			}
 		}
 		subs := tp.subscribed(t)
-		if len(held) == 0 && !slices.Contains(subs, roomPrefix+code) {
+		if len(held) == 0 && !slices.Contains(subs, roomChannel+code) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -335,7 +338,13 @@ func TestEdgeLetsGo(t *testing.T) {
 	t.Parallel()
 	const rooms = 200
 	rs := redistest.Start(t)
-	idle := func(cfg *Config) { cfg.Idle = testIdle }
+	// A slower heartbeat than the fault tests': this test is about letting
+	// go, not about noticing silence, and 201 rooms in a row on a busy
+	// machine must not be refused for a heartbeat that came late.
+	idle := func(cfg *Config) {
+		cfg.Cluster.Heartbeat = time.Second
+		cfg.Idle = 4 * time.Second
+	}
 	primary := startPrimary(t, filepath.Join(t.TempDir(), "tribune.db"), rs.URL(), idle)
 	e := startEdge(t, rs.URL(), "A", idle)
 	e.hub.creations = rate.NewLimiter(rate.Inf, 0) // before it serves a request
@@ -350,7 +359,7 @@ func TestEdgeLetsGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !hr.link.held() {
+	for !hr.link.Held() {
 		if time.Now().After(deadline) {
 			t.Fatal("the primary never heard that the edge holds the room")
 		}
@@ -385,15 +394,5 @@ func TestEdgeLetsGo(t *testing.T) {
 			t.Fatalf("after %d rooms left idle: the edge holds %d, the primary %d, subscriptions %d", rooms+1, onEdge, onPrimary, len(subs))
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-	ed := e.hub.backend.(*edge)
-	ed.mu.Lock()
-	left := len(ed.rooms)
-	ed.mu.Unlock()
-	ed.sub.mu.Lock()
-	chans := len(ed.sub.channels)
-	ed.sub.mu.Unlock()
-	if left != 0 || chans != 2 { // tribune:hb and its own tribune:down:A
-		t.Fatalf("the edge keeps %d rooms and %d channels, want 0 and 2", left, chans)
 	}
 }

@@ -19,9 +19,9 @@
 // once and queues the same bytes to every session of that role, then sends
 // the few messages that belong to one participant (room.Mine).
 //
-// The hub reaches its rooms through one seam (seam.go), whatever the
-// topology: local rooms, a primary's, or an edge's through Redis
-// (cluster.go).
+// The hub reaches its rooms through one seam (package seam), whatever the
+// topology: its own rooms (local.go), or a primary's or an edge's around
+// Redis (package cluster).
 //
 // # Sessions
 //

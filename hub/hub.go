@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
@@ -58,7 +59,7 @@ type Config struct {
 	// loaded (retention.go). Defaults to 10 minutes.
 	Idle time.Duration
 
-	// Cluster modes (cluster.go). Mode defaults to Embedded; Primary and
+	// Cluster modes (mode.go, package cluster). Mode defaults to Embedded; Primary and
 	// Edge need Redis, a URL ("redis://127.0.0.1:6379/0"). An edge has no
 	// Store.
 	Mode    Mode
@@ -70,8 +71,8 @@ type Config struct {
 // fan-out per loaded room, and the HTTP endpoints.
 type Hub struct {
 	cfg      Config
-	backend  backend  // how rooms are reached (seam.go)
-	store    logStore // backend.log(): the SQLite store, or the primary's through Redis
+	backend  seam.Backend // how rooms are reached: local.go, or package cluster
+	store    seam.Log     // backend.Log(): the SQLite store, or the primary's through Redis
 	logger   *slog.Logger
 	now      func() time.Time
 	signer   signer
@@ -132,7 +133,7 @@ type hubRoom struct {
 	keyHash []byte
 	ready   chan struct{} // closed when loaded; then err, link and fan are set
 	err     error
-	link    backendRoom // the room as its backend serves it: commands go there
+	link    seam.Room // the room as its backend serves it: commands go there
 	fan     *fanout
 
 	mu       sync.Mutex // guards limiters
@@ -186,18 +187,18 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	// The backend reads h.now at every call: tests set it after New.
 	clock := func() time.Time { return h.now() }
-	b, err := newBackend(cfg, h.logger, clock, h.metrics) // cluster.go
+	b, err := newBackend(cfg, h.logger, clock, h.metrics) // mode.go
 	if err != nil {
 		return nil, err
 	}
-	secret, err := b.secret(ctx)
+	secret, err := b.Secret(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("hub: token secret: %w", err)
 	}
-	h.backend, h.store, h.signer = b, b.log(), signer{secret: secret}
+	h.backend, h.store, h.signer = b, b.Log(), signer{secret: secret}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.cutCtx, h.cut = context.WithCancel(context.Background())
-	b.start(h.ctx, &h.wg, h)
+	b.Start(h.ctx, &h.wg, hubNode{h})
 	if cfg.Retention > 0 {
 		h.wg.Add(1)
 		go h.purgeLoop(h.ctx)
@@ -256,18 +257,18 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 
 // load opens a room through the backend and starts feeding its fan-out.
 func (h *Hub) load(hr *hubRoom) error {
-	o, err := h.backend.open(h.ctx, hr.code)
+	o, err := h.backend.Open(h.ctx, hr.code)
 	if err != nil {
 		return err
 	}
-	fan := h.newFanout(hr.code, o.replica)
-	loaded := o.replica.Seq() // the replica belongs to fan.run from here on
-	hr.keyHash, hr.link, hr.fan = o.keyHash, o.room, fan
+	fan := h.newFanout(hr.code, o.Replica)
+	loaded := o.Replica.Seq() // the replica belongs to fan.run from here on
+	hr.keyHash, hr.link, hr.fan = o.KeyHash, o.Room, fan
 	rctx, stop := context.WithCancel(h.ctx)
 	hr.stop = stop
 	h.wg.Add(2)
 	hr.running.Add(2)
-	go func() { defer h.wg.Done(); defer hr.running.Done(); o.room.run(rctx, fan.publish) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, fan.publish) }()
 	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
@@ -321,7 +322,7 @@ func (s *session) isClosed() bool {
 func (h *Hub) join(hr *hubRoom, s *session) {
 	join, _ := s.joinCmd()
 	actor := room.Actor{ID: s.participant, Role: room.System}
-	hr.link.submit(request{actor: actor, cmd: join, holder: s.holder, reply: func(_ uint64, err error) {
+	hr.link.Submit(request{Actor: actor, Cmd: join, Holder: s.holder, Reply: func(_ uint64, err error) {
 		if err == nil {
 			return
 		}
@@ -350,7 +351,7 @@ func (h *Hub) join(hr *hubRoom, s *session) {
 // it. A leave refused as retryable is sent again until it is answered: a
 // lost leave would keep the participant present for good.
 func (h *Hub) depart(hr *hubRoom, s *session) {
-	hr.link.submit(request{actor: room.Actor{ID: s.participant, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, holder: s.holder, reply: func(_ uint64, err error) {
+	hr.link.Submit(request{Actor: room.Actor{ID: s.participant, Role: room.System}, Cmd: room.Command{Op: room.OpLeave}, Holder: s.holder, Reply: func(_ uint64, err error) {
 		if err == nil {
 			return
 		}
@@ -371,7 +372,17 @@ func (h *Hub) later(f func()) {
 	})
 }
 
-// rejoin joins again every participant with a session here (node).
+// hubNode is what the hub's backend may ask of it (seam.Node).
+type hubNode struct{ h *Hub }
+
+var _ seam.Node = hubNode{}
+
+func (n hubNode) Broadcast(msg []byte)                            { n.h.broadcast(msg) }
+func (n hubNode) Rejoin()                                         { n.h.rejoin() }
+func (n hubNode) LoadRoom(ctx context.Context, code string) error { return n.h.loadRoom(ctx, code) }
+
+// rejoin joins again every participant with a session here: the primary
+// may have forgotten them.
 func (h *Hub) rejoin() {
 	type held struct {
 		s  *session
@@ -392,7 +403,7 @@ func (h *Hub) rejoin() {
 	}
 }
 
-// broadcast queues msg to every session (node).
+// broadcast queues msg to every session.
 func (h *Hub) broadcast(msg []byte) {
 	h.mu.Lock()
 	ss := make([]*session, 0, len(h.sessions))
@@ -405,7 +416,7 @@ func (h *Hub) broadcast(msg []byte) {
 	}
 }
 
-// loadRoom loads room code (node).
+// loadRoom loads room code.
 func (h *Hub) loadRoom(ctx context.Context, code string) error {
 	_, err := h.room(ctx, code)
 	return err
@@ -541,7 +552,7 @@ func (h *Hub) unload(code string, tomb bool) bool {
 		h.mu.Unlock()
 		return false // still loading
 	}
-	if hr.sessions > 0 || hr.link.held() {
+	if hr.sessions > 0 || hr.link.Held() {
 		h.mu.Unlock()
 		return false
 	}

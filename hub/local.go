@@ -8,12 +8,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
 
 // local is the backend of one node alone: the SQLite store in this process
-// and, per room, the sequencer that is its single writer.
+// and, per room, the sequencer that is its single writer. A primary
+// (package cluster) is local plus Redis.
 type local struct {
 	st      *store.Store
 	logger  *slog.Logger
@@ -21,46 +23,46 @@ type local struct {
 	metrics *metrics
 }
 
-func (l *local) secret(ctx context.Context) ([]byte, error)   { return l.st.Secret(ctx) }
-func (l *local) start(context.Context, *sync.WaitGroup, node) {}
-func (l *local) log() logStore                                { return l.st }
-func (l *local) greeting() []byte                             { return nil }
+var (
+	_ seam.Backend = (*local)(nil)
+	_ seam.Room    = (*localRoom)(nil)
+	_ seam.Holders = (*localRoom)(nil)
+)
 
-func (l *local) open(ctx context.Context, code string) (opened, error) {
-	lr, o, err := l.openRoom(ctx, code)
-	o.room = lr
-	return o, err
-}
+func (l *local) Secret(ctx context.Context) ([]byte, error)        { return l.st.Secret(ctx) }
+func (l *local) Start(context.Context, *sync.WaitGroup, seam.Node) {}
+func (l *local) Log() seam.Log                                     { return l.st }
+func (l *local) Greeting() []byte                                  { return nil }
 
-// openRoom replays a room's log into a new sequencer and a replica.
-func (l *local) openRoom(ctx context.Context, code string) (*localRoom, opened, error) {
+// Open replays a room's log into a new sequencer and a replica.
+func (l *local) Open(ctx context.Context, code string) (seam.Opened, error) {
 	rec, err := l.st.Room(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, opened{}, ErrNoRoom
+		return seam.Opened{}, ErrNoRoom
 	}
 	if err != nil {
-		return nil, opened{}, fmt.Errorf("load room: %w", err)
+		return seam.Opened{}, fmt.Errorf("load room: %w", err)
 	}
 	rows, err := l.st.Load(ctx, code)
 	if err != nil {
-		return nil, opened{}, fmt.Errorf("load room: %w", err)
+		return seam.Opened{}, fmt.Errorf("load room: %w", err)
 	}
 	seq, err := newSequencer(code, rows, l.st, l.logger, l.now, l.metrics)
 	if err != nil {
-		return nil, opened{}, err
+		return seam.Opened{}, err
 	}
 	replica, err := room.Replay(eventsOf(rows))
 	if err != nil {
-		return nil, opened{}, fmt.Errorf("load room: %w", err)
+		return seam.Opened{}, fmt.Errorf("load room: %w", err)
 	}
 	lr := &localRoom{code: code, seq: seq, presence: newPresence(seq), logger: l.logger}
 	// Nobody holds a room that was just loaded: whoever the log says is
 	// present left when the previous process stopped (or, on a primary,
 	// when the last edge let go of the room).
 	if v := replica.View(room.Moderator); v.Counts != nil && v.Counts.InRoom+v.Counts.Remote > 0 {
-		seq.submit(request{actor: room.Actor{Role: room.System}, cmd: room.Command{Op: room.OpPresenceReset}, reply: lr.logRefusal(room.OpPresenceReset)})
+		seq.submit(request{Actor: room.Actor{Role: room.System}, Cmd: room.Command{Op: room.OpPresenceReset}, Reply: lr.logRefusal(room.OpPresenceReset)})
 	}
-	return lr, opened{keyHash: rec.KeyHash, replica: replica}, nil
+	return seam.Opened{KeyHash: rec.KeyHash, Replica: replica, Room: lr}, nil
 }
 
 func eventsOf(rows []store.Stored) []room.Event {
@@ -80,8 +82,11 @@ type localRoom struct {
 	logger *slog.Logger
 }
 
-func (lr *localRoom) run(ctx context.Context, feed func([]room.Event)) { lr.seq.run(ctx, feed) }
-func (lr *localRoom) held() bool                                       { return false }
+func (lr *localRoom) Run(ctx context.Context, feed func([]room.Event)) { lr.seq.run(ctx, feed) }
+
+// Held: nobody else holds a room of one node; a primary's rooms are held
+// by its edges (package cluster).
+func (lr *localRoom) Held() bool { return false }
 
 // logRefusal is a reply for the backend's own commands.
 func (lr *localRoom) logRefusal(op room.Op) func(uint64, error) {

@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/tribune-hub/tribune/hub/internal/redistest"
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
 
-// TestLogStoreContract runs the contract of logStore against the SQLite
-// store and against an edge's view of it through the primary (remoteStore):
+// TestLogStoreContract runs the contract of seam.Log against the SQLite
+// store and against an edge's view of it through the primary:
 // a room created through either is refused a second time, and reads page,
 // head and refuse an unknown room alike.
 func TestLogStoreContract(t *testing.T) {
@@ -25,7 +26,7 @@ func TestLogStoreContract(t *testing.T) {
 	e := startEdge(t, rs.URL(), "A")
 	for _, c := range []struct {
 		name string
-		log  logStore
+		log  seam.Log
 	}{
 		{"SQLite", primary.store},
 		{"Remote", e.hub.store},
@@ -39,7 +40,7 @@ func TestLogStoreContract(t *testing.T) {
 
 // logContract checks log on room code. writer is the store behind it,
 // the only one that appends.
-func logContract(t *testing.T, log logStore, writer *store.Store, code string) {
+func logContract(t *testing.T, log seam.Log, writer *store.Store, code string) {
 	ctx := context.Background()
 	const events = 25
 	r := room.New()

@@ -12,32 +12,32 @@ import (
 // participant joins when a first session holds them and leaves when the
 // last lets go, whichever nodes their tabs are on (TestClusterMeeting).
 //
-// A holder is request.holder, made unique across nodes by the primary: an
-// edge's holders are prefixed with "{edge}/", so that forget can let go of
+// A holder is request.Holder, made unique across nodes by the primary: an
+// edge's holders are prefixed with "{edge}/", so that Forget can let go of
 // all of them when the edge is gone. This node's own holders have no "/".
 type presence struct {
-	seq commandSink
+	seq *sequencer
 
 	mu      sync.Mutex
 	holders map[string]map[string]struct{} // guarded by mu; participant -> holders
 }
 
-func newPresence(seq commandSink) *presence {
+func newPresence(seq *sequencer) *presence {
 	return &presence{seq: seq, holders: make(map[string]map[string]struct{})}
 }
 
-// submit hands req to the sequencer, counting joins and leaves: a join
+// Submit hands req to the sequencer, counting joins and leaves: a join
 // for a participant held already, and a leave for one still held
 // elsewhere, change nothing and are acknowledged at once.
-func (p *presence) submit(req request) {
-	if req.react != "" || req.actor.Role != room.System || (req.cmd.Op != room.OpJoin && req.cmd.Op != room.OpLeave) {
+func (p *presence) Submit(req request) {
+	if req.React != "" || req.Actor.Role != room.System || (req.Cmd.Op != room.OpJoin && req.Cmd.Op != room.OpLeave) {
 		p.seq.submit(req)
 		return
 	}
-	id, holder := req.actor.ID, req.holder
+	id, holder := req.Actor.ID, req.Holder
 	p.mu.Lock()
 	hs := p.holders[id]
-	if req.cmd.Op == room.OpJoin {
+	if req.Cmd.Op == room.OpJoin {
 		first := len(hs) == 0
 		if hs == nil {
 			hs = make(map[string]struct{})
@@ -46,11 +46,11 @@ func (p *presence) submit(req request) {
 		hs[holder] = struct{}{}
 		p.mu.Unlock()
 		if !first {
-			req.reply(0, nil)
+			req.Reply(0, nil)
 			return
 		}
-		reply := req.reply
-		req.reply = func(seq uint64, err error) {
+		reply := req.Reply
+		req.Reply = func(seq uint64, err error) {
 			if err != nil {
 				p.release(id, holder)
 			}
@@ -67,7 +67,7 @@ func (p *presence) submit(req request) {
 	}
 	p.mu.Unlock()
 	if !last {
-		req.reply(0, nil)
+		req.Reply(0, nil)
 		return
 	}
 	p.seq.submit(req)
@@ -83,10 +83,10 @@ func (p *presence) release(id, holder string) {
 	}
 }
 
-// forget lets go of every holder whose name starts with prefix (an edge's
+// Forget lets go of every holder whose name starts with prefix (an edge's
 // "{edge}/"): the participants held nowhere else leave. It returns how
 // many left.
-func (p *presence) forget(prefix string, reply func(uint64, error)) int {
+func (p *presence) Forget(prefix string, reply func(uint64, error)) int {
 	p.mu.Lock()
 	var gone []string
 	for id, hs := range p.holders {
@@ -102,7 +102,7 @@ func (p *presence) forget(prefix string, reply func(uint64, error)) int {
 	}
 	p.mu.Unlock()
 	for _, id := range gone {
-		p.seq.submit(request{actor: room.Actor{ID: id, Role: room.System}, cmd: room.Command{Op: room.OpLeave}, reply: reply})
+		p.seq.submit(request{Actor: room.Actor{ID: id, Role: room.System}, Cmd: room.Command{Op: room.OpLeave}, Reply: reply})
 	}
 	return len(gone)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/room"
 )
 
@@ -103,7 +104,7 @@ var (
 	// ErrBadMessage is a frame that is not a valid protocol message.
 	ErrBadMessage = errors.New("hub: malformed message")
 	// ErrNoRoom means no meeting has this code.
-	ErrNoRoom = errors.New("hub: unknown meeting")
+	ErrNoRoom = seam.ErrNoRoom
 	// ErrClosing means the hub is shutting down.
 	ErrClosing = errors.New("hub: shutting down")
 )
@@ -140,7 +141,7 @@ var errorCodes = []struct {
 	{ErrUnavailable, "unavailable", true},
 	{ErrBusy, "unavailable", true},
 	{ErrClosing, "unavailable", true},
-	{ErrUpstream, "unavailable", true}, // cluster.go: an edge cut off from the primary
+	{ErrUpstream, "unavailable", true}, // package cluster: an edge cut off from the primary
 	{ErrRateLimited, "rate_limited", true},
 	{room.ErrNoFloor, "no_floor", false},
 	{ErrBadMessage, "bad_message", false},
@@ -159,6 +160,9 @@ const codeInternal = "internal"
 // errorCode maps an error to its protocol code and whether a retry may
 // succeed. Unknown errors are internal and retryable.
 func errorCode(err error) (code string, retry bool) {
+	if e := (*seam.Error)(nil); errors.As(err, &e) {
+		return e.Code, e.Retry // refused on another node (package cluster)
+	}
 	for _, e := range errorCodes {
 		if errors.Is(err, e.err) {
 			return e.code, e.retry

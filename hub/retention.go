@@ -74,7 +74,7 @@ func (h *Hub) purge(ctx context.Context) ([]string, error) {
 // as after a restart (retried commands are still recognised: the log keeps
 // their ids). So does every node of a cluster: an edge lets go of a room
 // none of its sessions has been in for that long, and a primary of a room
-// no edge holds any more either (backendRoom.held). TestConformance's
+// no edge holds any more either (seam.Room.Held). TestConformance's
 // idle scenario and TestEdgeLetsGo guard it.
 const idleRoom = 10 * time.Minute
 

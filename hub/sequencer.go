@@ -7,22 +7,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
 
-// request is one command for a room's sequencer. reply is called exactly
-// once, from the sequencer's goroutine, after the event is committed (seq > 0)
-// or with the error that refused it. reply must not block.
-type request struct {
-	actor room.Actor
-	cmd   room.Command
-	cmdID string
-	react room.Reaction // a reaction tap: checked, gathered, logged per tick
-	// holder names the session a join or leave is for (presence.go).
-	holder string
-	reply  func(seq uint64, err error)
-}
+// request is one command for a room's sequencer (seam.Request).
+type request = seam.Request
 
 // Timing of the sequencer.
 const (
@@ -124,7 +115,7 @@ func (s *sequencer) submit(req request) {
 	select {
 	case s.inbox <- req:
 	default:
-		req.reply(0, ErrBusy)
+		req.Reply(0, ErrBusy)
 	}
 }
 
@@ -166,7 +157,7 @@ func (s *sequencer) drain() {
 	for {
 		select {
 		case req := <-s.inbox:
-			req.reply(0, ErrClosing)
+			req.Reply(0, ErrClosing)
 		default:
 			return
 		}
@@ -191,18 +182,18 @@ func (s *sequencer) process(batch []request) {
 	inBatch := make(map[string]uint64)
 	committed := s.room.Seq()
 	for _, req := range batch {
-		if req.react != "" {
-			err := s.room.CheckReact(req.actor, req.react)
+		if req.React != "" {
+			err := s.room.CheckReact(req.Actor, req.React)
 			if err == nil {
-				s.reactions[req.react]++
+				s.reactions[req.React]++
 			}
-			req.reply(0, err)
+			req.Reply(0, err)
 			continue
 		}
-		if req.cmdID != "" {
-			key := dedupeKey(req.actor, req.cmdID)
+		if req.CmdID != "" {
+			key := dedupeKey(req.Actor, req.CmdID)
 			if seq, ok := s.seen[key]; ok && seq <= committed {
-				req.reply(seq, nil)
+				req.Reply(seq, nil)
 				continue
 			}
 			if seq, ok := inBatch[key]; ok {
@@ -210,28 +201,28 @@ func (s *sequencer) process(batch []request) {
 				continue
 			}
 		}
-		ev, err := s.room.Handle(req.actor, at, req.cmd)
+		ev, err := s.room.Handle(req.Actor, at, req.Cmd)
 		if err != nil {
 			s.metrics.refused.Inc()
-			req.reply(0, err)
+			req.Reply(0, err)
 			continue
 		}
-		if req.cmdID != "" {
-			inBatch[dedupeKey(req.actor, req.cmdID)] = ev.Seq
+		if req.CmdID != "" {
+			inBatch[dedupeKey(req.Actor, req.CmdID)] = ev.Seq
 		}
-		recs = append(recs, store.Record{Event: ev, CmdID: req.cmdID})
+		recs = append(recs, store.Record{Event: ev, CmdID: req.CmdID})
 		events = append(events, ev)
 		waiting = append(waiting, pending{req, ev.Seq})
 	}
 	if len(recs) == 0 {
 		for _, w := range waiting {
-			w.req.reply(w.seq, nil)
+			w.req.Reply(w.seq, nil)
 		}
 		return
 	}
 	if err := s.commit(recs); err != nil {
 		for _, w := range waiting {
-			w.req.reply(0, err)
+			w.req.Reply(0, err)
 		}
 		return
 	}
@@ -239,7 +230,7 @@ func (s *sequencer) process(batch []request) {
 		s.remember(key, seq)
 	}
 	for _, w := range waiting {
-		w.req.reply(w.seq, nil)
+		w.req.Reply(w.seq, nil)
 	}
 	s.metrics.acked.Add(float64(len(waiting)))
 	s.publish(events)

@@ -361,15 +361,15 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 	}
 	h.metrics.commands.WithLabelValues("submitted").Inc()
 	id := in.ID
-	req := request{actor: s.actor, cmd: cmd, cmdID: id}
+	req := request{Actor: s.actor, Cmd: cmd, CmdID: id}
 	if cmd.Op == room.OpReact {
-		req = request{actor: s.actor, react: cmd.Reaction}
+		req = request{Actor: s.actor, React: cmd.Reaction}
 		if cmd.Reaction == "" {
-			req.react = "?" // let the room refuse it with its own error
+			req.React = "?" // let the room refuse it with its own error
 		}
 	}
 	arrived := time.Now()
-	req.reply = func(seq uint64, err error) {
+	req.Reply = func(seq uint64, err error) {
 		h.metrics.ackSeconds.Observe(time.Since(arrived).Seconds())
 		if err != nil {
 			s.enqueue(encodeError(id, err))
@@ -377,5 +377,5 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 		}
 		s.enqueue(encode(ackMsg{T: "ack", ID: id, Seq: seq}))
 	}
-	hr.link.submit(req)
+	hr.link.Submit(req)
 }

@@ -103,7 +103,7 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())
 	}
 	s.enqueue(encode(welcome))
-	if msg := h.backend.greeting(); msg != nil {
+	if msg := h.backend.Greeting(); msg != nil {
 		// Status changes are broadcast; a session opened while the primary
 		// is unreachable must hear it too.
 		s.enqueue(msg)

@@ -1,4 +1,4 @@
-package hub
+package cluster
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
@@ -13,7 +14,7 @@ import (
 // remoteStore is an edge's view of the primary's log: every read is an RPC
 // to the primary, answered from SQLite. Creating a room is one too, so that
 // an edge behind a load balancer serves the whole HTTP API.
-type remoteStore struct{ e *edge }
+type remoteStore struct{ e *Edge }
 
 // Head asks the primary for the head of a room's log, which keys the
 // archive cache on an edge as on the primary.
@@ -99,10 +100,11 @@ func (r remoteStore) call(ctx context.Context, req rpcReq) (rpcResp, error) {
 	return resp, fmt.Errorf("%w: primary: %s", ErrUpstream, resp.Msg)
 }
 
-// storeErr maps a remote read's error as local.openRoom does a local one.
+// storeErr maps a remote read's error as the hub's own backend does a
+// local one.
 func storeErr(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return ErrNoRoom
+		return seam.ErrNoRoom
 	}
 	return fmt.Errorf("load room: %w", err)
 }

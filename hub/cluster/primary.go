@@ -1,4 +1,4 @@
-package hub
+package cluster
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
@@ -31,18 +33,20 @@ const (
 	maxCmdsPerMsg = 1000
 )
 
-// primary is the backend of a primary hub: local, plus its Redis side,
-// which takes the edges' commands to the rooms' sequencers, publishes every
-// committed batch of events, and answers the edges' reads of the log.
-type primary struct {
-	*local
-	cfg      ClusterConfig
+// Primary is the backend of a primary hub: the hub's own (local), plus its
+// Redis side, which takes the edges' commands to the rooms' sequencers,
+// publishes every committed batch of events, and answers the edges' reads
+// of the log.
+type Primary struct {
+	local    seam.Backend
+	codes    func(error) (code string, retry bool)
+	cfg      Config
 	logger   *slog.Logger
 	rdb      *redis.Client
 	sub      *subscriber
-	instance string // this process, so that edges notice a restart
-	n        node   // set by start
-	tokens   []byte // the token secret, set by secret
+	instance string    // this process, so that edges notice a restart
+	n        seam.Node // set by Start
+	tokens   []byte    // the token secret, set by Secret
 
 	up chan string // payloads of tribune:up, for the dispatcher
 
@@ -76,18 +80,29 @@ type edgeSeen struct {
 // primaryRoom is a local room whose commits are also published to the
 // edges.
 type primaryRoom struct {
-	*localRoom
-	p    *primary
+	seam.Room
+	p    *Primary
+	code string
 	head atomic.Uint64 // the last seq committed
 }
 
-func newPrimary(l *local, url string, cfg ClusterConfig) (*primary, error) {
+var (
+	_ seam.Backend = (*Primary)(nil)
+	_ seam.Room    = (*primaryRoom)(nil)
+)
+
+// NewPrimary returns the backend of a primary: local's rooms, whose
+// commands and commits go through Redis too, on the Redis at url. codes
+// gives the protocol code of a refusal, which an edge's client is answered
+// with.
+func NewPrimary(local seam.Backend, url string, cfg Config, logger *slog.Logger, codes func(error) (string, bool)) (*Primary, error) {
+	cfg.defaults()
 	rdb, err := newRedis(url, "tribune-primary-"+cfg.NodeID, cfg.RedisTimeout)
 	if err != nil {
 		return nil, err
 	}
-	p := &primary{
-		local: l, cfg: cfg, logger: l.logger, rdb: rdb, instance: newParticipantID(),
+	p := &Primary{
+		local: local, codes: codes, cfg: cfg, logger: logger, rdb: rdb, instance: uuid.NewString(),
 		up:      make(chan string, upQueue),
 		rooms:   make(map[string]*primaryRoom),
 		edges:   make(map[string]*edgeSeen),
@@ -96,12 +111,13 @@ func newPrimary(l *local, url string, cfg ClusterConfig) (*primary, error) {
 		repWake: make(chan struct{}, 1),
 		rpcSem:  make(chan struct{}, rpcParallel),
 	}
-	p.sub = newSubscriber(rdb, cfg.Heartbeat, l.logger, p.receive, chanUp)
+	p.sub = newSubscriber(rdb, cfg.Heartbeat, logger, p.receive, chanUp)
 	return p, nil
 }
 
-func (p *primary) secret(ctx context.Context) ([]byte, error) {
-	b, err := p.local.secret(ctx)
+// Secret is local's, which the primary also publishes for the edges.
+func (p *Primary) Secret(ctx context.Context) ([]byte, error) {
+	b, err := p.local.Secret(ctx)
 	if err != nil {
 		p.rdb.Close()
 		return nil, err
@@ -110,24 +126,30 @@ func (p *primary) secret(ctx context.Context) ([]byte, error) {
 	return b, nil
 }
 
-// open opens a local room, whose commits the primary publishes, and whose
+// Log is local's.
+func (p *Primary) Log() seam.Log { return p.local.Log() }
+
+// Greeting: a primary is never cut off from itself.
+func (p *Primary) Greeting() []byte { return nil }
+
+// Open opens a local room, whose commits the primary publishes, and whose
 // head is in its heartbeats from now on.
-func (p *primary) open(ctx context.Context, code string) (opened, error) {
-	lr, o, err := p.openRoom(ctx, code)
+func (p *Primary) Open(ctx context.Context, code string) (seam.Opened, error) {
+	o, err := p.local.Open(ctx, code)
 	if err != nil {
 		return o, err
 	}
-	pr := &primaryRoom{localRoom: lr, p: p}
-	pr.head.Store(o.replica.Seq())
+	pr := &primaryRoom{Room: o.Room, p: p, code: code}
+	pr.head.Store(o.Replica.Seq())
 	p.mu.Lock()
 	p.rooms[code] = pr
 	p.mu.Unlock()
-	o.room = pr
+	o.Room = pr
 	return o, nil
 }
 
-func (pr *primaryRoom) run(ctx context.Context, feed func([]room.Event)) {
-	pr.localRoom.run(ctx, func(evs []room.Event) {
+func (pr *primaryRoom) Run(ctx context.Context, feed func([]room.Event)) {
+	pr.Room.Run(ctx, func(evs []room.Event) {
 		feed(evs)
 		pr.head.Store(evs[len(evs)-1].Seq)
 		pr.p.enqueue(pr.code, evs)
@@ -139,9 +161,9 @@ func (pr *primaryRoom) run(ctx context.Context, feed func([]room.Event)) {
 	pr.p.mu.Unlock()
 }
 
-// held reports whether an edge said at its last heartbeat that it holds the
+// Held reports whether an edge said at its last heartbeat that it holds the
 // room.
-func (pr *primaryRoom) held() bool {
+func (pr *primaryRoom) Held() bool {
 	pr.p.mu.Lock()
 	defer pr.p.mu.Unlock()
 	for _, e := range pr.p.edges {
@@ -153,14 +175,14 @@ func (pr *primaryRoom) held() bool {
 }
 
 // room returns the open room code, nil if it is not.
-func (p *primary) room(code string) *primaryRoom {
+func (p *Primary) room(code string) *primaryRoom {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.rooms[code]
 }
 
-// start runs the primary's loops until ctx is done, then closes Redis.
-func (p *primary) start(ctx context.Context, wg *sync.WaitGroup, n node) {
+// Start runs the primary's loops until ctx is done, then closes Redis.
+func (p *Primary) Start(ctx context.Context, wg *sync.WaitGroup, n seam.Node) {
 	p.n = n
 	var loops sync.WaitGroup
 	for _, f := range []func(context.Context){p.sub.run, p.dispatch, p.publishLoop, p.replyLoop, p.heartbeatLoop} {
@@ -176,7 +198,7 @@ func (p *primary) start(ctx context.Context, wg *sync.WaitGroup, n node) {
 }
 
 // receive is the subscriber's handler: it only queues.
-func (p *primary) receive(_, payload string) {
+func (p *Primary) receive(_, payload string) {
 	select {
 	case p.up <- payload:
 	default:
@@ -187,7 +209,7 @@ func (p *primary) receive(_, payload string) {
 // dispatch decodes the edges' messages and hands their commands to the
 // rooms. Loading a room may read SQLite: that is done here, never in the
 // receive loop.
-func (p *primary) dispatch(ctx context.Context) {
+func (p *Primary) dispatch(ctx context.Context) {
 	for {
 		var payload string
 		select {
@@ -216,7 +238,7 @@ func (p *primary) dispatch(ctx context.Context) {
 
 // heard notes that an edge is alive, and at its heartbeat which rooms it
 // holds.
-func (p *primary) heard(m upMsg) {
+func (p *Primary) heard(m upMsg) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.edges[m.Edge]
@@ -234,32 +256,32 @@ func (p *primary) heard(m upMsg) {
 }
 
 // command hands an edge's command to its room, loaded for it if need be.
-// The edge's holders are named after it (presence.go).
-func (p *primary) command(ctx context.Context, edge string, c wireCmd) {
+// The edge's holders are named after it (seam.Holders).
+func (p *Primary) command(ctx context.Context, edge string, c wireCmd) {
 	reply := p.replier(edge, c.ID)
-	if err := p.n.loadRoom(ctx, c.Code); err != nil {
+	if err := p.n.LoadRoom(ctx, c.Code); err != nil {
 		reply(0, err)
 		return
 	}
 	pr := p.room(c.Code)
 	if pr == nil { // unloaded since: the edge's retry loads it again
-		reply(0, ErrUnavailable)
+		reply(0, &seam.Error{Code: "unavailable", Retry: true, Msg: "cluster: the room was unloaded meanwhile, try again"})
 		return
 	}
-	req := request{actor: c.Actor, cmd: c.Cmd, cmdID: c.CmdID, react: c.React, reply: reply}
+	req := seam.Request{Actor: c.Actor, Cmd: c.Cmd, CmdID: c.CmdID, React: c.React, Reply: reply}
 	if c.Holder != "" {
-		req.holder = edge + "/" + c.Holder
+		req.Holder = edge + "/" + c.Holder
 	}
-	pr.submit(req)
+	pr.Submit(req)
 }
 
 // replier returns the reply function of one forwarded command: the answer
 // joins the next message to its edge.
-func (p *primary) replier(edge string, id uint64) func(uint64, error) {
+func (p *Primary) replier(edge string, id uint64) func(uint64, error) {
 	return func(seq uint64, err error) {
 		r := wireReply{ID: id, Seq: seq}
 		if err != nil {
-			r.Code, _ = errorCode(err)
+			r.Code, r.Retry = p.codes(err)
 			r.Msg = err.Error()
 		}
 		p.repMu.Lock()
@@ -274,7 +296,7 @@ func (p *primary) replier(edge string, id uint64) func(uint64, error) {
 	}
 }
 
-func (p *primary) answer(edge string, r rpcResp) {
+func (p *Primary) answer(edge string, r rpcResp) {
 	p.repMu.Lock()
 	d := p.replies[edge]
 	if d == nil {
@@ -294,7 +316,7 @@ func wake(c chan struct{}) {
 }
 
 // rpc answers one read or create of an edge.
-func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
+func (p *Primary) rpc(ctx context.Context, edge string, r rpcReq) {
 	select {
 	case p.rpcSem <- struct{}{}:
 		defer func() { <-p.rpcSem }()
@@ -308,7 +330,7 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 	switch r.Op {
 	case rpcEvents:
 		// Load the room, so that its head is in the heartbeats from now on.
-		if err = p.n.loadRoom(ctx, r.Code); errors.Is(err, ErrNoRoom) {
+		if err = p.n.LoadRoom(ctx, r.Code); errors.Is(err, seam.ErrNoRoom) {
 			err = store.ErrNotFound
 		}
 		var rows []store.Stored
@@ -317,23 +339,23 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 			if limit <= 0 || limit > maxRPCRows {
 				limit = maxRPCRows
 			}
-			rows, err = p.local.st.Events(ctx, r.Code, r.After, limit)
+			rows, err = p.local.Log().Events(ctx, r.Code, r.After, limit)
 		}
 		for _, s := range rows {
 			resp.Rows = append(resp.Rows, wireRow{Seq: s.Seq, JSON: s.JSON, CmdID: s.CmdID, Prev: s.Prev, Hash: s.Hash})
 		}
 	case rpcHead:
-		resp.Seq, resp.Hash, err = p.local.st.Head(ctx, r.Code)
+		resp.Seq, resp.Hash, err = p.local.Log().Head(ctx, r.Code)
 	case rpcRoom:
 		var rec store.RoomRecord
-		if rec, err = p.local.st.Room(ctx, r.Code); err == nil {
+		if rec, err = p.local.Log().Room(ctx, r.Code); err == nil {
 			resp.Rec = &rec
 		}
 	case rpcCreate:
 		if r.Rec == nil || r.First == nil {
 			err = errors.New("create without a record")
 		} else {
-			err = p.local.st.CreateRoom(ctx, *r.Rec, *r.First)
+			err = p.local.Log().CreateRoom(ctx, *r.Rec, *r.First)
 		}
 	default:
 		err = errors.New("unknown rpc " + r.Op)
@@ -352,7 +374,7 @@ func (p *primary) rpc(ctx context.Context, edge string, r rpcReq) {
 
 // replyLoop sends the gathered replies, one message per edge each round:
 // under load a round carries many.
-func (p *primary) replyLoop(ctx context.Context) {
+func (p *Primary) replyLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -389,7 +411,7 @@ func splitDown(d *downMsg) []downMsg {
 
 // enqueue queues committed events for publishing. It never blocks: past
 // publishBacklog the oldest are dropped, and edges fetch them from the log.
-func (p *primary) enqueue(code string, evs []room.Event) {
+func (p *Primary) enqueue(code string, evs []room.Event) {
 	p.pubMu.Lock()
 	p.pubQ = append(p.pubQ, pubItem{code, evs})
 	p.pubN += len(evs)
@@ -404,7 +426,7 @@ func (p *primary) enqueue(code string, evs []room.Event) {
 // publishLoop appends each room's new events to its history and publishes
 // them, one message per room per round, in commit order. One pipeline per
 // round: the history is appended before the message that announces it.
-func (p *primary) publishLoop(ctx context.Context) {
+func (p *Primary) publishLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -458,7 +480,7 @@ func (p *primary) publishLoop(ctx context.Context) {
 
 // heartbeatLoop publishes every room's head and the token secret each
 // Heartbeat, and forgets edges that went silent.
-func (p *primary) heartbeatLoop(ctx context.Context) {
+func (p *Primary) heartbeatLoop(ctx context.Context) {
 	t := time.NewTicker(p.cfg.Heartbeat)
 	defer t.Stop()
 	for {
@@ -488,7 +510,7 @@ func (p *primary) heartbeatLoop(ctx context.Context) {
 // sweepEdges forgets the edges not heard for silence heartbeats. Only while
 // the primary's own subscription has been healthy that long: when it is the
 // one not hearing, the edges are not to blame.
-func (p *primary) sweepEdges(now time.Time) {
+func (p *Primary) sweepEdges(now time.Time) {
 	limit := silence * p.cfg.Heartbeat
 	if p.sub.alive(now) < limit {
 		return
@@ -507,7 +529,7 @@ func (p *primary) sweepEdges(now time.Time) {
 }
 
 // forgetEdge lets go of everyone an edge held, and of the rooms it held.
-func (p *primary) forgetEdge(edge string) {
+func (p *Primary) forgetEdge(edge string) {
 	p.mu.Lock()
 	delete(p.edges, edge)
 	rooms := make([]*primaryRoom, 0, len(p.rooms))
@@ -517,7 +539,19 @@ func (p *primary) forgetEdge(edge string) {
 	p.mu.Unlock()
 	n := 0
 	for _, pr := range rooms {
-		n += pr.forget(edge+"/", pr.logRefusal(room.OpLeave))
+		if hs, ok := pr.Room.(seam.Holders); ok {
+			n += hs.Forget(edge+"/", p.logRefusal(pr.code, room.OpLeave))
+		}
 	}
 	p.logger.Info("edge gone", "edge", edge, "left", n)
+}
+
+// logRefusal is a reply for the primary's own commands: a refusal that a
+// retry might overcome (the room stopping) is no news.
+func (p *Primary) logRefusal(code string, op room.Op) func(uint64, error) {
+	return func(_ uint64, err error) {
+		if _, retry := p.codes(err); err != nil && !retry {
+			p.logger.Warn("system command refused", "room", code, "op", op, "err", err)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package hub
+package cluster
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/room"
 )
 
@@ -27,16 +28,16 @@ const (
 	maxAhead = 100000
 )
 
-// edge is the backend of an edge hub: it forwards its rooms' commands to
+// Edge is the backend of an edge hub: it forwards its rooms' commands to
 // the primary and feeds their fan-outs with the primary's events, in order
 // and without gaps.
-type edge struct {
-	cfg    ClusterConfig
+type Edge struct {
+	cfg    Config
 	logger *slog.Logger
 	rdb    *redis.Client
 	sub    *subscriber
 	id     string
-	n      node // set by start
+	n      seam.Node // set by Start
 
 	downs chan string // payloads of tribune:down:{id}, for downLoop
 	hbs   chan string // payloads of tribune:hb, for monitor
@@ -64,12 +65,19 @@ type pendingReq struct {
 	deadline time.Time
 }
 
-func newEdge(url string, cfg ClusterConfig, logger *slog.Logger) (*edge, error) {
+var (
+	_ seam.Backend = (*Edge)(nil)
+	_ seam.Room    = (*edgeRoom)(nil)
+)
+
+// NewEdge returns the backend of an edge on the Redis at url.
+func NewEdge(url string, cfg Config, logger *slog.Logger) (*Edge, error) {
+	cfg.defaults()
 	rdb, err := newRedis(url, "tribune-edge-"+cfg.NodeID, cfg.RedisTimeout)
 	if err != nil {
 		return nil, err
 	}
-	e := &edge{
+	e := &Edge{
 		cfg: cfg, logger: logger, rdb: rdb, id: cfg.NodeID,
 		downs:   make(chan string, downQueue),
 		hbs:     make(chan string, 64),
@@ -81,18 +89,25 @@ func newEdge(url string, cfg ClusterConfig, logger *slog.Logger) (*edge, error) 
 	return e, nil
 }
 
-func (e *edge) log() logStore { return remoteStore{e} }
+// Filled says how many events filled gaps in the edge's rooms, from the
+// rooms' history in Redis and from the primary's log.
+func (e *Edge) Filled() (fromHistory, fromPrimary uint64) {
+	return e.fromHistory.Load(), e.fromPrimary.Load()
+}
 
-// greeting tells a new session when the primary is out of reach.
-func (e *edge) greeting() []byte {
+// Log is the primary's, through Redis.
+func (e *Edge) Log() seam.Log { return remoteStore{e} }
+
+// Greeting tells a new session when the primary is out of reach.
+func (e *Edge) Greeting() []byte {
 	if !e.up.Load() {
 		return msgUpstreamDown
 	}
 	return nil
 }
 
-// secret waits for the primary to publish the token secret.
-func (e *edge) secret(ctx context.Context) ([]byte, error) {
+// Secret waits for the primary to publish the token secret.
+func (e *Edge) Secret(ctx context.Context) ([]byte, error) {
 	b, err := e.fetchSecret(ctx)
 	if err != nil {
 		e.rdb.Close()
@@ -100,7 +115,7 @@ func (e *edge) secret(ctx context.Context) ([]byte, error) {
 	return b, err
 }
 
-func (e *edge) fetchSecret(ctx context.Context) ([]byte, error) {
+func (e *Edge) fetchSecret(ctx context.Context) ([]byte, error) {
 	for warned := false; ; {
 		cctx, cancel := context.WithTimeout(ctx, e.cfg.RedisTimeout)
 		b, err := e.rdb.Get(cctx, keySecret).Bytes()
@@ -123,7 +138,7 @@ func (e *edge) fetchSecret(ctx context.Context) ([]byte, error) {
 // start runs the edge's loops until ctx is done, then closes Redis. It
 // waits a few heartbeats for the primary, so that the first sessions find
 // it up.
-func (e *edge) start(ctx context.Context, wg *sync.WaitGroup, n node) {
+func (e *Edge) Start(ctx context.Context, wg *sync.WaitGroup, n seam.Node) {
 	e.n = n
 	var loops sync.WaitGroup
 	for _, f := range []func(context.Context){e.sub.run, e.downLoop, e.sendLoop, e.monitor} {
@@ -143,7 +158,7 @@ func (e *edge) start(ctx context.Context, wg *sync.WaitGroup, n node) {
 }
 
 // receive is the subscriber's handler: it only queues (see subscriber).
-func (e *edge) receive(channel, payload string) {
+func (e *Edge) receive(channel, payload string) {
 	switch {
 	case channel == chanHB:
 		select {
@@ -168,15 +183,15 @@ func (e *edge) receive(channel, payload string) {
 
 // forward sends a room's command to the primary. While the primary is
 // unreachable it is refused at once as retryable.
-func (e *edge) forward(code string, req request) {
+func (e *Edge) forward(code string, req seam.Request) {
 	if !e.up.Load() {
-		req.reply(0, ErrUpstream)
+		req.Reply(0, ErrUpstream)
 		return
 	}
 	id := e.nextID.Add(1)
 	e.mu.Lock()
-	e.pending[id] = &pendingReq{reply: req.reply, deadline: time.Now().Add(e.cfg.CommandTimeout)}
-	e.outCmds = append(e.outCmds, wireCmd{ID: id, Code: code, Actor: req.actor, Cmd: req.cmd, CmdID: req.cmdID, React: req.react, Holder: req.holder})
+	e.pending[id] = &pendingReq{reply: req.Reply, deadline: time.Now().Add(e.cfg.CommandTimeout)}
+	e.outCmds = append(e.outCmds, wireCmd{ID: id, Code: code, Actor: req.Actor, Cmd: req.Cmd, CmdID: req.CmdID, React: req.React, Holder: req.Holder})
 	e.mu.Unlock()
 	wake(e.out)
 }
@@ -186,7 +201,7 @@ func (e *edge) forward(code string, req request) {
 // Unlike a command, an RPC waits (within ctx and CommandTimeout) for a
 // primary that is down: a room being loaded by a new session is worth a
 // short wait.
-func (e *edge) call(ctx context.Context, r rpcReq) (rpcResp, error) {
+func (e *Edge) call(ctx context.Context, r rpcReq) (rpcResp, error) {
 	wait := time.Now().Add(e.cfg.CommandTimeout)
 	for !e.up.Load() {
 		if time.Now().After(wait) || ctx.Err() != nil {
@@ -216,7 +231,7 @@ func (e *edge) call(ctx context.Context, r rpcReq) (rpcResp, error) {
 }
 
 // take removes a pending request; nil if it was answered already.
-func (e *edge) take(id uint64) *pendingReq {
+func (e *Edge) take(id uint64) *pendingReq {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := e.pending[id]
@@ -236,7 +251,7 @@ func (p *pendingReq) fail(err error) {
 // sendLoop publishes the queued commands and RPCs, as few messages as the
 // queue allows, and a heartbeat every Heartbeat. On shutdown it says bye, so
 // that the primary lets go of this edge's participants at once.
-func (e *edge) sendLoop(ctx context.Context) {
+func (e *Edge) sendLoop(ctx context.Context) {
 	t := time.NewTicker(e.cfg.Heartbeat)
 	defer t.Stop()
 	for {
@@ -296,7 +311,7 @@ func (e *edge) sendLoop(ctx context.Context) {
 }
 
 // downLoop decodes the primary's answers and delivers them.
-func (e *edge) downLoop(ctx context.Context) {
+func (e *Edge) downLoop(ctx context.Context) {
 	for {
 		var payload string
 		select {
@@ -315,7 +330,7 @@ func (e *edge) downLoop(ctx context.Context) {
 				continue // timed out already: the client was told to retry
 			}
 			if r.Code != "" {
-				p.reply(0, errorFromCode(r.Code, r.Msg))
+				p.reply(0, &seam.Error{Code: r.Code, Retry: r.Retry, Msg: r.Msg})
 			} else {
 				p.reply(r.Seq, nil)
 			}
@@ -331,7 +346,7 @@ func (e *edge) downLoop(ctx context.Context) {
 // monitor follows the primary's heartbeats: it tells the rooms the heads,
 // says up or down to the clients, re-joins participants when the primary
 // may have forgotten them, and times out requests without an answer.
-func (e *edge) monitor(ctx context.Context) {
+func (e *Edge) monitor(ctx context.Context) {
 	t := time.NewTicker(e.cfg.Heartbeat / 5)
 	defer t.Stop()
 	var (
@@ -355,7 +370,7 @@ func (e *edge) monitor(ctx context.Context) {
 			if !e.up.Load() {
 				e.up.Store(true)
 				e.logger.Info("edge: primary reachable", "edge", e.id)
-				e.n.broadcast(msgUpstreamUp)
+				e.n.Broadcast(msgUpstreamUp)
 				rejoin = true
 			}
 			e.mu.Lock()
@@ -369,7 +384,7 @@ func (e *edge) monitor(ctx context.Context) {
 				// The primary may have restarted (presence reset) or
 				// forgotten this edge. A join for a session it counts
 				// already changes nothing.
-				e.n.rejoin()
+				e.n.Rejoin()
 			}
 		case <-t.C:
 			now := time.Now()
@@ -377,7 +392,7 @@ func (e *edge) monitor(ctx context.Context) {
 				if e.up.Load() {
 					e.up.Store(false)
 					e.logger.Warn("edge: no heartbeat from the primary", "edge", e.id, "silent", now.Sub(lastHB).Round(time.Millisecond))
-					e.n.broadcast(msgUpstreamDown)
+					e.n.Broadcast(msgUpstreamDown)
 				}
 				// The subscription itself may be what is dead.
 				e.sub.reset()
@@ -390,7 +405,7 @@ func (e *edge) monitor(ctx context.Context) {
 
 // expire refuses the requests whose deadline passed before now (all of
 // them for a zero now) as retryable.
-func (e *edge) expire(now time.Time) {
+func (e *Edge) expire(now time.Time) {
 	var late []*pendingReq
 	e.mu.Lock()
 	for id, p := range e.pending {
@@ -409,7 +424,7 @@ func (e *edge) expire(now time.Time) {
 // with the same reducer. It subscribes to the room's events first, so that
 // nothing committed after the read is missed; what arrives twice is
 // skipped by seq.
-func (e *edge) open(ctx context.Context, code string) (opened, error) {
+func (e *Edge) Open(ctx context.Context, code string) (seam.Opened, error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*e.cfg.CommandTimeout)
 	defer cancel()
 	er := &edgeRoom{e: e, code: code, wake: make(chan struct{}, 1)}
@@ -420,27 +435,27 @@ func (e *edge) open(ctx context.Context, code string) (opened, error) {
 	o, err := er.load(ctx)
 	if err != nil {
 		er.release()
-		return opened{}, err
+		return seam.Opened{}, err
 	}
 	return o, nil
 }
 
-func (er *edgeRoom) load(ctx context.Context) (opened, error) {
+func (er *edgeRoom) load(ctx context.Context) (seam.Opened, error) {
 	rs := remoteStore{er.e}
 	rec, err := rs.Room(ctx, er.code)
 	if err != nil {
-		return opened{}, storeErr(err)
+		return seam.Opened{}, storeErr(err)
 	}
 	rows, err := rs.Load(ctx, er.code)
 	if err != nil {
-		return opened{}, storeErr(err)
+		return seam.Opened{}, storeErr(err)
 	}
 	replica, err := room.Replay(eventsOf(rows))
 	if err != nil {
-		return opened{}, fmt.Errorf("load room: %w", err)
+		return seam.Opened{}, fmt.Errorf("load room: %w", err)
 	}
 	er.applied = replica.Seq()
-	return opened{keyHash: rec.KeyHash, replica: replica, room: er}, nil
+	return seam.Opened{KeyHash: rec.KeyHash, Replica: replica, Room: er}, nil
 }
 
 // release forgets the room, unless it was opened again meanwhile, and
@@ -462,7 +477,7 @@ func (er *edgeRoom) release() {
 // missing ones from the room's history in Redis, else from the primary's
 // log. Its commands are forwarded to the primary.
 type edgeRoom struct {
-	e    *edge
+	e    *Edge
 	code string
 	wake chan struct{}
 
@@ -477,10 +492,10 @@ type edgeRoom struct {
 	gapSince time.Time    // when the current gap was seen
 }
 
-func (er *edgeRoom) submit(req request) { er.e.forward(er.code, req) }
+func (er *edgeRoom) Submit(req seam.Request) { er.e.forward(er.code, req) }
 
-// held: the primary's rooms are held by edges, an edge's by nobody else.
-func (er *edgeRoom) held() bool { return false }
+// Held: the primary's rooms are held by edges, an edge's by nobody else.
+func (er *edgeRoom) Held() bool { return false }
 
 // offer queues a batch from pub/sub. It never blocks: a full queue drops
 // it, and the gap is filled later.
@@ -504,7 +519,7 @@ func (er *edgeRoom) noteHead(head uint64) {
 }
 
 // run feeds the fan-out until ctx is done, then lets go of the room.
-func (er *edgeRoom) run(ctx context.Context, feed func([]room.Event)) {
+func (er *edgeRoom) Run(ctx context.Context, feed func([]room.Event)) {
 	er.feed = feed
 	defer er.release()
 	t := time.NewTicker(er.grace())
@@ -639,7 +654,7 @@ func (er *edgeRoom) fill(ctx context.Context, target uint64) {
 // when the list does not reach back to from. The list holds consecutive
 // events, oldest first; advance checks the seqs anyway, since a trim may
 // run between the two reads.
-func (e *edge) history(ctx context.Context, code string, from, to uint64) ([]room.Event, error) {
+func (e *Edge) history(ctx context.Context, code string, from, to uint64) ([]room.Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.RedisTimeout)
 	defer cancel()
 	key := histPrefix + code
