@@ -184,6 +184,7 @@ func (p *Primary) room(code string) *primaryRoom {
 // Start runs the primary's loops until ctx is done, then closes Redis.
 func (p *Primary) Start(ctx context.Context, wg *sync.WaitGroup, n seam.Node) {
 	p.n = n
+	p.local.Start(ctx, wg, n)
 	var loops sync.WaitGroup
 	for _, f := range []func(context.Context){p.sub.run, p.dispatch, p.publishLoop, p.replyLoop, p.heartbeatLoop} {
 		loops.Add(1)
