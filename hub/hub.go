@@ -110,9 +110,8 @@ type Hub struct {
 	archives *archiveCache // the public archive outputs, by log head
 	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
-	// idle is Config.Idle; retry is how long a join or leave refused as
-	// retryable waits to be sent again (retryPresence, but for tests).
-	idle, retry time.Duration
+	// idle is Config.Idle, or its default.
+	idle time.Duration
 
 	mu       sync.Mutex // guards rooms, sessions and deleting
 	rooms    map[string]*hubRoom
@@ -160,7 +159,6 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		pingTimeout:  pingTimeout,
 		closeTimeout: closeTimeout,
 		idle:         cfg.Idle,
-		retry:        retryPresence,
 	}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -363,9 +361,9 @@ func (h *Hub) depart(hr *hubRoom, s *session) {
 	}})
 }
 
-// later runs f after h.retry, unless the hub has stopped by then.
+// later runs f after retryPresence, unless the hub has stopped by then.
 func (h *Hub) later(f func()) {
-	time.AfterFunc(h.retry, func() {
+	time.AfterFunc(retryPresence, func() {
 		if h.ctx.Err() == nil {
 			f()
 		}
