@@ -59,9 +59,9 @@ type Config struct {
 	// loaded (retention.go). Defaults to 10 minutes.
 	Idle time.Duration
 
-	// Cluster modes (mode.go, package cluster). Mode defaults to Embedded; Primary and
-	// Edge need Redis, a URL ("redis://127.0.0.1:6379/0"). An edge has no
-	// Store.
+	// Cluster modes (backend.go, package cluster). Mode defaults to
+	// Embedded; Primary and Edge need Redis, a URL
+	// ("redis://127.0.0.1:6379/0"). An edge has no Store.
 	Mode    Mode
 	Redis   string
 	Cluster ClusterConfig
@@ -185,7 +185,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	// The backend reads h.now at every call: tests set it after New.
 	clock := func() time.Time { return h.now() }
-	b, err := newBackend(cfg, h.logger, clock, h.metrics) // mode.go
+	b, err := newBackend(cfg, h.logger, clock, h.metrics) // backend.go
 	if err != nil {
 		return nil, err
 	}
@@ -278,146 +278,6 @@ func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
 	fan := newFanout(code, replica, h.cfg.Tick, h.logger, h.metrics)
 	fan.hbPeriod = h.heartbeat
 	return fan
-}
-
-// retryPresence is how long a join or leave refused as retryable (the
-// primary out of reach, a full inbox) waits before it is sent again.
-const retryPresence = time.Second
-
-// arrive joins a participant's new session to the room: the room counts
-// the sessions holding each participant (presence.go). It must be called
-// before the session's commands are submitted, so that the join is
-// sequenced first.
-func (h *Hub) arrive(hr *hubRoom, s *session, channel room.Channel, name string) {
-	s.setJoin(room.Command{Op: room.OpJoin, Channel: channel, Name: name})
-	h.join(hr, s)
-}
-
-// newHolder names a participant's session in its room's presence.
-func (h *Hub) newHolder() string { return fmt.Sprintf("s%d", h.holders.Add(1)) }
-
-func (s *session) setJoin(c room.Command) {
-	s.mu.Lock()
-	s.join = c
-	s.mu.Unlock()
-}
-
-// joinCmd returns the join s sent, and false before it sent one.
-func (s *session) joinCmd() (room.Command, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.join, s.join.Op == room.OpJoin
-}
-
-func (s *session) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
-// join sends s's join, again after a while if it is refused as retryable,
-// as long as the session is open.
-func (h *Hub) join(hr *hubRoom, s *session) {
-	join, _ := s.joinCmd()
-	actor := room.Actor{ID: s.participant, Role: room.System}
-	hr.link.Submit(request{Actor: actor, Cmd: join, Holder: s.holder, Reply: func(_ uint64, err error) {
-		if err == nil {
-			return
-		}
-		if _, retry := errorCode(err); retry {
-			h.later(func() {
-				if !s.isClosed() {
-					h.join(hr, s)
-				}
-			})
-			return
-		}
-		if join.Name == "" {
-			h.logger.Warn("join refused", "room", hr.code, "err", err)
-			return
-		}
-		// The name was refused (too long, control characters): tell the
-		// participant, and join them without it.
-		s.enqueue(encodeError("hello", err))
-		join.Name = ""
-		s.setJoin(join)
-		h.join(hr, s)
-	}})
-}
-
-// depart lets go of a participant's session; the room's last one leaves
-// it. A leave refused as retryable is sent again until it is answered: a
-// lost leave would keep the participant present for good.
-func (h *Hub) depart(hr *hubRoom, s *session) {
-	hr.link.Submit(request{Actor: room.Actor{ID: s.participant, Role: room.System}, Cmd: room.Command{Op: room.OpLeave}, Holder: s.holder, Reply: func(_ uint64, err error) {
-		if err == nil {
-			return
-		}
-		if _, retry := errorCode(err); retry {
-			h.later(func() { h.depart(hr, s) })
-			return
-		}
-		h.logger.Warn("leave refused", "room", hr.code, "err", err)
-	}})
-}
-
-// later runs f after retryPresence, unless the hub has stopped by then.
-func (h *Hub) later(f func()) {
-	time.AfterFunc(retryPresence, func() {
-		if h.ctx.Err() == nil {
-			f()
-		}
-	})
-}
-
-// hubNode is what the hub's backend may ask of it (seam.Node).
-type hubNode struct{ h *Hub }
-
-var _ seam.Node = hubNode{}
-
-func (n hubNode) Broadcast(msg []byte)                            { n.h.broadcast(msg) }
-func (n hubNode) Rejoin()                                         { n.h.rejoin() }
-func (n hubNode) LoadRoom(ctx context.Context, code string) error { return n.h.loadRoom(ctx, code) }
-
-// rejoin joins again every participant with a session here: the primary
-// may have forgotten them.
-func (h *Hub) rejoin() {
-	type held struct {
-		s  *session
-		hr *hubRoom
-	}
-	h.mu.Lock()
-	var all []held
-	for s, hr := range h.sessions {
-		if s.holder != "" {
-			all = append(all, held{s, hr})
-		}
-	}
-	h.mu.Unlock()
-	for _, x := range all {
-		if _, sent := x.s.joinCmd(); sent && !x.s.isClosed() {
-			h.join(x.hr, x.s)
-		}
-	}
-}
-
-// broadcast queues msg to every session.
-func (h *Hub) broadcast(msg []byte) {
-	h.mu.Lock()
-	ss := make([]*session, 0, len(h.sessions))
-	for s := range h.sessions {
-		ss = append(ss, s)
-	}
-	h.mu.Unlock()
-	for _, s := range ss {
-		s.enqueue(msg)
-	}
-}
-
-// loadRoom loads room code.
-func (h *Hub) loadRoom(ctx context.Context, code string) error {
-	_, err := h.room(ctx, code)
-	return err
 }
 
 // limiter returns the command rate limiter of one participant, shared by all

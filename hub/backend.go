@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -81,4 +82,32 @@ func newBackend(cfg Config, logger *slog.Logger, now func() time.Time, m *metric
 		return cluster.NewEdge(cfg.Redis, cc, logger)
 	}
 	return nil, fmt.Errorf("hub: unknown mode %d", cfg.Mode)
+}
+
+// hubNode is what the hub's backend may ask of it (seam.Node).
+type hubNode struct{ h *Hub }
+
+var _ seam.Node = hubNode{}
+
+func (n hubNode) Broadcast(msg []byte)                            { n.h.broadcast(msg) }
+func (n hubNode) Rejoin()                                         { n.h.rejoin() }
+func (n hubNode) LoadRoom(ctx context.Context, code string) error { return n.h.loadRoom(ctx, code) }
+
+// broadcast queues msg to every session.
+func (h *Hub) broadcast(msg []byte) {
+	h.mu.Lock()
+	ss := make([]*session, 0, len(h.sessions))
+	for s := range h.sessions {
+		ss = append(ss, s)
+	}
+	h.mu.Unlock()
+	for _, s := range ss {
+		s.enqueue(msg)
+	}
+}
+
+// loadRoom loads room code.
+func (h *Hub) loadRoom(ctx context.Context, code string) error {
+	_, err := h.room(ctx, code)
+	return err
 }
