@@ -135,7 +135,7 @@ func (e *Edge) fetchSecret(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// start runs the edge's loops until ctx is done, then closes Redis. It
+// Start runs the edge's loops until ctx is done, then closes Redis. It
 // waits a few heartbeats for the primary, so that the first sessions find
 // it up.
 func (e *Edge) Start(ctx context.Context, wg *sync.WaitGroup, n seam.Node) {
@@ -420,7 +420,7 @@ func (e *Edge) expire(now time.Time) {
 	}
 }
 
-// open loads a room from the primary: its record and its events, replayed
+// Open loads a room from the primary: its record and its events, replayed
 // with the same reducer. It subscribes to the room's events first, so that
 // nothing committed after the read is missed; what arrives twice is
 // skipped by seq.
