@@ -170,16 +170,12 @@ func (h *Hub) createRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 // base is the public address of this server, from Config.PublicURL or the
-// request.
+// request (as a trusted proxy forwarded it: proxy.go).
 func (h *Hub) base(r *http.Request) string {
 	if h.cfg.PublicURL != "" {
 		return strings.TrimRight(h.cfg.PublicURL, "/")
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return requestScheme(r) + "://" + r.Host
 }
 
 func (h *Hub) links(r *http.Request, code, key string) Links {
