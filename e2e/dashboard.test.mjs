@@ -80,6 +80,12 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 1920, height: 108
         await screenshot(mod, `dashboard-${size}-${name}`);
       }
     }
+    // French takes more room: still one screen.
+    await mod.getByRole('button', { name: 'Lire en français' }).click();
+    await mod.getByRole('tab', { name: 'Sondages' }).click();
+    await fits(mod, `${size}, in French`);
+    await accessible(mod, `dashboard ${size}, in French`);
+    await screenshot(mod, `dashboard-${size}-fr`);
   });
 }
 
