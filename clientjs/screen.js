@@ -125,13 +125,17 @@ function renderHighlight(view, state) {
   }
 }
 
+/** The top questions were dropped from this highlight (fitAll): crowdKey(). */
+let crowded = '';
+const crowdKey = () => `${document.body.dataset.state} ${client.state.view?.meeting.highlight} ${innerWidth}x${innerHeight}`;
+
 function renderTop(view, state) {
   const m = view.meeting;
   const n = state === 'answering' ? 3 : 5;
   const top = state === 'top' || state === 'answering' || state === 'waiting'
     ? topQuestions(view, n + 1).filter((q) => q.id !== m.highlight).slice(0, n)
     : [];
-  byId('top-box').hidden = state === 'poll' || state === 'ended' || (state !== 'top' && top.length === 0);
+  byId('top-box').hidden = state === 'poll' || state === 'ended' || (state !== 'top' && top.length === 0) || crowded === crowdKey();
   byId('top-empty').hidden = top.length > 0;
   keyedList(byId('top'), top, (q) => q.id, () => h('li', {}, h('span', { class: 'top-text' }), h('span', { class: 'top-votes' })), (li, q) => {
     setFull(/** @type {HTMLElement} */ (li.querySelector('.top-text')), q.text);
@@ -337,22 +341,24 @@ function fits(/** @type {HTMLElement} */ el) {
 
 /**
  * Sets region el's type as large as its content fits: from its size in the
- * stylesheet down to floor of it; below, cuts its longest texts.
+ * stylesheet down to floor of it; below, cuts its longest texts. Returns
+ * the scale kept (1: the stylesheet's size).
  * @param {HTMLElement} el
  * @param {number} floor
  */
 function fit(el, floor, force = false) {
-  if (el.hidden) return;
+  if (el.hidden) return 1;
   const cuts = el.querySelectorAll('[data-cut]');
   for (const cut of cuts) uncut(/** @type {HTMLElement} */ (cut));
   // Fitting costs a dozen layouts: skipped when neither the box, nor what
   // is shown, nor the length of its text changed (a vote count that
   // gained a digit does).
   const sig = [el.clientWidth, el.clientHeight, el.querySelectorAll('[hidden]').length, el.textContent?.length, document.body.dataset.state].join(' ');
-  if (!force && cuts.length === 0 && el.dataset.fit === sig) return;
+  if (!force && cuts.length === 0 && el.dataset.fit === sig) return Number(el.dataset.scale || 1);
   el.dataset.fit = sig;
   el.style.fontSize = '';
-  if (fits(el)) return;
+  el.dataset.scale = '1';
+  if (fits(el)) return 1;
   const max = parseFloat(getComputedStyle(el).fontSize);
   let lo = max * floor;
   let hi = max;
@@ -363,6 +369,7 @@ function fit(el, floor, force = false) {
     else hi = mid;
   }
   el.style.fontSize = `${lo}px`;
+  el.dataset.scale = String(lo / max);
   // Still too much at the smallest readable size: cut the longest texts,
   // keeping their start, until it fits.
   for (let guard = 0; !fits(el) && guard < 40; guard++) {
@@ -376,6 +383,7 @@ function fit(el, floor, force = false) {
     if (!longest || len < 12) break;
     cutText(longest, Math.floor(len * 0.8));
   }
+  return lo / max;
 }
 
 /** Shows the first n characters of el's text and an ellipsis. */
@@ -399,7 +407,15 @@ function fitAll(force = false) {
   fit(byId('head'), 0.5, force);
   fit(byId('announcement'), 0.45, force);
   fit(byId('side'), 0.4, force);
-  fit(byId('stage'), 0.35, force);
+  const state = document.body.dataset.state || '';
+  const scale = fit(byId('stage'), 0.5, force);
+  // While a question is answered, the top questions are the first to go
+  // when both would be small to read from the back of the room.
+  if (state === 'answering' && !byId('top-box').hidden && scale < 0.7) {
+    crowded = crowdKey();
+    byId('top-box').hidden = true;
+    fit(byId('stage'), 0.5, true);
+  }
   layoutCloud();
 }
 

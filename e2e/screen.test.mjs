@@ -204,6 +204,22 @@ test('the big screen fits from 1280x720 to 3840x2160 in every state', async (t) 
   seq = await drive('mod', { op: 'question.highlight', question: 2 });
   await check('answering', { wait: (p) => seen(p, seq) });
   for (const p of screens) assert.equal(await p.locator('#highlight').evaluate((el) => el.dataset.full), texts[1]);
+  // The longest question there can be: sized down, and cut if it must be,
+  // its start kept and the whole text left for screen readers.
+  const longest = long('Why does the renovation plan, which was presented to the neighbourhood council last spring, not say anything about the opening hours?', 1000);
+  await drive(4, { op: 'question.ask', text: longest });
+  seq = await drive('mod', { op: 'question.highlight', question: texts.length + 1 });
+  await check('answering', { name: 'answering-longest', wait: (p) => seen(p, seq) });
+  for (const p of screens) {
+    const shown = await p.locator('#highlight').evaluate((el) => ({ full: el.dataset.full, cut: el.dataset.cut, visible: el.querySelector('[aria-hidden]')?.textContent || el.textContent, hidden: el.querySelector('.visually-hidden')?.textContent }));
+    assert.equal(shown.full, longest);
+    if (shown.cut !== undefined) {
+      assert.ok(shown.visible.endsWith('…') && longest.startsWith(shown.visible.slice(0, -1)), 'cut, keeping the start');
+      assert.equal(shown.hidden, longest, 'the whole text for screen readers');
+    } else {
+      assert.equal(shown.visible, longest);
+    }
+  }
 
   // A poll's results, its options long (the question answered done).
   await drive('mod', { op: 'question.highlight', question: 0 });
