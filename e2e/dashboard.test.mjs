@@ -111,6 +111,10 @@ test('search and filters, from the keyboard; panels by key', async (t) => {
   assert.equal(await mod.locator('#live-empty').textContent(), 'No question matches the search.');
   await accessible(mod, 'dashboard, filtered');
   await screenshot(mod, 'dashboard-filtered');
+  await mod.emulateMedia({ colorScheme: 'dark' });
+  await accessible(mod, 'dashboard, filtered, dark');
+  await screenshot(mod, 'dashboard-filtered-dark');
+  await mod.emulateMedia({ colorScheme: 'light' });
   // Escape clears the search.
   await mod.keyboard.press('Escape');
   assert.equal(await mod.locator('#q-search').inputValue(), '');

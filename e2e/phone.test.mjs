@@ -189,6 +189,10 @@ test('a poll with a maximum of choices stops at it, and says why', async (t) => 
   assert.equal(await poll.locator('fieldset').getAttribute('aria-describedby'), await hint.getAttribute('id'));
   await accessible(p, 'phone, at the maximum');
   await screenshot(p, 'phone-poll-max');
+  await p.emulateMedia({ colorScheme: 'dark' });
+  await accessible(p, 'phone, at the maximum, dark');
+  await screenshot(p, 'phone-poll-max-dark');
+  await p.emulateMedia({ colorScheme: 'light' });
   await poll.getByLabel('Study rooms').uncheck();
   assert.equal(await poll.getByLabel('Café').isDisabled(), false);
   await poll.getByLabel('Café').check();
