@@ -7,7 +7,7 @@ import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, 
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch } from './ui.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -71,22 +71,9 @@ function floorWaiting() {
 
 // --- search and filters -------------------------------------------------
 
-/** Text folded for search: lower case, without accents. */
-function fold(s) {
-  return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
-/**
- * Whether question q passes the search and the channel filter: the words
- * typed may be in its text, its author's name, or be its number (#12).
- */
+/** Whether question q passes the search and the channel filter. */
 function matches(q) {
-  const words = fold(byId('q-search').value).split(/\s+/).filter(Boolean);
-  const channel = byId('q-channel').value;
-  if (channel && q.channel !== channel) return false;
-  if (!words.length) return true;
-  const hay = fold(`${q.text} ${q.name || ''} #${q.id} ${q.answer || ''}`);
-  return words.every((w) => hay.includes(w));
+  return matchesSearch(q, byId('q-search').value, byId('q-channel').value);
 }
 
 function filtering() {
@@ -99,6 +86,7 @@ function refilter() {
   if (!client.state.view) return;
   renderQueue();
   renderLive();
+  renderDone();
 }
 byId('q-search').addEventListener('input', refilter);
 byId('q-channel').addEventListener('change', refilter);
@@ -275,8 +263,10 @@ function renderDone() {
   const list = view.questions
     .filter((q) => q.status === 'answered' || q.status === 'rejected' || q.status === 'merged' || q.status === 'withdrawn' || (q.archived && q.status === 'live'))
     .sort((a, b) => b.id - a.id);
-  byId('done-empty').hidden = list.length > 0;
-  keyedList(byId('done'), list, (q) => q.id, questionItem, updateQuestion);
+  const shown = list.filter(matches);
+  byId('done-empty').hidden = shown.length > 0;
+  setText(byId('done-empty'), list.length ? t('filter.none') : t('mod.doneEmpty'));
+  keyedList(byId('done'), shown, (q) => q.id, questionItem, updateQuestion);
 }
 
 function questionItem(q) {

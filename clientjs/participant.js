@@ -9,7 +9,7 @@ import {
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine } from './ui.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -474,11 +474,7 @@ function renderQuestions() {
   }
   byId('questions-empty').hidden = list.length > 0;
   keyedList(byId('questions'), list, (q) => q.id, questionItem, updateQuestion);
-  const byReason = Object.entries(view.meeting.refused || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const refused = byReason.reduce((s, [, n]) => s + n, 0);
-  setText(byId('refused'), refused
-    ? `${t('refused.line', { n: refused })} ${t('refused.reasons', { list: byReason.map(([r, n]) => t('refused.reason', { reason: t(`reason.${r}`), n })).join(', ') })}`
-    : '');
+  setText(byId('refused'), refusedLine(view.meeting.refused));
 }
 
 function questionItem(q) {

@@ -295,3 +295,44 @@ export function tabList(el, onSelect) {
     },
   };
 }
+
+/**
+ * Text folded for a search: lower case, accents dropped, so that "cafe"
+ * finds "Café".
+ * @param {string} s
+ */
+export function foldText(s) {
+  return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * Whether question q answers a search: every word typed is in its text,
+ * its author's name or its answer (case and accents aside), and a word #N
+ * names its number exactly; channel, when given, must be the question's.
+ * @param {{id: number, text: string, name?: string, answer?: string, channel: string}} q
+ * @param {string} search what was typed
+ * @param {string} [channel] '' for any
+ */
+export function matchesSearch(q, search, channel = '') {
+  if (channel && q.channel !== channel) return false;
+  const words = foldText(search).split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const hay = foldText(`${q.text} ${q.name || ''} ${q.answer || ''}`);
+  return words.every((w) => (/^#\d+$/.test(w) ? Number(w.slice(1)) === q.id : hay.includes(w)));
+}
+
+/**
+ * The public line on refusals: how many, and how many for each reason,
+ * the most frequent first (refused: reason -> count, as the view has it).
+ * @param {Record<string, number>} refused
+ * @param {import('./i18n.js').Lang} [l] the language, by default the page's
+ * @returns {string} '' when none
+ */
+export function refusedLine(refused, l = undefined) {
+  const byReason = Object.entries(refused || {}).filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const n = byReason.reduce((s, [, c]) => s + c, 0);
+  if (!n) return '';
+  const list = byReason.map(([r, c]) => t('refused.reason', { reason: t(`reason.${r}`, {}, l), n: c }, l)).join(', ');
+  return `${t('refused.line', { n }, l)} ${t('refused.reasons', { list }, l)}`;
+}
