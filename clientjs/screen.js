@@ -125,17 +125,17 @@ function renderHighlight(view, state) {
   }
 }
 
-/** The top questions were dropped from this highlight (fitAll): crowdKey(). */
-let crowded = '';
+/** Fewer top questions for this state and highlight (fitAll): at most limit. */
+let crowded = { key: '', limit: 5 };
 const crowdKey = () => `${document.body.dataset.state} ${client.state.view?.meeting.highlight} ${innerWidth}x${innerHeight}`;
 
 function renderTop(view, state) {
   const m = view.meeting;
-  const n = state === 'answering' ? 3 : 5;
+  const n = Math.min(state === 'answering' ? 3 : 5, crowded.key === crowdKey() ? crowded.limit : 5);
   const top = state === 'top' || state === 'answering' || state === 'waiting'
     ? topQuestions(view, n + 1).filter((q) => q.id !== m.highlight).slice(0, n)
     : [];
-  byId('top-box').hidden = state === 'poll' || state === 'ended' || (state !== 'top' && top.length === 0) || crowded === crowdKey();
+  byId('top-box').hidden = state === 'poll' || state === 'ended' || (state !== 'top' && top.length === 0) || n === 0;
   byId('top-empty').hidden = top.length > 0;
   keyedList(byId('top'), top, (q) => q.id, () => h('li', {}, h('span', { class: 'top-text' }), h('span', { class: 'top-votes' })), (li, q) => {
     setFull(/** @type {HTMLElement} */ (li.querySelector('.top-text')), q.text);
@@ -409,11 +409,12 @@ function fitAll(force = false) {
   fit(byId('side'), 0.4, force);
   const state = document.body.dataset.state || '';
   const scale = fit(byId('stage'), 0.5, force);
-  // While a question is answered, the top questions are the first to go
-  // when both would be small to read from the back of the room.
-  if (state === 'answering' && !byId('top-box').hidden && scale < 0.7) {
-    crowded = crowdKey();
-    byId('top-box').hidden = true;
+  // Type too small to read from the back of the room: fewer top
+  // questions (none while a question is answered, which matters more).
+  const shown = byId('top').children.length;
+  if (scale < 0.7 && !byId('top-box').hidden && client.state.view && (state === 'answering' || shown > 3)) {
+    crowded = { key: crowdKey(), limit: state === 'answering' ? 0 : 3 };
+    renderTop(client.state.view, state);
     fit(byId('stage'), 0.5, true);
   }
   layoutCloud();
