@@ -143,6 +143,8 @@ byId('join-form').addEventListener('submit', (ev) => {
   const name = byId('join-name').value.trim();
   store(joinKey, JSON.stringify({ channel, name }));
   enter();
+  // The form is gone: the keyboard goes on from the top of the meeting.
+  byId('main').focus();
 });
 
 byId('rejoin').addEventListener('click', () => {
@@ -352,13 +354,14 @@ function renderAnnouncements(view, outcome) {
     announce(t('announce.new', { text: list[0].text }));
   }
   lastAnnouncement = newest;
-  // The newest stays above the sections for a while, unless dismissed.
-  const age = list.length ? serverNow() - list[0].at : Infinity;
-  const pinned = list.length > 0 && age < announcementPinMs && Number(load(dismissedKey, '0')) < newest;
+  // The newest stays above the sections for its duration, or a while
+  // when it has none, unless dismissed.
+  const left = list.length ? (list[0].until || list[0].at + announcementPinMs) - serverNow() : 0;
+  const pinned = left > 0 && Number(load(dismissedKey, '0')) < newest;
   byId('announcement-now').hidden = !pinned;
   setText(byId('announcement-now-text'), pinned ? list[0].text : '');
   clearTimeout(renderAnnouncements.timer);
-  if (pinned) renderAnnouncements.timer = setTimeout(() => renderAnnouncements(client.state.view, ''), announcementPinMs - age + 50);
+  if (pinned) renderAnnouncements.timer = setTimeout(() => renderAnnouncements(client.state.view, ''), left + 50);
 }
 /** @type {any} */
 renderAnnouncements.timer = 0;

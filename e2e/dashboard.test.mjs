@@ -139,6 +139,24 @@ test('search and filters, from the keyboard; panels by key', async (t) => {
   assert.equal(await mod.evaluate(() => document.activeElement.id), 'tab-floor');
   await mod.keyboard.press('ArrowRight');
   assert.equal(await mod.getByRole('tab', { name: 'Agenda' }).getAttribute('aria-selected'), 'true');
+  // Someone asks to speak while the speakers' panel is hidden: a badge,
+  // and words for it in the tab's name.
+  await mod.evaluate(async () => {
+    const ws = new WebSocket(`ws://${location.host}/ws/${window.tribune.code}`);
+    await new Promise((r) => { ws.onopen = r; });
+    ws.send(JSON.stringify({ t: 'hello', v: 3, role: 'participant', channel: 'room' }));
+    await new Promise((r) => { ws.onmessage = (e) => { if (JSON.parse(e.data).t === 'welcome') r(); }; });
+    ws.send(JSON.stringify({ t: 'cmd', id: 'floor-1', cmd: { op: 'floor.request', text: 'Parking' } }));
+    await new Promise((r) => setTimeout(r, 300));
+    ws.close();
+  });
+  const speakers = mod.getByRole('tab', { name: /^Speakers/ });
+  await until(async () => (await speakers.locator('.tab-badge').textContent()) === '1', 'the badge on the speakers tab');
+  assert.equal(await speakers.evaluate((el) => el.textContent), 'Speakers1 (1 new)');
+  await accessible(mod, 'dashboard, a badge');
+  await screenshot(mod, 'dashboard-badge');
+  await mod.keyboard.press('ArrowLeft');
+  assert.equal(await speakers.locator('.tab-badge').textContent(), '');
   await mod.keyboard.press('?');
   const help = mod.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await help.waitFor();
