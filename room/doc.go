@@ -5,7 +5,9 @@
 // A room is a pure state machine. Nothing here does I/O, reads a clock,
 // starts a goroutine or draws a random number: time, ids and join codes come
 // in with the command, so that every replica that applies the same events
-// holds the same state.
+// holds the same state. A deadline is kept, never acted on: an
+// announcement's Until and a speaker's time (FloorView.CalledAt + Seconds)
+// are for the pages to watch; no event ever comes from time passing.
 //
 // # Commands and events
 //
