@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -233,6 +235,8 @@ type serveConfig struct {
 	redis     string
 	nodeID    string
 	debugAddr string
+	proxies   string // -trusted-proxies
+	tls       tlsFlags
 }
 
 // parseRetention reads a retention period: a number of days ("180d") or a
@@ -305,6 +309,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
 	fs.str(&c.redis, "redis", "", "Redis URL joining a primary and its edges (redis://127.0.0.1:6379/0)")
 	fs.str(&c.nodeID, "node-id", "", "this node's name in Redis (default: random)")
+	fs.str(&c.proxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies (127.0.0.1/32, ::1/128) whose Forwarded or X-Forwarded-Proto/-Host headers give the scheme and host of links, QR codes and the WebSocket origin check (default: none believed)")
+	c.tls.declare(fs)
 	fs.str(&c.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (default: off)")
 	if err := fs.dur(&c.tick, "tick", hub.DefaultTick, "how often each room sends what changed"); err != nil {
 		return err
@@ -358,6 +364,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			origins = append(origins, o)
 		}
 	}
+	var proxies []netip.Prefix
+	for _, p := range strings.Split(c.proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("-trusted-proxies: %w", err)
+		}
+		proxies = append(proxies, pfx.Masked())
+	}
 	h, err := hub.New(ctx, hub.Config{
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
@@ -373,21 +390,47 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           h.Handler(),
-		ReadHeaderTimeout: hub.ReadHeaderTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	defer ln.Close() // when setup fails
+	tlsConfig, redirect, err := c.tls.setup(c.db, ln.Addr())
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "Tribune is listening on %s\nOpen %s in a browser to create a meeting.\n", ln.Addr(), openURL(c.publicURL, ln.Addr()))
+	handler, scheme := hub.TrustProxies(proxies, h.Handler()), "http"
+	if tlsConfig != nil {
+		ln, handler, scheme = tls.NewListener(ln, tlsConfig), hsts(handler), "https"
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: hub.ReadHeaderTimeout,
+		ErrorLog:          errorLog(logger),
+	}
+	errc := make(chan error, 2)
+	var redirectSrv *http.Server // plain HTTP, with HTTPS
+	if c.tls.httpAddr != "" {
+		hl, err := net.Listen("tcp", c.tls.httpAddr)
+		if err != nil {
+			return err
+		}
+		redirectSrv = &http.Server{Handler: redirect, ReadHeaderTimeout: hub.ReadHeaderTimeout, ErrorLog: errorLog(logger)}
+		defer redirectSrv.Close()
+		go func() { errc <- redirectSrv.Serve(hl) }()
+		fmt.Fprintf(stdout, "Tribune is listening on %s\nRedirecting HTTP on %s to HTTPS.\n", ln.Addr(), hl.Addr())
+	} else {
+		fmt.Fprintf(stdout, "Tribune is listening on %s\n", ln.Addr())
+	}
+	fmt.Fprintf(stdout, "Open %s in a browser to create a meeting.\n", openURL(c.publicURL, scheme, c.tls.domains, ln.Addr()))
 
-	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if err := notify(getenv("NOTIFY_SOCKET"), "READY=1"); err != nil {
+		logger.Warn("sd_notify", "err", err)
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	notify(getenv("NOTIFY_SOCKET"), "STOPPING=1")
 	// Readiness fails and WebSocket clients are told to reconnect first:
 	// Shutdown does not close hijacked connections.
 	h.Drain()
@@ -396,6 +439,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(sctx); err != nil {
 		logger.Warn("shutdown", "err", err)
 	}
+	if redirectSrv != nil {
+		redirectSrv.Shutdown(sctx)
+	}
 	h.Close()
 	if st == nil {
 		return nil
@@ -403,16 +449,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return st.Close()
 }
 
-// openURL is the address a person should open.
-func openURL(public string, addr net.Addr) string {
+// openURL is the address a person should open: -public-url, the first
+// -acme-domain, or the listener's.
+func openURL(public, scheme, domains string, addr net.Addr) string {
 	if public != "" {
 		return public
+	}
+	if d, _, _ := strings.Cut(domains, ","); strings.TrimSpace(d) != "" {
+		return "https://" + strings.TrimSpace(d) + "/"
 	}
 	host, port, _ := net.SplitHostPort(addr.String())
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	return scheme + "://" + net.JoinHostPort(host, port) + "/"
 }
 
 // redisLogger gives go-redis's log lines to slog.
