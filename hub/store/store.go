@@ -58,6 +58,9 @@ type Config struct {
 	// that may be writing it (tribune export): no write connection, no
 	// committer, no schema change; writes fail with ErrReadOnly.
 	ReadOnly bool
+
+	// migrations replaces the package's (schema.go), for tests only.
+	migrations []migration
 }
 
 // Store is the SQLite store. Its methods may be called concurrently.
@@ -66,7 +69,8 @@ type Store struct {
 	maxBatch int
 	maxDelay time.Duration
 
-	readOnly bool // Config.ReadOnly: no w, no committer
+	readOnly bool        // Config.ReadOnly: no w, no committer
+	steps    []migration // the schema's history, migrations unless a test says
 
 	w *sql.DB // the one write connection; used only by the committer (and by Open before it starts)
 	r *sql.DB // read-only pool
@@ -101,38 +105,6 @@ type Stats struct {
 func (s *Store) Stats() Stats {
 	return Stats{Commits: s.commits.Load(), Events: s.events.Load()}
 }
-
-// schemaVersion is stored in PRAGMA user_version; Open refuses a file
-// written by a newer schema.
-const schemaVersion = 1
-
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (
-	key   TEXT PRIMARY KEY,
-	value BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rooms (
-	code       TEXT PRIMARY KEY,
-	key_hash   BLOB NOT NULL,
-	created_at INTEGER NOT NULL, -- Unix milliseconds
-	status     TEXT NOT NULL
-) WITHOUT ROWID;
--- Clustered by (room, seq), so that a room's log is one contiguous range
--- for Load and Events. Rows are verified from the stored json bytes, never
--- re-encoded, so a later change to room.Event cannot break old chains.
-CREATE TABLE IF NOT EXISTS events (
-	room   TEXT NOT NULL REFERENCES rooms(code),
-	seq    INTEGER NOT NULL CHECK (seq >= 1),
-	at     INTEGER NOT NULL,   -- Unix milliseconds, the event's At
-	op     TEXT NOT NULL,      -- the event's Op, for queries
-	role   TEXT NOT NULL,      -- the actor's role, for queries
-	cmd_id TEXT NOT NULL,      -- the client's command id, '' for system events
-	json   BLOB NOT NULL,      -- json.Marshal(room.Event): what the hash covers
-	prev   BLOB NOT NULL,      -- hash of event seq-1, 32 zero bytes for seq 1
-	hash   BLOB NOT NULL,      -- SHA-256(prev || json)
-	PRIMARY KEY (room, seq)
-) WITHOUT ROWID;
-`
 
 // dsn builds the connection string for path.
 //
@@ -171,8 +143,9 @@ func dsn(path string, write bool) (string, error) {
 	return u.String(), nil
 }
 
-// Open opens (creating if needed) the SQLite file at cfg.Path, creates the
-// schema and starts the committer. The caller must Close the store.
+// Open opens (creating if needed) the SQLite file at cfg.Path, creates or
+// upgrades its schema (schema.go) and starts the committer. The caller
+// must Close the store.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Path == "" {
 		return nil, errors.New("store: no path")
@@ -183,6 +156,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		maxDelay: cfg.MaxDelay,
 		tips:     make(map[string]tip),
 		done:     make(chan struct{}),
+		steps:    cfg.migrations,
+	}
+	if s.steps == nil {
+		s.steps = migrations
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -239,25 +216,7 @@ func (s *Store) open(ctx context.Context, path string, readConns int) error {
 	if mode != "wal" {
 		return fmt.Errorf("journal mode is %q, want wal", mode)
 	}
-	var version int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return err
-	}
-	if version > schemaVersion {
-		return fmt.Errorf("schema version %d is newer than this program's (%d)", version, schemaVersion)
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
+	if err := s.migrate(ctx, s.w, path, s.steps); err != nil {
 		return err
 	}
 	s.insEvent, err = s.w.PrepareContext(ctx,
@@ -292,17 +251,7 @@ func (s *Store) openReader(ctx context.Context, path string, readConns int) erro
 	if err := s.openPool(ctx, path, readConns); err != nil {
 		return err
 	}
-	var version int
-	if err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return err
-	}
-	switch {
-	case version == 0:
-		return errors.New("not a Tribune database")
-	case version > schemaVersion:
-		return fmt.Errorf("schema version %d is newer than this program's (%d)", version, schemaVersion)
-	}
-	return nil
+	return checkReadable(ctx, s.r, len(s.steps))
 }
 
 // Close lets the committer write every request already accepted, stops it
