@@ -27,6 +27,8 @@ export const dictionaries = {
     'tab.newAny': 'something new',
     'answering.title': 'Being answered',
     'answering.link': 'See it in the list',
+    'ask.placeholder': 'Ask a question',
+    'ask.placeholderModerated': 'Ask a question, read by a moderator first',
     // The dashboard's panels and filters.
     'panels.label': 'Panels',
     'mod.doneTab': 'Handled',
@@ -565,6 +567,8 @@ export const dictionaries = {
     'tab.newAny': 'du nouveau',
     'answering.title': 'En cours de réponse',
     'answering.link': 'La voir dans la liste',
+    'ask.placeholder': 'Posez une question',
+    'ask.placeholderModerated': 'Question lue d’abord par un modérateur',
     'panels.label': 'Panneaux',
     'mod.doneTab': 'Traitées',
     'ledger.tab': 'Registre',

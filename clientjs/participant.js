@@ -374,6 +374,7 @@ function renderAsk(view) {
   byId('ask-submit').disabled = !open || asking;
   byId('ask-moderation').textContent = !open ? t('ask.closed') : s.preModeration ? t('ask.premoderated') : '';
   byId('ask').classList.toggle('closed', !open);
+  text.placeholder = s.preModeration ? t('ask.placeholderModerated') : t('ask.placeholder');
   updateCount();
 }
 

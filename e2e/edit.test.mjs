@@ -38,6 +38,8 @@ test('an author corrects a waiting question; a reload keeps the correction', asy
   const mine = p.locator('#mine > li');
   await mine.filter({ hasText: 'libary' }).waitFor();
   await mod.locator('#queue > li').filter({ hasText: 'libary' }).waitFor();
+  // The acknowledgement's line above the list moves it: click once it came.
+  await until(async () => /approves it/.test(await p.locator('#ask-status').textContent()), 'the ack');
 
   await mine.getByRole('button', { name: 'Edit' }).click();
   const box = p.getByLabel('Your question, corrected');
