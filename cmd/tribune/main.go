@@ -67,6 +67,7 @@ var commands = []command{
 		func(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
 			return verifyCmd(ctx, args, stdout, stderr)
 		}},
+	{"backup", "-o FILE [flags]", "a checked copy of the database, while it serves", backupCmd},
 	{"load", "[flags]", "a load generator, on loopback only", loadCmd},
 	{"version", "", "the version, and the commit built from", versionCmd},
 	{"help", "[COMMAND]", "these lines, or a command's flags", nil}, // run's own
