@@ -10,7 +10,8 @@
 #
 # Needs Go, Node.js 20+ and npm. On Debian, as root (or with sudo), it
 # installs what is missing: gcc (for go test -race), redis-server (the Go
-# tests start their own on free ports) and chromium (the browser tests), and
+# tests start their own on free ports), nginx-light (a test runs Tribune
+# behind it) and chromium (the browser tests), and
 # runs `npm ci` in e2e/ when e2e/node_modules is missing or was installed
 # from another e2e/package-lock.json. apt-get update runs only when something must be
 # installed, so a second run installs nothing and goes straight to the tests.
@@ -18,6 +19,9 @@
 # it ($GOBIN, or $(go env GOPATH)/bin) is used; otherwise it is built once
 # (a few minutes) into ~/.cache/tribune/tools ($XDG_CACHE_HOME if set),
 # leaving any other version alone, and built again only when the pin moves.
+# Pebble, the ACME test server the HTTPS test issues from, is pinned the
+# same way (v2.10.3, in the same cache) and given to the tests as
+# TRIBUNE_PEBBLE.
 #
 # Then, stopping at the first failure:
 #   gofmt -l (no file may need formatting), go mod tidy -diff (go.mod and
@@ -94,6 +98,9 @@ have() {
 missing=()
 have gcc || missing+=(gcc libc6-dev) # go test -race needs cgo
 have redis-server || missing+=(redis-server)
+# Debian puts nginx in /usr/sbin, outside a user's PATH.
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $nginx ]] || missing+=(nginx-light)
 if ((${#e2e_tests[@]})) && [[ ! -x $chromium ]]; then
   if [[ -n ${CHROMIUM:-} ]]; then
     fail "CHROMIUM=$CHROMIUM is not an executable file"
@@ -162,10 +169,29 @@ if ! staticcheck_ok "$staticcheck"; then
   fi
 fi
 
+# Pebble, pinned: the ACME test server the HTTPS tests get certificates
+# from. Its -version says "dev"; the module version is in the binary.
+pebble_version=2.10.3
+pebble_ok() {
+  [[ -x $1 ]] && go version -m "$1" 2>/dev/null | grep -q "mod[[:space:]]*github.com/letsencrypt/pebble/v2[[:space:]]*v$pebble_version[[:space:]]"
+}
+pebble=${XDG_CACHE_HOME:-$HOME/.cache}/tribune/tools/pebble
+if ! pebble_ok "$pebble"; then
+  if [[ ${TRIBUNE_SKIP_INSTALL:-} == 1 ]]; then
+    fail "no pebble $pebble_version and TRIBUNE_SKIP_INSTALL=1: GOBIN=${pebble%/*} go install github.com/letsencrypt/pebble/v2/cmd/pebble@v$pebble_version"
+  fi
+  echo "installing pebble v$pebble_version into ${pebble%/*}"
+  GOBIN=${pebble%/*} go install "github.com/letsencrypt/pebble/v2/cmd/pebble@v$pebble_version" ||
+    fail "go install pebble@v$pebble_version"
+fi
+export TRIBUNE_PEBBLE=$pebble TRIBUNE_NGINX=$nginx
+
 go version
 echo "node $(node --version), npm $(npm --version)"
 "$staticcheck" -version
 redis-server --version
+"$nginx" -v 2>&1
+echo "pebble v$pebble_version"
 if ((${#e2e_tests[@]})); then
   "$chromium" --version 2>/dev/null || echo "chromium at $chromium"
 fi
