@@ -133,6 +133,12 @@ function defineTests() {
     assert.equal(room.links.participant, `${proxy}/j/${room.code}`);
     assert.ok(room.links.moderator.startsWith(`${proxy}/m/${room.code}#key=`), room.links.moderator);
 
+    // The machine's addresses are told only to a page opened on the
+    // machine itself, never through the proxy: nginx's Forwarded header
+    // says the request was relayed, though it comes from loopback with a
+    // loopback host here.
+    assert.equal((await fetch(`${proxy}/api/addresses`)).status, 403);
+
     const ws = `ws://127.0.0.1:${port}/ws/${room.code}`;
     const clients = [];
     const open = (opts) => {

@@ -16,10 +16,13 @@ import (
 
 // TrustProxies returns next behind proxies: for a request whose peer
 // (RemoteAddr) is in one of the trusted prefixes, the scheme and host the
-// proxy forwarded replace the request's own. They are read from RFC 7239
-// Forwarded (proto=, host=) when the request has one, else from
-// X-Forwarded-Proto and X-Forwarded-Host; of a list, the last element is
-// the one the nearest proxy, the trusted one, added. The forwarded host
+// proxy forwarded replace the request's own. They are read from
+// X-Forwarded-Proto and X-Forwarded-Host when the request has either, else
+// from RFC 7239 Forwarded (proto=, host=); of a list, the last element is
+// the one the nearest proxy, the trusted one, added. X-Forwarded-* come
+// first because the common proxies (nginx as configured in
+// deploy/nginx.conf, Caddy, Traefik) set them, replacing what a client
+// sent, while most pass a client's own Forwarded header through untouched. The forwarded host
 // becomes r.Host, which the links use and the WebSocket Origin must then
 // match (ws.go). From any other peer the headers are ignored: a client
 // could claim any host.
@@ -81,7 +84,9 @@ func requestScheme(r *http.Request) string {
 // forwarded reads the scheme and host a proxy forwarded in h, each "" when
 // absent or not valid.
 func forwarded(h http.Header) (proto, host string) {
-	if fw := h.Values("Forwarded"); len(fw) > 0 {
+	proto = lastValue(h, "X-Forwarded-Proto")
+	host = lastValue(h, "X-Forwarded-Host")
+	if fw := h.Values("Forwarded"); len(fw) > 0 && proto == "" && host == "" {
 		elems := strings.Split(fw[len(fw)-1], ",")
 		for _, pair := range strings.Split(elems[len(elems)-1], ";") {
 			k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
@@ -93,9 +98,6 @@ func forwarded(h http.Header) (proto, host string) {
 				host = v
 			}
 		}
-	} else {
-		proto = lastValue(h, "X-Forwarded-Proto")
-		host = lastValue(h, "X-Forwarded-Host")
 	}
 	proto = strings.ToLower(proto)
 	if proto != "http" && proto != "https" {

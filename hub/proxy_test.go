@@ -136,9 +136,10 @@ func TestForwarded(t *testing.T) {
 		{http.Header{"X-Forwarded-Proto": {"gopher"}, "X-Forwarded-Host": {"a b"}}, "", ""},
 		{http.Header{"X-Forwarded-Host": {"user@a.example"}}, "", ""},
 		{http.Header{"Forwarded": {`for=192.0.2.1;host=spoofed.example, for="[2001:db8::1]";proto=https;host="[2001:db8::2]:8443"`}}, "https", "[2001:db8::2]:8443"},
-		// Forwarded wins over X-Forwarded-*: it is the standard, and a
-		// proxy that sets it means it.
-		{http.Header{"Forwarded": {"proto=http;host=a.example"}, "X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"b.example"}}, "http", "a.example"},
+		// X-Forwarded-* win over Forwarded: the usual proxies set the
+		// former and pass a client's Forwarded through.
+		{http.Header{"Forwarded": {"proto=http;host=spoofed.example"}, "X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"b.example"}}, "https", "b.example"},
+		{http.Header{"Forwarded": {"proto=http;host=spoofed.example"}, "X-Forwarded-Host": {"b.example"}}, "", "b.example"},
 	} {
 		proto, host := forwarded(c.header)
 		if proto != c.proto || host != c.host {
