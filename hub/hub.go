@@ -121,6 +121,15 @@ type Hub struct {
 	// from before they are unloaded until their log is gone: room refuses
 	// them, so that no session loads again what is being deleted.
 	deleting map[string]struct{}
+	// stopping holds, for each code unloaded whose goroutines have not
+	// ended yet, a channel closed when they have: a new copy of the room
+	// loads only after the old one stopped, so that a commit the old
+	// sequencer finishes is in the log the new one reads (TestReloadWaits).
+	stopping map[string]chan struct{}
+	// Test hooks, nil but in tests: beforeStop runs in unload once the
+	// room is out of the map, before its goroutines are stopped;
+	// waitStopped runs in room when a load waits for the old copy.
+	beforeStop, waitStopped func(code string)
 	// beforeDelete, when set, runs in purge between the unload and the
 	// deletion: a test opens that window with it.
 	beforeDelete func(code string)
@@ -154,6 +163,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		rooms:    make(map[string]*hubRoom),
 		sessions: make(map[*session]*hubRoom),
 		deleting: make(map[string]struct{}),
+		stopping: make(map[string]chan struct{}),
 
 		heartbeat:    heartbeatPeriod,
 		pingTimeout:  pingTimeout,
@@ -219,6 +229,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 		return nil, ErrNoRoom
 	}
 	hr, ok := h.rooms[code]
+	var stopped chan struct{} // the old copy's, still stopping
 	if !ok {
 		if h.draining.Load() {
 			h.mu.Unlock()
@@ -226,6 +237,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 		}
 		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter)}
 		h.rooms[code] = hr
+		stopped = h.stopping[code]
 	}
 	if hr.sessions == 0 {
 		// Asked for: not idle, so that the unloader does not pull it from
@@ -233,6 +245,12 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 		hr.idleSince = time.Now()
 	}
 	h.mu.Unlock()
+	if stopped != nil {
+		if h.waitStopped != nil {
+			h.waitStopped(code)
+		}
+		<-stopped
+	}
 	if !ok {
 		hr.err = h.load(hr)
 		if hr.err != nil {
@@ -418,9 +436,18 @@ func (h *Hub) unload(code string, tomb bool) bool {
 	if tomb {
 		h.deleting[code] = struct{}{}
 	}
+	stopped := make(chan struct{})
+	h.stopping[code] = stopped
 	h.mu.Unlock()
+	if h.beforeStop != nil {
+		h.beforeStop(code)
+	}
 	hr.stop()
 	hr.running.Wait()
+	h.mu.Lock()
+	delete(h.stopping, code)
+	h.mu.Unlock()
+	close(stopped)
 	h.metrics.rooms.Dec()
 	return true
 }
