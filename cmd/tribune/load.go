@@ -478,7 +478,11 @@ func (lr *loadRun) dial(ctx context.Context, code string, hello map[string]any, 
 		return nil, err
 	}
 	c.SetReadLimit(1 << 24)
-	hello["t"], hello["v"] = "hello", lr.cfg.protocol
+	v := lr.cfg.protocol
+	if v == 0 {
+		v = hub.ProtocolVersion // a loadConfig not made by the flags
+	}
+	hello["t"], hello["v"] = "hello", v
 	b, _ := json.Marshal(hello)
 	if err := c.Write(dctx, websocket.MessageText, b); err != nil {
 		return nil, err
