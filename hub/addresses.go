@@ -66,8 +66,10 @@ func fromLoopback(r *http.Request) bool {
 	if err != nil || !peer.Addr().Unmap().IsLoopback() {
 		return false
 	}
-	if r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-Ip") != "" {
-		return false
+	for _, h := range proxyHeaders {
+		if r.Header.Get(h) != "" {
+			return false
+		}
 	}
 	host := r.Host
 	if h, _, err := net.SplitHostPort(r.Host); err == nil {
@@ -80,6 +82,11 @@ func fromLoopback(r *http.Request) bool {
 	a, err := netip.ParseAddr(host)
 	return err == nil && a.Unmap().IsLoopback()
 }
+
+// proxyHeaders are what a proxy on this machine adds: a request that
+// carries any came from further away than it seems (a proxy that sends
+// only X-Forwarded-Host or -Proto included).
+var proxyHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip"}
 
 // scheme is r's: https when it came over TLS.
 func scheme(r *http.Request) string {

@@ -94,7 +94,7 @@ func TestAddresses(t *testing.T) {
 	}
 
 	// Relayed by a proxy on this machine: someone else's request.
-	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip"} {
 		if status, _ := fetchFrom(t, loop+"/api/addresses", http.Header{h: {"203.0.113.9"}}); status != http.StatusForbidden {
 			t.Errorf("with %s: %d, want 403", h, status)
 		}
