@@ -3,6 +3,8 @@ package room
 import (
 	"fmt"
 	"slices"
+
+	"github.com/tribune-hub/tribune/room/internal/canon"
 )
 
 // Carrying questions forward. A consultation (package consultation) is a
@@ -126,24 +128,24 @@ func (r *Room) checkCarry(c *Command) error {
 
 // digestLinks writes the links of carried questions. Added after logs were
 // exported: written only when a question has one (TestDigestStable).
-func (r *Room) digestLinks(e *encoder) {
+func (r *Room) digestLinks(e *canon.Encoder) {
 	if !slices.ContainsFunc(r.questions, func(q *question) bool { return q.from != nil || q.carriedTo != nil }) {
 		return
 	}
-	e.str("carried questions")
+	e.Str("carried questions")
 	for _, q := range r.questions {
-		e.link(q.from)
-		e.link(q.carriedTo)
+		writeLink(e, q.from)
+		writeLink(e, q.carriedTo)
 	}
 }
 
-func (e *encoder) link(l *Link) {
-	e.bool(l != nil)
+func writeLink(e *canon.Encoder, l *Link) {
+	e.Bool(l != nil)
 	if l != nil {
-		e.str(l.Consultation)
-		e.str(l.Code)
-		e.int(int64(l.Question))
-		e.int(int64(l.Votes))
-		e.str(l.Step)
+		e.Str(l.Consultation)
+		e.Str(l.Code)
+		e.Int(int64(l.Question))
+		e.Int(int64(l.Votes))
+		e.Str(l.Step)
 	}
 }
