@@ -73,6 +73,7 @@ type fanout struct {
 	metrics  *metrics
 
 	seq     atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
+	writers writerCount                 // running session writers (session.writers)
 	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
 
 	mu     sync.Mutex // guards the fields below
@@ -87,6 +88,23 @@ type fanout struct {
 	byID      map[string][]*session // participant id -> sessions here
 	sessions  int                   // sessions of every role
 	nextFlush time.Time             // the earliest tick that may send patches again
+	flushedAt int64                 // UnixNano, real clock: when the last flush began
+	round     time.Duration         // how long the last flush's writes took, flush to last writer done
+}
+
+// writerCount counts a room's running session writers, and stamps when
+// the last one ended: the end of a round of writes.
+type writerCount struct {
+	n    atomic.Int64
+	idle atomic.Int64 // UnixNano when n last fell to zero
+}
+
+func (w *writerCount) start() { w.n.Add(1) }
+
+func (w *writerCount) end() {
+	if w.n.Add(-1) == 0 {
+		w.idle.Store(time.Now().UnixNano())
+	}
 }
 
 func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog.Logger, m *metrics) *fanout {
@@ -126,6 +144,9 @@ func (f *fanout) publish(evs []room.Event) {
 // add registers s at the next tick; it then receives the changes after since
 // or a snapshot.
 func (f *fanout) add(s *session, since uint64) {
+	s.mu.Lock()
+	s.writers = &f.writers
+	s.mu.Unlock()
 	f.mu.Lock()
 	f.joins = append(f.joins, join{s, since})
 	f.mu.Unlock()
@@ -214,7 +235,12 @@ func (f *fanout) step(now time.Time) {
 	if len(queue) > 0 {
 		f.summarize()
 	}
-	if f.lastSent() < f.replica.Seq() && !now.Before(f.nextFlush) {
+	if idle := f.writers.idle.Load(); f.flushedAt != 0 && idle > f.flushedAt {
+		f.round = time.Duration(idle - f.flushedAt)
+		f.flushedAt = 0
+	}
+	if f.lastSent() < f.replica.Seq() && !now.Before(f.nextFlush) && !f.held(now) {
+		f.flushedAt = time.Now().UnixNano()
 		f.flush()
 		// The next flush is due interval after this tick's time, less half
 		// a tick: ticks come every f.tick, a little late at times, and a
@@ -281,9 +307,34 @@ func (f *fanout) flush() {
 	f.changes.Reset()
 }
 
-// interval is how long the room waits between two patches.
+// held reports whether a due patch waits, at now, for the last one to be
+// written: while more than one session in heldShare still has a writer
+// running, the machine is behind (its CPU shared with other rooms, other
+// processes, or the room larger than sendBudget assumed), and another
+// round of writes would only queue behind this one and add to every
+// client's delay. A few slow clients never hold the room, and no patch
+// waits longer than maxHeld past its time.
+func (f *fanout) held(now time.Time) bool {
+	if f.writers.n.Load() <= int64(f.sessions/heldShare) {
+		return false
+	}
+	return now.Before(f.nextFlush.Add(maxHeld))
+}
+
+// Backpressure (fanout.held).
+const (
+	heldShare = 16
+	maxHeld   = time.Second
+)
+
+// interval is how long the room waits between two patches: a tick, longer
+// in a large room (sendBudget per session), and never less than the last
+// round of writes took, flush to last writer done. On a machine shared
+// with other work (other rooms, an edge beside another, a load generator)
+// writes take longer, and the room sends less often rather than starting
+// a round of writes before the last one is done.
 func (f *fanout) interval() time.Duration {
-	return max(f.tick, time.Duration(f.sessions)*sendBudget)
+	return max(f.tick, time.Duration(f.sessions)*sendBudget, f.round)
 }
 
 // lastSent is the sequence number the last patches covered.

@@ -77,7 +77,12 @@ type session struct {
 	queue   [][]byte // guarded by mu; at most queueSize messages
 	spare   [][]byte // owned by the running flush: the slice it drained last
 	writing bool     // guarded by mu: a flush goroutine is running
-	closed  bool     // guarded by mu
+	// writers, guarded by mu, counts the running writers of the room this
+	// session is in (fanout.writers), so that the fan-out can hold a patch
+	// while the last one is still being written (fanout.step). Nil until
+	// the session joins a fan-out.
+	writers *writerCount
+	closed  bool // guarded by mu
 	pinging atomic.Bool
 	// writeStart is when the write under way began (UnixNano), 0 when none
 	// is. The fan-out's watchdog closes a session whose write has taken
@@ -117,12 +122,16 @@ func (s *session) enqueue(msg []byte) bool {
 	}
 	s.queue = append(s.queue, msg)
 	start := !s.writing && s.c != nil
+	w := s.writers
 	if start {
 		s.writing = true
+		if w != nil {
+			w.start()
+		}
 	}
 	s.mu.Unlock()
 	if start {
-		go s.flush()
+		go s.flush(w)
 	}
 	return true
 }
@@ -143,8 +152,12 @@ func (s *session) take() [][]byte {
 }
 
 // flush writes what is queued, then what was queued meanwhile, and ends
-// when the queue is empty. At most one runs per session.
-func (s *session) flush() {
+// when the queue is empty. At most one runs per session; w is the counter
+// of running writers it was counted in, if any.
+func (s *session) flush(w *writerCount) {
+	if w != nil {
+		defer w.end()
+	}
 	for {
 		batch := s.take()
 		if batch == nil {

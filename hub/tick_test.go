@@ -118,3 +118,116 @@ func TestStuckWriteCut(t *testing.T) {
 		t.Fatal("a session cut as too slow still takes messages")
 	}
 }
+
+// TestHeldWhileWriting: a patch due while many of the room's sessions are
+// still writing the last one waits until they are done (the machine is
+// behind, and another round would only queue behind it); a few slow
+// writers never hold the room, and no patch waits longer than maxHeld.
+func TestHeldWhileWriting(t *testing.T) {
+	const tick, n = 50 * time.Millisecond, 64
+	primary, log := tickRoom(t, n)
+	replica, err := room.Replay(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
+	var joins []join
+	for i := range n {
+		joins = append(joins, join{s: newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant}), since: replica.Seq()})
+	}
+	f.welcome(joins)
+	watched := joins[0].s
+	watched.take()
+	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	k := 0
+	// step publishes one vote and ticks; it reports whether a patch went out.
+	step := func(at time.Duration) bool {
+		k++
+		voter := room.Actor{ID: fmt.Sprintf("p-%d", k), Role: room.Participant}
+		ev, err := primary.Handle(voter, int64(k), room.Command{Op: room.OpVote, Poll: 1, Choices: []int{k % 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.publish([]room.Event{ev})
+		f.step(start.Add(at))
+		sent := false
+		for _, m := range watched.take() {
+			sent = sent || bytes.HasPrefix(m, []byte(`{"t":"patch"`))
+		}
+		return sent
+	}
+
+	if !step(tick) {
+		t.Fatal("no patch with no writer running")
+	}
+	f.writers.n.Store(n / heldShare) // a few slow clients
+	if !step(2 * tick) {
+		t.Fatal("a few slow writers held the room's patch")
+	}
+	f.writers.n.Store(n/heldShare + 1)
+	if step(3 * tick) {
+		t.Fatal("a patch went out while the last one was still being written")
+	}
+	if step(4 * tick) {
+		t.Fatal("a patch went out while the last one was still being written, a tick later")
+	}
+	f.writers.n.Store(0)
+	if !step(5 * tick) {
+		t.Fatal("the held patch did not go out once the writers were done")
+	}
+	f.writers.n.Store(n)
+	if step(6 * tick) {
+		t.Fatal("a patch went out while every session was still writing")
+	}
+	if !step(6*tick + maxHeld) {
+		t.Fatalf("a patch was held for longer than %s", maxHeld)
+	}
+}
+
+// TestIntervalFollowsWrites: when the last round of writes took longer than
+// the interval, the next patch waits for as long as it took: a room on a
+// busy machine sends less often rather than starting a round of writes
+// before the last one is done.
+func TestIntervalFollowsWrites(t *testing.T) {
+	const tick, n = 50 * time.Millisecond, 10
+	primary, log := tickRoom(t, n)
+	replica, err := room.Replay(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
+	s := newSession(room.Participant, room.Actor{ID: "p-0", Role: room.Participant})
+	f.welcome([]join{{s: s, since: replica.Seq()}})
+	s.take()
+	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	var sentAt []time.Duration
+	const round = 300 * time.Millisecond
+	for k := 1; k <= 40; k++ {
+		ev, err := primary.Handle(room.Actor{ID: fmt.Sprintf("p-%d", k%n), Role: room.Participant}, int64(k), room.Command{Op: room.OpVote, Poll: 1, Choices: []int{k % 3}})
+		if err != nil {
+			ev, err = primary.Handle(room.Actor{ID: fmt.Sprintf("p-%d", k%n), Role: room.Participant}, int64(k), room.Command{Op: room.OpVote, Poll: 1, Choices: []int{(k + 1) % 3}})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.publish([]room.Event{ev})
+		at := time.Duration(k) * tick
+		f.step(start.Add(at))
+		for _, m := range s.take() {
+			if bytes.HasPrefix(m, []byte(`{"t":"patch"`)) {
+				sentAt = append(sentAt, at)
+				// The writes of this round end round after it began.
+				f.writers.idle.Store(f.flushedAt + int64(round))
+			}
+		}
+	}
+	if len(sentAt) < 3 {
+		t.Fatalf("%d patches in 40 ticks", len(sentAt))
+	}
+	for i := 2; i < len(sentAt); i++ {
+		// The first gap follows a round not yet measured.
+		if gap := sentAt[i] - sentAt[i-1]; gap < round-tick/2 || gap > round+tick {
+			t.Fatalf("patches %s apart after rounds of writes of %s (all at %v)", gap, round, sentAt)
+		}
+	}
+}
