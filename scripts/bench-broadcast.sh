@@ -113,7 +113,11 @@ measure() {
 # The chart's figures: the highest rate that held, by server and audience.
 mkdir -p scripts/figures
 tsv=scripts/figures/broadcast.tsv
-: >"$tsv"
+# Keep the figures of the audiences this run does not measure.
+touch "$tsv"
+for aud in $audiences; do
+  awk -F'\t' -v a="$aud" '$2 != a' "$tsv" >"$tsv.new" && mv "$tsv.new" "$tsv"
+done
 declare -A lo hi runs p99 dps finished
 servers="tribune centrifugo"
 table=()
