@@ -3,6 +3,7 @@
 
 import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
+import { createDuplicates } from './duplicates.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
@@ -32,6 +33,8 @@ const key = (() => {
 })();
 
 const client = new Client({ code, role: 'moderator', key });
+/** The published questions each waiting one likely repeats (duplicates.js). */
+const dups = createDuplicates({ code, key, onChange: () => renderQueue() });
 connectionBanner(byId('conn'), client);
 // For the browser console and the end-to-end tests: the client's state.
 Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
@@ -182,6 +185,7 @@ function renderQueue() {
   for (const id of selected) if (!list.some((q) => q.id === id)) selected.delete(id);
   keyedList(byId('queue'), list, (q) => q.id, questionItem, updateQuestion);
   renderBulk();
+  dups.refresh(client.state.view);
 }
 
 // --- several waiting questions at once --------------------------------------
@@ -274,7 +278,8 @@ function questionItem(q) {
     h('div', { class: 'q-body' },
       h('p', { class: 'q-text', id: `mq-${q.id}-text` }),
       h('p', { class: 'q-meta' }),
-      h('p', { class: 'q-answer' })),
+      h('p', { class: 'q-answer' }),
+      h('p', { class: 'q-dup', hidden: true })),
     h('div', { class: 'actions' }),
     h('div', { class: 'action-form' }));
 }
@@ -283,7 +288,8 @@ function updateQuestion(li, q) {
   const view = client.state.view;
   const want = openForm && openForm.id === q.id ? openForm.kind : '';
   // Long lists stay fast: an unchanged question costs no DOM work.
-  const sig = JSON.stringify([q, view.meeting.highlight === q.id, want, document.documentElement.lang]);
+  const likely = q.status === 'pending' ? dups.likelyFor(q.id) : [];
+  const sig = JSON.stringify([q, view.meeting.highlight === q.id, want, document.documentElement.lang, likely]);
   if (li.dataset.sig === sig) return;
   li.dataset.sig = sig;
   li.dataset.id = String(q.id);
@@ -303,6 +309,7 @@ function updateQuestion(li, q) {
   answer.textContent = [q.answer ? t('q.answer', { text: q.answer }) : '', q.note ? t('mod.note', { note: q.note }) : ''].filter(Boolean).join(' ');
   li.classList.toggle('highlighted', view.meeting.highlight === q.id);
   li.classList.toggle('pinned', !!q.pinned);
+  renderLikely(li.querySelector('.q-dup'), q, likely);
 
   // Buttons are rebuilt only when the question's state or the language
   // changes, so focus stays put while votes come in.
@@ -325,6 +332,21 @@ function updateQuestion(li, q) {
     const first = form.querySelector('select, textarea, input');
     if (first) first.focus();
   }
+}
+
+/** Shows the published question q likely repeats, with a merge into it. */
+function renderLikely(el, q, likely) {
+  const target = likely.map((id) => client.state.view.questions.find((x) => x.id === id)).find(Boolean);
+  el.hidden = !target;
+  if (!target) {
+    replace(el);
+    return;
+  }
+  replace(el,
+    h('span', {}, t('dup.likely', { id: target.id, text: truncate(target.text, 80) })), ' ',
+    button('merge-dup', t('dup.merge', { id: target.id }),
+      () => act({ op: 'question.merge', question: q.id, into: target.id }, t('done.merged')),
+      { 'aria-describedby': `mq-${q.id}-text` }));
 }
 
 function button(action, label, onClick, extra = {}) {

@@ -76,16 +76,18 @@ type fanout struct {
 	writers writerCount                 // running session writers (session.writers)
 	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
 
-	mu     sync.Mutex // guards the fields below
-	queue  []room.Event
-	joins  []join
-	leaves []*session
+	mu       sync.Mutex // guards the fields below
+	queue    []room.Event
+	joins    []join
+	leaves   []*session
+	inspects []func(*room.Room) // inspect
 
 	// Owned by run.
 	replica   *room.Room
 	changes   room.Changes
 	roles     [len(viewRoles)]roleState
 	byID      map[string][]*session // participant id -> sessions here
+	dups      dupIndex              // the published questions, for GET .../duplicates
 	sessions  int                   // sessions of every role
 	nextFlush time.Time             // the earliest tick that may send patches again
 	flushedAt int64                 // UnixNano, real clock: when the last flush began
@@ -217,8 +219,8 @@ func (f *fanout) heartbeat(ping bool) {
 // newcomers.
 func (f *fanout) step(now time.Time) {
 	f.mu.Lock()
-	queue, joins, leaves := f.queue, f.joins, f.leaves
-	f.queue, f.joins, f.leaves = nil, nil, nil
+	queue, joins, leaves, inspects := f.queue, f.joins, f.leaves, f.inspects
+	f.queue, f.joins, f.leaves, f.inspects = nil, nil, nil, nil
 	f.mu.Unlock()
 
 	for _, ev := range queue {
@@ -234,6 +236,9 @@ func (f *fanout) step(now time.Time) {
 	f.seq.Store(f.replica.Seq())
 	if len(queue) > 0 {
 		f.summarize()
+	}
+	for _, fn := range inspects {
+		fn(f.replica)
 	}
 	if idle := f.writers.idle.Load(); f.flushedAt != 0 && idle > f.flushedAt {
 		f.round = time.Duration(idle - f.flushedAt)
