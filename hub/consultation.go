@@ -48,6 +48,10 @@ var (
 type consultations struct {
 	mu   sync.Mutex // guards byID
 	byID map[string]*hubConsultation
+
+	// moved, when set (tests, before the hub serves), runs once the
+	// consultations of a meeting that started or ended were told.
+	moved func(code string)
 }
 
 // hubConsultation is one consultation as the hub serves it.
@@ -162,6 +166,51 @@ func (h *Hub) act(ctx context.Context, st *store.Store, hc *hubConsultation, act
 		return consultation.Event{}, fmt.Errorf("consultation %s: apply event %d: %w", hc.id, ev.Seq, err)
 	}
 	return ev, nil
+}
+
+// stepFeed wraps the feed of room code (the events it commits): once the
+// fan-out has them, a start or an end of the meeting is told to the
+// consultations it is a step of, off the feed's goroutine, since a feed
+// must not block. Where there are no consultations (an edge) it is feed.
+// syncSteps, which every read runs, catches up on what this missed (the
+// process stopped in between).
+func (h *Hub) stepFeed(code string, feed func([]room.Event)) func([]room.Event) {
+	if _, err := h.consultationStore(); err != nil {
+		return feed
+	}
+	return func(evs []room.Event) {
+		feed(evs)
+		for _, ev := range evs {
+			if ev.Op == room.OpStart || ev.Op == room.OpEnd {
+				// The feed runs on a room goroutine counted in h.wg: the
+				// count is above zero, so Add cannot race Close's Wait.
+				h.wg.Add(1)
+				go h.stepMoved(code)
+				return
+			}
+		}
+	}
+}
+
+// stepMoved records how meeting code stands in every consultation it is a
+// step of.
+func (h *Hub) stepMoved(code string) {
+	defer h.wg.Done()
+	ctx, cancel := context.WithTimeout(h.ctx, commitTimeout)
+	defer cancel()
+	ids, err := h.cfg.Store.StepOf(ctx, code)
+	if err != nil {
+		h.logger.Warn("step meeting moved: consultations unknown", "room", code, "err", err)
+	}
+	for _, id := range ids {
+		err := h.withConsultation(ctx, id, func(st *store.Store, hc *hubConsultation) error { return h.syncSteps(ctx, st, hc) })
+		if err != nil && ctx.Err() == nil {
+			h.logger.Warn("step meeting moved: not recorded", "room", code, "consultation", id, "err", err)
+		}
+	}
+	if h.cons.moved != nil {
+		h.cons.moved(code)
+	}
 }
 
 // stepStatus is how a step meeting stands, from its meeting's status.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
@@ -580,5 +581,47 @@ func TestConsultationEdge(t *testing.T) {
 	mod.must(room.Command{Op: room.OpStart})
 	if v, _ := p.view(cr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Status != consultation.Live {
 		t.Errorf("the primary's view of a step started through an edge: %+v", v.Steps)
+	}
+}
+
+// TestStepStatusFollows: when a step meeting starts and ends, the
+// consultation's log records it then, as the server, without anyone
+// reading the consultation.
+func TestStepStatusFollows(t *testing.T) {
+	t.Parallel()
+	moved := make(chan string, 4)
+	th := startHubWith(t, filepath.Join(t.TempDir(), "tribune.db"), testTick, func(h *Hub) {
+		h.cons.moved = func(code string) { moved <- code }
+	}, nil)
+	a := api{t, th.url}
+	cr := a.create(`{"title":"Follows"}`)
+	var s stepResponse
+	a.must(http.StatusCreated, "POST", "/api/consultations/"+cr.ID+"/steps", cr.Key, stepRequest{Title: "Step 1"}, &s)
+	mod := dial(t, th.url, s.Code, helloArgs{Role: "moderator", Key: s.ModeratorKey})
+	mod.name = "mod"
+	last := func() consultation.Event {
+		t.Helper()
+		rows, err := th.store.LoadConsultation(context.Background(), cr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows[len(rows)-1].Event
+	}
+	for _, x := range []struct {
+		op   room.Op
+		want consultation.StepStatus
+	}{{room.OpStart, consultation.Live}, {room.OpEnd, consultation.Ended}} {
+		mod.must(room.Command{Op: x.op})
+		select {
+		case code := <-moved:
+			if code != s.Code {
+				t.Fatalf("moved: %s, want %s", code, s.Code)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("after %s, the consultations were never told", x.op)
+		}
+		if ev := last(); ev.Op != consultation.OpStepStatus || ev.Code != s.Code || ev.Status != string(x.want) || ev.Actor.Role != consultation.System {
+			t.Errorf("after %s the consultation's last event is %+v", x.op, ev)
+		}
 	}
 }

@@ -285,7 +285,7 @@ func (h *Hub) load(hr *hubRoom) error {
 	hr.stop = stop
 	h.wg.Add(2)
 	hr.running.Add(2)
-	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, fan.publish) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, h.stepFeed(hr.code, fan.publish)) }()
 	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)

@@ -300,3 +300,27 @@ func scanConsultation(row interface{ Scan(...any) error }) (ConsultationRecord, 
 	rec.CreatedAt = time.UnixMilli(ms).UTC()
 	return rec, nil
 }
+
+// StepOf returns the ids of the consultations that have meeting code as a
+// step meeting (an OpStepAdd naming it in their log), in id order: whom
+// to tell when the meeting starts or ends.
+func (s *Store) StepOf(ctx context.Context, code string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT consultation FROM consultation_events
+		WHERE op = ? AND json_extract(json, '$.code') = ? ORDER BY consultation`, string(consultation.OpStepAdd), code)
+	if err != nil {
+		return nil, fmt.Errorf("store: consultations of meeting %s: %w", code, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: consultations of meeting %s: %w", code, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: consultations of meeting %s: %w", code, err)
+	}
+	return ids, nil
+}

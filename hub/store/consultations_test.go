@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,6 +129,23 @@ func TestConsultations(t *testing.T) {
 	}
 
 	mustCreateConsultation(t, s, "ZETA1")
+	for _, id := range []string{"ZETA1", "OGP2026"} {
+		seq, _, err := s.ConsultationHead(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := consultation.Event{Seq: seq + 1, At: 1_700_000_000_000, Actor: consultation.Actor{ID: "organiser", Role: consultation.Organiser},
+			Command: consultation.Command{Op: consultation.OpStepAdd, Code: "STEP1", Title: "Step 1"}}
+		if err := s.AppendConsultation(ctx, id, []consultation.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids, err := s.StepOf(ctx, "STEP1"); err != nil || !slices.Equal(ids, []string{"OGP2026", "ZETA1"}) {
+		t.Errorf("consultations of STEP1: %v %v", ids, err)
+	}
+	if ids, err := s.StepOf(ctx, "OGP2026"); err != nil || len(ids) != 0 {
+		t.Errorf("consultations of OGP2026, a step of none: %v %v", ids, err)
+	}
 	list, err := s.Consultations(ctx)
 	if err != nil || len(list) != 2 || list[0].ID != "OGP2026" || list[1].ID != "ZETA1" {
 		t.Fatalf("list: %+v %v", list, err)
@@ -137,7 +155,7 @@ func TestConsultations(t *testing.T) {
 		t.Errorf("record: %+v %v", rec, err)
 	}
 	c, err := s.Check(ctx)
-	if err != nil || c.Consultations != 2 || c.Rooms != 1 || c.Events != 4 || c.ConsultationEvents != 5+1 {
+	if err != nil || c.Consultations != 2 || c.Rooms != 1 || c.Events != 4 || c.ConsultationEvents != 6+2 {
 		t.Errorf("Check: %+v %v", c, err)
 	}
 }
