@@ -286,6 +286,10 @@ func (h *Hub) consultationView(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// maxOpName bounds the op an error names: a longer one is no op, and is
+// not echoed whole.
+const maxOpName = 64
+
 // commandResponse is what an accepted command gives: its seq, and the id
 // it assigned, if any.
 type commandResponse struct {
@@ -302,7 +306,7 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 		h.consultationError(w, op, err)
 		return
 	}
-	if cmd.Op != "" {
+	if cmd.Op != "" && len(cmd.Op) <= maxOpName {
 		op = string(cmd.Op)
 	}
 	var resp commandResponse
