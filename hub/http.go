@@ -47,6 +47,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /api/rooms/{code}/duplicates", h.duplicates)
 	mux.HandleFunc("GET /api/rooms/{code}/events", h.serveEvents)
 	h.archiveRoutes(mux)
+	h.consultationRoutes(mux) // consultation_http.go
 	health := h.cfg.Build.health()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
