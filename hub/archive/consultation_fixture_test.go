@@ -2,7 +2,7 @@ package archive
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/sha256"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,13 +13,12 @@ import (
 )
 
 // This file builds a consultation with its two step meetings the way the
-// hub does. Each meeting command is decided by a room.Room and its event
-// appended to a real SQLite store (fixture); each consultation command is
-// decided by consultation.Handle and its event encoded with json.Marshal
-// and chained by the store's rule (SHA-256(prev || json), the first prev
-// 32 zero bytes), as store.ConsultationRow documents. A question is
-// carried as the hub carries it: imported into the later meeting, recorded
-// in the earlier one, then in the consultation.
+// hub does, on a real SQLite store: each meeting command is decided by a
+// room.Room and its event appended (fixture), each consultation command
+// decided by consultation.Handle and its event appended to the
+// consultation's log. A question is carried as the hub carries it:
+// imported into the later meeting, recorded in the earlier one, then in
+// the consultation.
 
 // Texts of the consultation. The draft texts and the organiser session
 // ids must appear in no file of the open data.
@@ -52,13 +51,14 @@ var consSystem = consultation.Actor{Role: consultation.System}
 // consFixture is a consultation's log being built.
 type consFixture struct {
 	t    testing.TB
+	st   *store.Store
 	c    *consultation.Consultation
-	rows []store.ConsultationRow
+	rows []store.ConsultationRow // as the store holds them, once loaded
 	at   int64
 	seqs map[string]uint64 // label -> seq of an event
 }
 
-// do decides and applies cmd, encodes and chains the event, and returns
+// do decides and applies cmd, appends the event to the store, and returns
 // it.
 func (f *consFixture) do(a consultation.Actor, cmd consultation.Command) consultation.Event {
 	f.t.Helper()
@@ -67,17 +67,30 @@ func (f *consFixture) do(a consultation.Actor, cmd consultation.Command) consult
 	if err != nil {
 		f.t.Fatalf("%s: %v", cmd.Op, err)
 	}
-	b, err := json.Marshal(ev)
+	ctx := context.Background()
+	if ev.Seq == 1 {
+		key := sha256.Sum256([]byte("organiser key"))
+		err = f.st.CreateConsultation(ctx, store.ConsultationRecord{ID: ev.ID, KeyHash: key[:], CreatedAt: time.UnixMilli(f.at)}, ev)
+	} else {
+		err = f.st.AppendConsultation(ctx, f.c.ID(), []consultation.Event{ev})
+	}
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	prev := make([]byte, 32)
-	if n := len(f.rows); n > 0 {
-		prev = f.rows[n-1].Hash
-	}
-	h := sha256Sum(prev, b)
-	f.rows = append(f.rows, store.ConsultationRow{Seq: ev.Seq, JSON: b, Prev: prev, Hash: h[:], Event: ev})
 	return ev
+}
+
+// load reads the consultation's log back from the store.
+func (f *consFixture) load() {
+	f.t.Helper()
+	rows, err := f.st.LoadConsultation(context.Background(), f.c.ID())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := store.VerifyConsultationChain(rows); err != nil {
+		f.t.Fatal(err)
+	}
+	f.rows = rows
 }
 
 // consultationCase is a consultation with its step meetings' stored logs.
@@ -121,7 +134,7 @@ func newConsultation(t testing.TB, tw tweaks) *consultationCase {
 	}
 	m1 := &fixture{t: t, st: st, r: room.New(), code: "CSTEP1", at: at, ids: ids, seqs: map[string]uint64{}}
 	m2 := &fixture{t: t, st: st, r: room.New(), code: "CSTEP2", at: at + 30*24*3600_000, ids: ids, seqs: map[string]uint64{}}
-	f := &consFixture{t: t, c: consultation.New(), at: at - 7*24*3600_000, seqs: map[string]uint64{}}
+	f := &consFixture{t: t, st: st, c: consultation.New(), at: at - 7*24*3600_000, seqs: map[string]uint64{}}
 	org, org2 := organisers[0], organisers[1]
 
 	f.do(consSystem, consultation.Command{Op: consultation.OpCreate, ID: consID, Title: "Open government action plan 2026",
@@ -191,6 +204,7 @@ func newConsultation(t testing.TB, tw tweaks) *consultationCase {
 	f.do(org2, consultation.Command{Op: consultation.OpCommitmentStatus, Commitment: c1, Status: string(consultation.Substantial), Note: "Five months online."})
 	f.seqs["last"] = f.do(org, consultation.Command{Op: consultation.OpCommitmentStatus, Commitment: c1, Status: string(consultation.Complete), Note: "Every month since January."}).Seq
 
+	f.load()
 	cc := &consultationCase{cons: f, step1: m1, step2: m2, meetings: map[string][]store.Stored{}}
 	for _, m := range []*fixture{m1, m2} {
 		rows, err := st.Load(ctx, m.code)

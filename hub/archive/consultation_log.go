@@ -193,15 +193,11 @@ func (l *ConsultationLog) rows() ([]store.ConsultationRow, error) {
 }
 
 // verifyConsultationChain checks the hash chain of a consultation's rows
-// by the rule of a meeting's (store.VerifyChain, which reads only Seq,
-// JSON, Prev and Hash): numbered 1..n, each prev the hash before, each
-// hash SHA-256(prev || json), each JSON carrying its own seq.
+// (store.VerifyConsultationChain, the rule of a meeting's: numbered 1..n,
+// each prev the hash before, each hash SHA-256(prev || json), each JSON
+// carrying its own seq), as a *VerifyError.
 func verifyConsultationChain(rows []store.ConsultationRow) error {
-	chain := make([]store.Stored, len(rows))
-	for i, r := range rows {
-		chain[i] = store.Stored{Seq: r.Seq, JSON: r.JSON, Prev: r.Prev, Hash: r.Hash}
-	}
-	if err := store.VerifyChain(chain); err != nil {
+	if err := store.VerifyConsultationChain(rows); err != nil {
 		var ce *store.ChainError
 		if errors.As(err, &ce) {
 			return &VerifyError{Seq: ce.Seq, Reason: ce.Reason}

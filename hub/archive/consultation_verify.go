@@ -73,7 +73,8 @@ func (e *CrossCheckError) Error() string {
 
 // VerifyConsultation reads a consultation's log export (see
 // WriteConsultationLog) and checks it end to end:
-//   - the hash chain, by the rule of a meeting's (store.VerifyChain):
+//   - the hash chain, by the rule of a meeting's
+//     (store.VerifyConsultationChain):
 //     events numbered 1..n without gaps, each prev the hash of the event
 //     before (32 zero bytes for the first), each hash SHA-256(prev ||
 //     event), recomputed from the bytes carried;
