@@ -126,9 +126,10 @@ func ReadConsultationLog(r io.Reader) (*ConsultationLog, error) {
 	// The head first: a meeting's export is named as such, not as a
 	// document with unknown fields.
 	var head struct {
-		Kind string `json:"kind"`
+		Format string `json:"format"`
+		Kind   string `json:"kind"`
 	}
-	if json.Unmarshal(b, &head) == nil && head.Kind != ConsultationKind {
+	if json.Unmarshal(b, &head) == nil && head.Format == LogFormat && head.Kind != ConsultationKind {
 		return nil, fmt.Errorf("archive: not a consultation's log export (kind %q)", cmp.Or(head.Kind, "meeting"))
 	}
 	// Then the document, strictly, each event apart, so that an envelope

@@ -54,7 +54,7 @@ func TestConsultationExportVerify(t *testing.T) {
 		Steps: 2, Carried: 1, Proposals: 4, Published: 2, Commitments: 1,
 		Head: hex.EncodeToString(rows[len(rows)-1].Hash), Digest: hex.EncodeToString(digest[:]), Final: true,
 	}
-	if !reflectEqual(s, want) {
+	if !sameJSON(s, want) {
 		t.Errorf("summary:\n got %+v\nwant %+v", s, want)
 	}
 
@@ -102,10 +102,6 @@ func TestConsultationExportVerify(t *testing.T) {
 	if len(s.Meetings) != 2 || s.Meetings[0].Room != "CSTEP1" || s.Meetings[1].Room != "CSTEP2" || !s.Meetings[0].Final {
 		t.Errorf("meetings verified: %+v", s.Meetings)
 	}
-}
-
-func reflectEqual(a, b ConsultationSummary) bool {
-	return sameJSON(a, b)
 }
 
 // rechainConsultation recomputes every hash of an export after an edit, as
@@ -222,6 +218,15 @@ func TestConsultationVerifyTamper(t *testing.T) {
 		b := bytes.Replace(slices.Clone(log), []byte(`"consultation":"CONS42"`), []byte(`"consultation":"CONS43"`), 1)
 		_, err := VerifyConsultation(bytes.NewReader(b))
 		wantBad(t, "id", err, 1)
+	})
+
+	t.Run("not an export", func(t *testing.T) {
+		for _, in := range []string{"", "{}", `{"format":"tribune-log","version":2,"kind":"consultation"}`,
+			`{"format":"tribune-log","version":1,"kind":"consultation","consultation":"CONS42","events":[]}`, "PK\x03\x04"} {
+			if _, err := VerifyConsultation(strings.NewReader(in)); err == nil {
+				t.Errorf("%q verified", in)
+			}
+		}
 	})
 
 	t.Run("broken JSON", func(t *testing.T) {
