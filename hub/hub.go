@@ -107,6 +107,7 @@ type Hub struct {
 	// filling the database.
 	creations *rate.Limiter
 
+	cons     consultations // the consultations loaded: consultation.go
 	archives *archiveCache // the public archive outputs, by log head
 	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
