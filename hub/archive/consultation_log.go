@@ -30,7 +30,10 @@ import (
 // the log folds to. Like a meeting's log, the export is for the
 // organisers: it holds drafts and the organiser's session ids. The public
 // record is the open-data package (ConsultationPackage).
-const ConsultationKind = "consultation"
+const (
+	ConsultationKind = "consultation"
+	MeetingKind      = "meeting" // what ExportKind says of a meeting's export, which names no kind
+)
 
 // ConsultationLog is a decoded consultation log export.
 type ConsultationLog struct {
@@ -53,7 +56,7 @@ type ConsultationItem struct {
 }
 
 // ExportKind reads the head of a log export and says whose log it is:
-// "meeting" for a meeting's (WriteLog, which names no kind) or
+// MeetingKind for a meeting's (WriteLog, which names no kind) or
 // ConsultationKind. It fails on a document that is not a log export.
 func ExportKind(b []byte) (string, error) {
 	var head struct {
@@ -68,7 +71,7 @@ func ExportKind(b []byte) (string, error) {
 	}
 	switch head.Kind {
 	case "":
-		return "meeting", nil
+		return MeetingKind, nil
 	case ConsultationKind:
 		return ConsultationKind, nil
 	}
@@ -130,7 +133,7 @@ func ReadConsultationLog(r io.Reader) (*ConsultationLog, error) {
 		Kind   string `json:"kind"`
 	}
 	if json.Unmarshal(b, &head) == nil && head.Format == LogFormat && head.Kind != ConsultationKind {
-		return nil, fmt.Errorf("archive: not a consultation's log export (kind %q)", cmp.Or(head.Kind, "meeting"))
+		return nil, fmt.Errorf("archive: not a consultation's log export (kind %q)", cmp.Or(head.Kind, MeetingKind))
 	}
 	// Then the document, strictly, each event apart, so that an envelope
 	// with a field no envelope has names its event.

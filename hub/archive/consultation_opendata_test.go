@@ -79,7 +79,8 @@ func TestConsultationOpenData(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Profile != "tabular-data-package" || d.Name != "tribune-consultation-cons42-opendata" ||
-		d.Tribune.Consultation != consID || d.Tribune.Room != "" || d.Tribune.Events != uint64(len(cc.cons.rows)) {
+		d.Tribune.Consultation != consID || d.Tribune.Room != "" || d.Tribune.Events != uint64(len(cc.cons.rows)) ||
+		!strings.Contains(d.Description, "open from 2026-01-10 to 2026-06-30") || !strings.Contains(d.Description, "Two step meetings, then commitments.") {
 		t.Errorf("descriptor: %+v", d)
 	}
 	if _, ok := z["README.txt"]; !ok {

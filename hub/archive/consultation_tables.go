@@ -227,13 +227,12 @@ func ConsultationPackage(rows []store.ConsultationRow, opt Options) ([]File, err
 	digest := c.Digest()
 	head := hex.EncodeToString(rows[len(rows)-1].Hash)
 	d := descriptor{
-		Profile: "tabular-data-package",
-		Name:    "tribune-consultation-" + strings.ToLower(v.ID) + "-" + OpenData.String(),
-		Title:   v.Title,
-		Description: "Record of the consultation " + v.ID + " (Tribune), computed from its log of " +
-			fmt.Sprint(c.Seq()) + " events.",
-		Created: now().UTC().Format(time.RFC3339),
-		Tribune: provenance{Consultation: v.ID, Variant: OpenData.String(), Events: c.Seq(), Head: head, Digest: hex.EncodeToString(digest[:])},
+		Profile:     "tabular-data-package",
+		Name:        "tribune-consultation-" + strings.ToLower(v.ID) + "-" + OpenData.String(),
+		Title:       v.Title,
+		Description: consultationAbout(v, c.Seq()),
+		Created:     now().UTC().Format(time.RFC3339),
+		Tribune:     provenance{Consultation: v.ID, Variant: OpenData.String(), Events: c.Seq(), Head: head, Digest: hex.EncodeToString(digest[:])},
 	}
 	var files, excel []File
 	for _, t := range consultationTables(v) {
@@ -267,6 +266,27 @@ func ConsultationPackage(rows []store.ConsultationRow, opt Options) ([]File, err
 	files = append(files, excel...)
 	files = append(files, File{Name: "README.txt", Data: []byte(consultationReadme(v.ID, head))})
 	return files, nil
+}
+
+// consultationAbout is the descriptor's description: what the
+// consultation says of itself, on its public page, and where the record
+// comes from.
+func consultationAbout(v consultation.View, events uint64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Record of the consultation %s (Tribune)", v.ID)
+	switch {
+	case v.Opens != "" && v.Closes != "":
+		fmt.Fprintf(&b, ", open from %s to %s", v.Opens, v.Closes)
+	case v.Opens != "":
+		fmt.Fprintf(&b, ", open from %s", v.Opens)
+	case v.Closes != "":
+		fmt.Fprintf(&b, ", open until %s", v.Closes)
+	}
+	fmt.Fprintf(&b, ", computed from its log of %d events.", events)
+	if v.Description != "" {
+		b.WriteString("\n\n" + v.Description)
+	}
+	return b.String()
 }
 
 // consultationReadme is README.txt. What it promises is what

@@ -73,7 +73,7 @@ func TestConsultationExportVerify(t *testing.T) {
 		t.Errorf("kind of a consultation's export: %q, %v", k, err)
 	}
 	meetingLog := exportLog(t, cc.meetings["CSTEP1"])
-	if k, err := ExportKind(meetingLog); k != "meeting" || err != nil {
+	if k, err := ExportKind(meetingLog); k != MeetingKind || err != nil {
 		t.Errorf("kind of a meeting's export: %q, %v", k, err)
 	}
 	if _, err := ExportKind([]byte(`{"format":"tribune-log","kind":"parliament"}`)); err == nil {
