@@ -62,8 +62,8 @@ type command struct {
 // commands are tribune's subcommands, in the order usage lists them.
 var commands = []command{
 	{"serve", "[flags]", "serve meetings (the default command)", serve},
-	{"export", "-room CODE [flags]", "a meeting's log (JSON) or data package (zip)", exportCmd},
-	{"verify", "FILE", "recompute a log export, check its hash chain",
+	{"export", "-room CODE [flags]", "a meeting's (or -consultation's) log (JSON) or data package (zip)", exportCmd},
+	{"verify", "FILE [MEETING...]", "recompute a log export, check its hash chain; cross-check a consultation",
 		func(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
 			return verifyCmd(ctx, args, stdout, stderr)
 		}},

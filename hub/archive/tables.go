@@ -63,7 +63,7 @@ type Reference struct {
 }
 
 // Field is a Table Schema field. Type is one of string, integer, number,
-// boolean, datetime.
+// boolean, datetime, date (a consultation's calendar days, YYYY-MM-DD).
 type Field struct {
 	Name        string       `json:"name"`
 	Type        string       `json:"type"`
