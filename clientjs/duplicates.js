@@ -3,19 +3,6 @@
 // by the server (GET /api/rooms/CODE/duplicates, PROTOCOL.md) and shown
 // under it with one action to merge.
 
-import { extend } from './i18n.js';
-
-extend({
-  en: {
-    'dup.likely': 'Probably asks again #{id}: “{text}”',
-    'dup.merge': 'Merge into #{id}',
-  },
-  fr: {
-    'dup.likely': 'Reprend sans doute la question n° {id} : « {text} »',
-    'dup.merge': 'Fusionner avec la n° {id}',
-  },
-});
-
 /**
  * Follows a room's likely duplicates. refresh(view) asks the server again,
  * a moment after the last call, when the questions waiting or published
