@@ -125,6 +125,7 @@ if (!code || !key) {
 } else {
   const later = perFrame(() => render());
   client.on('state', () => later(''));
+  client.on('joins', renderJoins);
   client.on('error', (err) => {
     if (err.code === 'bad_key') fatal(t('fatal.bad_key'));
     else if (err.code === 'no_room') fatal(t('fatal.no_room'));
@@ -173,6 +174,18 @@ function questionText(id) {
   const q = client.state.view && client.state.view.questions.find((x) => x.id === id);
   return q ? q.text : `#${id}`;
 }
+
+/**
+ * New participants in the last minute, and those the room's limit turned
+ * away: a surge of scripted joins shows here (PROTOCOL.md, "joins").
+ */
+function renderJoins(m) {
+  const el = byId('joins');
+  el.hidden = !m.minute && !m.refused;
+  el.classList.toggle('warn', m.refused > 0);
+  setText(el, [t('joins.minute', { n: m.minute }), m.refused ? t('joins.refused', { n: m.refused, limit: m.limit }) : ''].filter(Boolean).join(' · '));
+}
+onLangChange(() => { if (client.joins) renderJoins(client.joins); });
 
 function renderQueue() {
   const all = pendingQuestions(client.state.view);

@@ -72,9 +72,12 @@ type fanout struct {
 	logger   *slog.Logger
 	metrics  *metrics
 
-	seq     atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
-	writers writerCount                 // running session writers (session.writers)
-	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
+	seq        atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
+	writers    writerCount                 // running session writers (session.writers)
+	gate       *joinGate                   // the room's new participants, told to moderators (joins.go); nil in tests
+	joinLimit  int                         // per minute, 0 for none
+	joinsEvery time.Duration               // joinsPeriod but in tests (Hub.newFanout); set before run
+	summary    atomic.Pointer[roomSummary] // title and status, for the HTTP API
 
 	mu       sync.Mutex // guards the fields below
 	queue    []room.Event
@@ -113,7 +116,7 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 	if tick <= 0 {
 		tick = DefaultTick
 	}
-	f := &fanout{code: code, tick: tick, hbPeriod: heartbeatPeriod, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
+	f := &fanout{code: code, tick: tick, hbPeriod: heartbeatPeriod, joinsEvery: joinsPeriod, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
 	for i := range f.roles {
 		f.roles[i] = roleState{sessions: make(map[*session]struct{}), lastSent: replica.Seq()}
 	}
@@ -169,6 +172,8 @@ func (f *fanout) run(ctx context.Context) {
 	defer hb.Stop()
 	watch := time.NewTicker(writeWatch)
 	defer watch.Stop()
+	joinsTick := time.NewTicker(f.joinsEvery)
+	defer joinsTick.Stop()
 	beats := 0
 	for {
 		select {
@@ -181,6 +186,8 @@ func (f *fanout) run(ctx context.Context) {
 			f.heartbeat(beats%2 == 0)
 		case now := <-watch.C:
 			f.checkWrites(now)
+		case now := <-joinsTick.C:
+			f.tellJoins(now)
 		}
 	}
 }
@@ -367,6 +374,9 @@ func (f *fanout) welcome(joins []join) {
 		}
 		rs.sessions[j.s] = struct{}{}
 		f.sessions++
+		if j.s.role == room.Moderator && f.gate != nil && f.gate.told.T != "" {
+			j.s.enqueue(encode(f.gate.told))
+		}
 		if j.s.role == room.Participant {
 			f.byID[j.s.participant] = append(f.byID[j.s.participant], j.s)
 			mine := f.replica.Mine(j.s.participant)

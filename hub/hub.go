@@ -58,6 +58,10 @@ type Config struct {
 	// Idle is how long a room nobody on this node is connected to stays
 	// loaded (retention.go). Defaults to 10 minutes.
 	Idle time.Duration
+	// JoinsPerMinute is how many new participants a room may gain in a
+	// minute (joins.go), half of them at once. Defaults to
+	// DefaultJoinsPerMinute; negative is no limit (load tests).
+	JoinsPerMinute int
 
 	// Cluster modes (backend.go, package cluster). Mode defaults to
 	// Embedded; Primary and Edge need Redis, a URL
@@ -101,6 +105,9 @@ type Hub struct {
 	// every second one pings them; a peer has pingTimeout to answer.
 	// heartbeatPeriod and pingTimeout, but for tests.
 	heartbeat, pingTimeout time.Duration
+	// joinsEvery is how often moderators hear of joins: joinsPeriod but
+	// for tests.
+	joinsEvery time.Duration
 
 	// creations bounds how fast meetings may be created, server-wide: the
 	// endpoint needs no account, so this is what stops a script from
@@ -147,6 +154,7 @@ type hubRoom struct {
 
 	mu       sync.Mutex // guards limiters
 	limiters map[string]*rate.Limiter
+	joins    *joinGate // new participants (joins.go)
 
 	sessions  int                // guarded by Hub.mu: sessions tracked in this room
 	idleSince time.Time          // guarded by Hub.mu: when the last session left (zero while any is here)
@@ -167,6 +175,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		stopping: make(map[string]chan struct{}),
 
 		heartbeat:    heartbeatPeriod,
+		joinsEvery:   joinsPeriod,
 		pingTimeout:  pingTimeout,
 		closeTimeout: closeTimeout,
 		idle:         cfg.Idle,
@@ -236,7 +245,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 			h.mu.Unlock()
 			return nil, ErrClosing
 		}
-		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter)}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter), joins: newJoinGate(h.joinsPerMinute())}
 		h.rooms[code] = hr
 		stopped = h.stopping[code]
 	}
@@ -279,6 +288,7 @@ func (h *Hub) load(hr *hubRoom) error {
 		return err
 	}
 	fan := h.newFanout(hr.code, o.Replica)
+	fan.gate, fan.joinLimit = hr.joins, max(0, h.joinsPerMinute())
 	loaded := o.Replica.Seq() // the replica belongs to fan.run from here on
 	hr.keyHash, hr.link, hr.fan = o.KeyHash, o.Room, fan
 	rctx, stop := context.WithCancel(h.ctx)
@@ -292,10 +302,18 @@ func (h *Hub) load(hr *hubRoom) error {
 	return nil
 }
 
+// joinsPerMinute is Config.JoinsPerMinute with its default.
+func (h *Hub) joinsPerMinute() int {
+	if h.cfg.JoinsPerMinute == 0 {
+		return DefaultJoinsPerMinute
+	}
+	return h.cfg.JoinsPerMinute
+}
+
 // newFanout is a fan-out for a room just loaded, with the hub's timings.
 func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
 	fan := newFanout(code, replica, h.cfg.Tick, h.logger, h.metrics)
-	fan.hbPeriod = h.heartbeat
+	fan.hbPeriod, fan.joinsEvery = h.heartbeat, h.joinsEvery
 	return fan
 }
 

@@ -518,6 +518,9 @@ func (lr *loadRun) read(ctx context.Context, cl *loadClient, ready chan struct{}
 				res.disconnects.Add(1)
 				if res.disconnects.Load() <= 3 {
 					fmt.Fprintf(lr.log, "load: disconnected: %v\n", err)
+					if websocket.CloseStatus(err) == websocket.StatusTryAgainLater {
+						fmt.Fprintln(lr.log, "load: the server limits newcomers per meeting: start it with -joins-per-minute -1 for a load test")
+					}
 				}
 			}
 			return

@@ -230,6 +230,7 @@ type serveConfig struct {
 	retention string
 	origins   string
 	tick      time.Duration
+	joins     int
 	assets    string
 	logLevel  string
 	role      string // embedded, primary or edge (hub.ParseMode)
@@ -295,6 +296,18 @@ func (f flagSet) dur(p *time.Duration, name string, def time.Duration, usage str
 	return nil
 }
 
+func (f flagSet) integer(p *int, name string, def int, usage string) error {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("$%s: %w", envName(name), err)
+		}
+		def = n
+	}
+	f.IntVar(p, name, def, usage+" ($"+envName(name)+")")
+	return nil
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flagSet{flag.NewFlagSet("tribune serve", flag.ContinueOnError), getenv}
@@ -316,10 +329,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.dur(&c.tick, "tick", hub.DefaultTick, "how often each room sends what changed"); err != nil {
 		return err
 	}
+	if err := fs.integer(&c.joins, "joins-per-minute", hub.DefaultJoinsPerMinute, "new participants a meeting may gain in a minute, half of them at once; the rest are told to come back in a few seconds, and moderators see them; -1: no limit (load tests)"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 
+	if c.joins == 0 || c.joins < -1 {
+		return fmt.Errorf("-joins-per-minute: %d lets nobody in; give a number of newcomers a minute, or -1 for no limit", c.joins)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
@@ -377,7 +396,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		proxies = append(proxies, pfx.Masked())
 	}
 	h, err := hub.New(ctx, hub.Config{
-		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
+		Store: st, Logger: logger, Tick: c.tick, Origins: origins, JoinsPerMinute: c.joins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
 		Build: buildInfo(),
