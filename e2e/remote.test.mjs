@@ -6,7 +6,9 @@
 //     canvas) and served by a second loopback server, the sign-language
 //     video beside it, the captions page under it; the page's policy lets
 //     that origin in and refuses another; on a phone the stream folds above
-//     the sections; someone in the room loads none of it;
+//     the sections; someone in the room loads none of it; when the
+//     moderator moves the stream elsewhere, the page reloads under a policy
+//     that allows the new origin;
 //   - the broadcast overlay, over a transparent background, shows the
 //     question being answered, then a poll's results, and who has the
 //     floor;
@@ -270,6 +272,23 @@ test('following from afar: the stream, the overlay, embedding, the recording', {
     assert.equal(await p.locator('#watch .watch-links a').first().textContent(), 'Ouvrir la retransmission dans un nouvel onglet');
     assert.deepEqual(refused(errors, 'none'), []);
     await screenshot(p, 'remote-phone');
+    await ctx.close();
+  });
+
+  await t.test('the moderator moves the stream: the page reloads under the new policy', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const p = await ctx.newPage();
+    const errors = watchErrors(p);
+    await join(p, `${server.url}/j/${code}`, 'remote');
+    await p.locator('#watch .watch-stream video').waitFor();
+    const reloaded = p.waitForEvent('load');
+    const moved = `${other.url}/clip.webm`;
+    await drive.do('mod', { op: 'room.settings', settings: { qaOpen: true, reactions: true, streamURL: moved, signURL: `${media.url}/sign.webm`, captionsURL: `${media.url}/captions.html` } });
+    await reloaded;
+    await until(async () => (await p.locator('#watch .watch-stream video').getAttribute('src')) === moved, 'the new stream');
+    await until(() => p.locator('#watch .watch-stream video').evaluate((v) => v.currentTime > 0.3), 'the new stream playing');
+    assert.ok(other.hits('/clip.webm') > 0, 'the new origin was asked');
+    assert.deepEqual(errors, [], 'no policy refused the new stream');
     await ctx.close();
   });
 
