@@ -105,7 +105,7 @@ export function renderWatch(el, settings, channel, opts = {}) {
     h('div', { class: ['watch-media', stream && sign ? 'with-sign' : ''] },
       stream ? h('div', { class: 'watch-stream' }, player(stream, t('watch.stream'), false)) : null,
       sign ? h('div', { class: 'watch-sign' }, player(sign, t('watch.sign'), true)) : null),
-    captions ? h('div', { class: 'watch-captions' }, player(captions, t('watch.captions'), true)) : null,
+    captions ? h('div', { class: 'watch-captions' }, player(captions, t('watch.captions'), true, true)) : null,
     h('ul', { class: 'watch-links' }, links.map(([u, label]) => h('li', {},
       h('a', { href: u, target: '_blank', rel: 'noopener noreferrer' }, t(label))))));
   for (const v of el.querySelectorAll('video')) tryPlay(/** @type {HTMLVideoElement} */ (v));
@@ -122,9 +122,11 @@ function tryPlay(v) {
 
 /**
  * A player for e: a <video> (muted for the sign-language video and the
- * captions; renderWatch starts it), or a frame.
+ * captions; renderWatch starts it), or a frame. The captions may be any
+ * page: sandboxed, it may run its script but never navigate this page or
+ * open windows.
  */
-function player(e, title, muted) {
+function player(e, title, muted, sandboxed = false) {
   if (e.kind === 'video') {
     const v = /** @type {HTMLVideoElement} */ (h('video', { src: e.src, controls: true, playsinline: true, preload: 'auto', title, 'aria-label': title }));
     v.muted = muted;
@@ -135,5 +137,6 @@ function player(e, title, muted) {
   return h('iframe', {
     src: e.src, title, allow: 'autoplay; fullscreen; picture-in-picture; encrypted-media', allowfullscreen: true,
     referrerpolicy: 'strict-origin-when-cross-origin', class: 'watch-frame',
+    sandbox: sandboxed ? 'allow-scripts allow-same-origin' : null,
   });
 }
