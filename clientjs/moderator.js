@@ -8,6 +8,7 @@ import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, 
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
+import { broadcastPanel } from './broadcast.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch } from './ui.js';
 
 const code = pathCode();
@@ -1077,3 +1078,6 @@ setInterval(() => {
   modFloorTimer.classList.toggle('over', left !== null && left <= 0);
   setText(modFloorTimer, left === null ? '' : left > 0 ? t('timer.left', { time: formatSeconds(left) }) : t('timer.over', { time: formatSeconds(-left) }));
 }, 500);
+
+// The overlay, the embed snippet and the recording (broadcast.js).
+broadcastPanel(byId('share'), client, { code, base: () => shareBase.base, copy });

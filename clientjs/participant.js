@@ -9,6 +9,7 @@ import {
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
+import { renderWatch } from './watch.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine } from './ui.js';
 
 const code = pathCode();
@@ -245,7 +246,11 @@ function renderNow(view) {
   const j = joined();
   const stream = byId('stream');
   const url = webLink(m.settings.streamURL);
-  stream.hidden = !(url && j && j.channel === 'remote');
+  // Remote participants watch here (watch.js); the link is for a stream no
+  // page can show.
+  const watching = renderWatch(byId('watch'), m.settings, j ? j.channel : '');
+  document.body.classList.toggle('watching', watching);
+  stream.hidden = watching || !(url && j && j.channel === 'remote');
   if (!stream.hidden) {
     replace(stream, h('a', { href: url, class: 'stream-link', target: '_blank', rel: 'noopener noreferrer' }, t('stream.watch')));
   }
@@ -253,7 +258,7 @@ function renderNow(view) {
   const access = [['signURL', 'stream.sign'], ['captionsURL', 'stream.captions']]
     .map(([k, label]) => [webLink(m.settings[k]), label]).filter(([u]) => u);
   const links = byId('access-links');
-  links.hidden = access.length === 0;
+  links.hidden = access.length === 0 || watching; // the watch slot has them
   const accessSig = JSON.stringify([access, document.documentElement.lang]);
   if (links.dataset.sig !== accessSig) {
     links.dataset.sig = accessSig;

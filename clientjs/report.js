@@ -311,6 +311,7 @@ const opNames = {
     'question.merge': 'Questions merged', 'poll.create': 'Poll created', 'poll.edit': 'Poll edited', 'poll.delete': 'Poll deleted',
     'poll.open': 'Poll opened', 'poll.close': 'Poll closed', 'poll.visibility': 'Poll visibility changed',
     'poll.lock': 'Poll ballots locked or unlocked', 'poll.show': 'Poll shown on the screen',
+    'room.recording': 'Recording given',
   },
   fr: {
     'room.edit': 'Réunion modifiée', 'room.settings': 'Réglages modifiés', 'room.start': 'Début de la réunion',
@@ -322,6 +323,7 @@ const opNames = {
     'question.merge': 'Questions fusionnées', 'poll.create': 'Sondage créé', 'poll.edit': 'Sondage modifié', 'poll.delete': 'Sondage supprimé',
     'poll.open': 'Sondage ouvert', 'poll.close': 'Sondage clos', 'poll.visibility': 'Visibilité du sondage modifiée',
     'poll.lock': 'Votes verrouillés ou déverrouillés', 'poll.show': 'Sondage affiché à l’écran',
+    'room.recording': 'Enregistrement indiqué',
   },
 };
 
@@ -514,7 +516,8 @@ function renderQuestions(r) {
 
   const answerCell = (x) => h('div', {},
     x.answer ? h('p', { class: 'answer-text', text: x.answer }) : h('p', { class: 'hint', text: t('r.q.noAnswer') }),
-    x.late ? h('p', { class: 'badge late', text: `${t('r.q.late')} (${dateOf(x.answeredAt)})` }) : null);
+    x.late ? h('p', { class: 'badge late', text: `${t('r.q.late')} (${dateOf(x.answeredAt)})` }) : null,
+    recordingLink(x.recording));
 
   const section = (title, list, head, row) => [
     h('h3', { text: `${title} (${num(list.length)})` }),
@@ -653,9 +656,35 @@ function renderFloor(r) {
   }
   const rows = floor.map((f) => [
     String(f.id), t(`channel.${f.channel}`), f.topic || '',
-    t(`r.floor.${f.status}`), f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
+    t(`r.floor.${f.status}`), h('span', {}, f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
+      f.recording ? [' ', recordingLink(f.recording)] : null),
   ]);
   replace(body, table('', [t('r.floor.n'), t('r.floor.who'), t('r.floor.topic'), t('r.floor.status'), t('r.floor.when')], rows, 'floor-table'));
+}
+
+/**
+ * A link to a moment of the meeting's recording (the server builds the
+ * address: room/recording.go), named by its time in the recording; null
+ * for none.
+ * @param {string|undefined} url
+ */
+function recordingLink(url) {
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const m = url.match(/[?&#](?:t|start)=(\d+)/);
+  const s = m ? Number(m[1]) : 0;
+  const two = (n) => String(n).padStart(2, '0');
+  const hours = Math.floor(s / 3600);
+  const time = hours ? `${hours}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
+  return h('a', { class: 'recording-link', href: url, target: '_blank', rel: 'noopener noreferrer', text: t('report.inRecording', { time }) });
+}
+
+/** The recording, under the report's title, once the moderators gave it. */
+function renderRecording(r) {
+  const el = byId('recording');
+  const url = r.recording && r.recording.url;
+  el.hidden = !url || !/^https?:\/\//i.test(url);
+  replace(el, el.hidden ? null : [h('strong', { text: t('report.recording') }), ' ',
+    h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: t('report.recordingLink') })]);
 }
 
 function renderLedger(r) {
@@ -756,6 +785,7 @@ function render() {
     figure(t('r.fig.refused'), num(r.questions.rejected)),
     figure(t('r.fig.polls'), num(r.polls.length)),
     figure(t('r.fig.ballots'), num(r.polls.reduce((s, p) => s + p.ballots, 0))));
+  renderRecording(r);
   renderAttendance(r);
   renderQuestions(r);
   renderPolls(r);

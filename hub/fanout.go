@@ -127,8 +127,9 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 
 // roomSummary is what the HTTP API says of a room without a session.
 type roomSummary struct {
-	Title  string
-	Status room.Status
+	Title    string
+	Status   room.Status
+	Settings room.Settings // for the participant page's policy: csp.go
 }
 
 // info returns the room's title and status as of the last tick. It is safe
@@ -136,7 +137,7 @@ type roomSummary struct {
 func (f *fanout) info() roomSummary { return *f.summary.Load() }
 
 func (f *fanout) summarize() {
-	f.summary.Store(&roomSummary{Title: f.replica.Title(), Status: f.replica.Status()})
+	f.summary.Store(&roomSummary{Title: f.replica.Title(), Status: f.replica.Status(), Settings: f.replica.Settings()})
 }
 
 // publish queues committed events, in order. It never blocks for long.

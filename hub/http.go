@@ -30,6 +30,7 @@ var pages = map[string]string{
 	"GET /j/{code}": "participant.html",
 	"GET /m/{code}": "moderator.html",
 	"GET /s/{code}": "screen.html",
+	"GET /o/{code}": "overlay.html",
 	"GET /r/{code}": "report.html",
 	"GET /about":    "about.html",
 }
@@ -77,6 +78,9 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 func (h *Hub) page(file string) http.HandlerFunc {
+	if file == "participant.html" {
+		return h.participantPage // its policy depends on the meeting: csp.go
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		x, ok := h.asset(file)
 		if !ok {
@@ -212,10 +216,13 @@ func (h *Hub) roomInfo(w http.ResponseWriter, r *http.Request) {
 type aboutInfo struct {
 	Contact       string `json:"contact"`
 	RetentionDays int    `json:"retentionDays"`
+	// FrameAncestors are the sites that may embed the participant page
+	// (csp.go): the moderator's dashboard offers a snippet when there are.
+	FrameAncestors []string `json:"frameAncestors,omitempty"`
 }
 
 func (h *Hub) about(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour))})
+	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour)), FrameAncestors: h.cfg.FrameAncestors})
 }
 
 // qr serves /qr/{code}.svg and /qr/{code}.png: the participant link, or

@@ -46,6 +46,10 @@ type Config struct {
 	// (an e-mail address or a URL), shown on /about. Empty says to ask the
 	// meeting's organiser.
 	Contact string
+	// FrameAncestors are the origins ("https://city.example") allowed to
+	// frame the participant page, for organisers who embed it in their
+	// own site (csp.go, ParseFrameAncestors). Empty: no site may.
+	FrameAncestors []string
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Registry receives the metrics. Defaults to a new registry, served at

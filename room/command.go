@@ -82,6 +82,9 @@ const (
 	// that step (a decision, what is carried forward); empty Text clears
 	// it. Replacing the agenda keeps each outcome with its step's title.
 	OpOutcome Op = "agenda.outcome"
+	// OpRecording (Moderator, also once ended): Recording, where the
+	// meeting's recording is (recording.go); an empty URL removes it.
+	OpRecording Op = "room.recording"
 	// OpAnnounce (Moderator): Text, and Seconds, how long it stays up
 	// (0: until another replaces it, 1 to MaxAnnounceSeconds).
 	OpAnnounce Op = "announce"
@@ -293,6 +296,8 @@ type Command struct {
 	Counts   map[Reaction]int `json:"counts,omitempty"`
 	Settings *Settings        `json:"settings,omitempty"`
 	Link     *Link            `json:"link,omitempty"`
+
+	Recording *Recording `json:"recording,omitempty"`
 }
 
 // Event is an accepted command: the room's log is a sequence of events,

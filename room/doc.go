@@ -30,7 +30,8 @@
 //     everything else; the screen nothing;
 //   - OpCreate is the first event and only the first (ErrState);
 //   - the meeting has not ended (ErrEnded), except for written answers
-//     (OpAnswer), carrying a question to a later meeting (OpCarry) and
+//     (OpAnswer), carrying a question to a later meeting (OpCarry),
+//     the recording's address (OpRecording, recording.go) and
 //     presence (OpLeave, OpPresenceReset);
 //   - a participant has joined at least once (ErrNotJoined);
 //   - then the op's own rules: text (below), ids (ErrNoQuestion, ErrNoPoll),

@@ -19,6 +19,7 @@ var fuzzOps = []Op{
 	OpPollVisibility, OpPollLock, OpPollShow, OpVote,
 	OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop,
 	OpReact, OpReactions, OpImport, OpCarry, "bogus",
+	OpRecording,
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
 	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
@@ -126,6 +127,10 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 	case OpAnnounce:
 		c.Text = text()
 		c.Seconds = pick(in, fuzzSeconds)
+	case OpRecording:
+		if in.n(8) != 0 {
+			c.Recording = &Recording{URL: pick(in, fuzzRecordings), Start: pick(in, []int64{0, 0, t0, -1}), Offset: pick(in, fuzzSeconds)}
+		}
 	case OpJoin:
 		c.Channel = pick(in, []Channel{InRoom, Remote, InRoom, ""})
 		c.Name = pick(in, []string{"", "", "Ann", "a\nb"})
@@ -399,3 +404,6 @@ func fuzzRoom(t *testing.T, data []byte) {
 		t.Fatal("replay differs from the live room")
 	}
 }
+
+// fuzzRecordings are recording links, valid or not.
+var fuzzRecordings = []string{"", "https://www.youtube.com/watch?v=abc", "https://peertube.example/w/xyz", "https://cdn.example/m.webm", "ftp://x", "bad \xff"}

@@ -25,6 +25,7 @@ type Room struct {
 	step        int      // -1 for none
 	highlight   QuestionID
 	screenPoll  PollID
+	recording   Recording // OpRecording: recording.go
 
 	announcements []Announcement  // every announcement; views show the last keptAnnouncements
 	floor         []*floorRequest // floor[id-1]: every request to speak
@@ -218,6 +219,7 @@ var opRules = map[Op]opRule{
 	OpGoto:          {roles: moderatorOnly},
 	OpOutcome:       {roles: moderatorOnly, afterEnd: true},
 	OpAnnounce:      {roles: moderatorOnly},
+	OpRecording:     {roles: moderatorOnly, afterEnd: true},
 	OpJoin:          {roles: systemOnly},
 	OpLeave:         {roles: systemOnly, afterEnd: true},
 	OpRename:        {roles: participantOnly},
@@ -326,6 +328,8 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkFloorMove(c, FloorSpeaking)
 	case OpAnnounce:
 		return r.checkAnnounce(c)
+	case OpRecording:
+		return r.checkRecording(c)
 	case OpJoin:
 		return r.checkJoin(a, c)
 	case OpLeave:
@@ -424,6 +428,8 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.applyFloorEnd(c, FloorDropped, at)
 	case OpAnnounce:
 		r.announcements = append(r.announcements, r.announcement(c, at))
+	case OpRecording:
+		r.recording = *c.Recording
 	case OpJoin:
 		r.applyJoin(a, c)
 	case OpLeave:
@@ -518,6 +524,8 @@ func strip(c *Command) {
 		k.Floor = c.Floor
 	case OpAnnounce:
 		k.Text, k.Seconds = c.Text, c.Seconds
+	case OpRecording:
+		k.Recording = c.Recording
 	case OpJoin:
 		k.Channel, k.Name = c.Channel, c.Name
 	case OpRename:

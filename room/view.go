@@ -50,9 +50,10 @@ type MeetingView struct {
 	Step          int            `json:"step"`               // index into Agenda, -1 for none
 	Highlight     QuestionID     `json:"highlight"`          // 0 for none
 	ScreenPoll    PollID         `json:"screenPoll"`
-	Announcements []Announcement `json:"announcements"`   // the last keptAnnouncements; null in a patch, whose Patch.Announcements has the new ones
-	Floor         []FloorView    `json:"floor,omitempty"` // the speaker first, then who waits, in order; absent when nobody
-	Refused       map[Reason]int `json:"refused"`         // questions refused, by reason: public
+	Announcements []Announcement `json:"announcements"`       // the last keptAnnouncements; null in a patch, whose Patch.Announcements has the new ones
+	Floor         []FloorView    `json:"floor,omitempty"`     // the speaker first, then who waits, in order; absent when nobody
+	Refused       map[Reason]int `json:"refused"`             // questions refused, by reason: public
+	Recording     *Recording     `json:"recording,omitempty"` // where the recording is (recording.go); absent when none
 }
 
 // FloorView is a request to speak as everyone sees it: no participant id.

@@ -56,7 +56,13 @@ func (r *Room) meetingView() MeetingView {
 	if agenda == nil {
 		agenda = []string{}
 	}
+	var rec *Recording
+	if r.recording != (Recording{}) {
+		x := r.recording
+		rec = &x
+	}
 	return MeetingView{
+		Recording:     rec,
 		Title:         r.title,
 		Description:   r.description,
 		Code:          r.code,

@@ -223,22 +223,23 @@ func buildInfo() hub.BuildInfo {
 
 // serveConfig is what the serve flags set.
 type serveConfig struct {
-	addr      string
-	db        string
-	publicURL string
-	contact   string
-	retention string
-	origins   string
-	tick      time.Duration
-	joins     int
-	assets    string
-	logLevel  string
-	role      string // embedded, primary or edge (hub.ParseMode)
-	redis     string
-	nodeID    string
-	debugAddr string
-	proxies   string // -trusted-proxies
-	tls       tlsFlags
+	addr           string
+	db             string
+	publicURL      string
+	contact        string
+	retention      string
+	origins        string
+	frameAncestors string // -frame-ancestors
+	tick           time.Duration
+	joins          int
+	assets         string
+	logLevel       string
+	role           string // embedded, primary or edge (hub.ParseMode)
+	redis          string
+	nodeID         string
+	debugAddr      string
+	proxies        string // -trusted-proxies
+	tls            tlsFlags
 }
 
 // parseRetention reads a retention period: a number of days ("180d") or a
@@ -318,6 +319,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.retention, "retention", "", "delete each meeting, log and all, this long after it ended and its moderators last wrote to it: 180d, 4380h (default: keep every meeting)")
 	fs.str(&c.contact, "contact", "", "who people write to about accessibility and personal data, an e-mail address or a URL (shown on /about)")
 	fs.str(&c.origins, "origins", "", "extra allowed WebSocket origins, comma-separated host patterns")
+	fs.str(&c.frameAncestors, "frame-ancestors", "", "sites allowed to embed the participant page in a frame, origins separated by spaces or commas: \"https://city.example https://other.example\" (default: none)")
 	fs.str(&c.assets, "assets", "", "serve web pages from this directory instead of the embedded ones (for editing clientjs/)")
 	fs.str(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
@@ -384,6 +386,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			origins = append(origins, o)
 		}
 	}
+	frameAncestors, err := hub.ParseFrameAncestors(c.frameAncestors)
+	if err != nil {
+		return fmt.Errorf("-frame-ancestors: %w", err)
+	}
 	var proxies []netip.Prefix
 	for _, p := range strings.Split(c.proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -399,7 +405,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins, JoinsPerMinute: c.joins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
-		Build: buildInfo(),
+		Build: buildInfo(), FrameAncestors: frameAncestors,
 	})
 	if err != nil {
 		return err

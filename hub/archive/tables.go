@@ -273,6 +273,8 @@ func (m *meeting) floorTable(v Variant) Table {
 		{field: field("asked_at", "datetime", "Asked (UTC)", true), value: func(f room.FloorView) string { return isoTime(f.At) }},
 		{field: field("called_at", "datetime", "Given the floor (UTC)", false), value: func(f room.FloorView) string { return optTime(f.CalledAt) }},
 		{field: field("done_at", "datetime", "Speech ended (UTC)", false), value: func(f room.FloorView) string { return optTime(f.DoneAt) }},
+		{field: describe(field("recording", "string", "The speech in the recording", false), "the recording's address at the moment the floor was given, once the moderators gave it"),
+			value: m.speechLink},
 	}
 	return table("floor", v, []string{"id"}, cols, m.room.Floor())
 }
@@ -307,6 +309,8 @@ func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
 			return strconv.FormatBool(q.Status == room.Answered && m.ended != 0 && q.AnsweredAt >= m.ended)
 		}},
 		{field: field("archived", "boolean", "Archived by a moderator", true), value: func(q room.QuestionView) string { return strconv.FormatBool(q.Archived) }},
+		{field: describe(field("recording", "string", "The answer in the recording", false), "the recording's address at the moment the question was answered, once the moderators gave it"),
+			value: m.answerLink},
 		{field: field("merged_into", "integer", "Merged into question", false), value: func(q room.QuestionView) string { return optInt(int(q.MergedInto)) }},
 		{field: field("reason", "string", "Why it was refused", false, reasons...), value: func(q room.QuestionView) string { return string(q.Reason) }},
 		{field: describe(field("participant", "string", "Author (pseudonymous participant id)", true), "moderators only"),
