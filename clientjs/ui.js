@@ -106,7 +106,8 @@ export function resultsView(poll, results) {
     fill.style.width = `${b.percent}%`;
     const right = correct.includes(i);
     list.append(h('li', { class: ['result', right ? 'correct' : ''] },
-      h('span', { class: 'result-label' }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
+      // data-full: the big screen may cut a long label to fit (screen.js fit).
+      h('span', { class: 'result-label', dataset: right ? undefined : { full: b.label } }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
       h('span', { class: 'result-figure' }, resultFigure(poll, b))));
   }

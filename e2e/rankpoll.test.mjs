@@ -18,16 +18,17 @@ const settings = { qaOpen: true, preModeration: false, anonymous: false, reactio
 const options = ['Parks and trees', 'Bus lines', 'School meals', 'Housing'];
 
 /** Creates a poll in the dashboard's form and opens it; returns its section. */
-async function createPoll(mod, { title, kind, budget, perOption }) {
+async function createPoll(mod, { title, kind, budget, perOption, places, opts = options }) {
   const builder = mod.locator('#poll-builder');
   if (!(await builder.evaluate((d) => d.open))) await builder.locator('summary').click();
   await mod.locator('#poll-title').fill(title);
   await mod.locator('#poll-kind').selectOption(kind);
-  await mod.locator('#poll-options').fill(options.join('\n'));
+  await mod.locator('#poll-options').fill(opts.join('\n'));
   assert.equal(await mod.locator('#poll-places-field').isVisible(), kind === 'ranking');
   assert.equal(await mod.locator('#poll-budget-field').isVisible(), kind === 'points');
   if (budget) await mod.locator('#poll-budget').fill(String(budget));
   if (perOption) await mod.locator('#poll-permax').fill(String(perOption));
+  if (kind === 'ranking') await mod.locator('#poll-places').fill(places ? String(places) : '');
   await mod.locator('#poll-visibility').selectOption('live');
   await mod.locator('#poll-form button[type=submit]').click();
   const section = mod.locator('#polls .poll').filter({ hasText: title });
@@ -53,11 +54,18 @@ const said = (p) => p.locator('#announcer').textContent();
 const recorded = (poll, what) => until(async () => (await poll.getByRole('button', { name: 'Change my vote' }).count()) === 1
   && (await poll.locator('.poll-status').textContent()).includes('You voted'), what);
 
-/** The page does not scroll, at its size. */
+/** What does not fit: a page that scrolls, a poll element whose text overflows its box. */
 const fits = (p) => p.evaluate(async () => {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const se = document.scrollingElement;
-  return se.scrollHeight <= innerHeight && se.scrollWidth <= innerWidth ? '' : `${se.scrollWidth}x${se.scrollHeight} in ${innerWidth}x${innerHeight}`;
+  const bad = se.scrollHeight <= innerHeight && se.scrollWidth <= innerWidth ? [] : [`the page scrolls: ${se.scrollWidth}x${se.scrollHeight} in ${innerWidth}x${innerHeight}`];
+  for (const el of document.querySelectorAll('#poll-box *')) {
+    if (el.closest('.visually-hidden, [hidden]') || !el.getClientRects().length || getComputedStyle(el).display === 'inline') continue;
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) bad.push(`${el.className}: ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`);
+    const r = el.getBoundingClientRect();
+    if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1)) bad.push(`${el.className} outside the viewport`);
+  }
+  return bad.join('; ');
 });
 
 test('ranking and points polls: made in the dashboard, cast on a phone by drag, keyboard and steppers, shown on the big screen', async (t) => {
@@ -183,4 +191,29 @@ test('ranking and points polls: made in the dashboard, cast on a phone by drag, 
   }
   await screenshot(screens[0], 'rank-screen-points-1920');
   await screenshot(screens[1], 'rank-screen-points-1280');
+
+  // 4. The largest ranking: 12 long options, a partial ranking of the top
+  // three. The phone marks the rest as not ranked; the screens still fit.
+  const many = Array.from({ length: 12 }, (_, i) => `Priority ${i + 1}: ${'a longer description of what it would change '.repeat(2).slice(0, 80).trim()}`);
+  const topTitle = 'Your top three of the twelve proposals';
+  const modTop = await createPoll(mod, { title: topTitle, kind: 'ranking', places: 3, opts: many });
+  await modTop.getByRole('button', { name: 'Show on screen' }).click();
+  const e = await phoneWithPoll(t, room.code, topTitle);
+  assert.match(await e.poll.locator('.ranking .hint').textContent(), /^Put your 3 favourites at the top/);
+  assert.equal(await e.poll.locator('.rank-item.unranked').count(), 9);
+  assert.equal(await e.poll.locator('.rank-item').nth(3).getAttribute('aria-label'), `${many[3]}, not ranked`);
+  await e.poll.locator('.rank-item').nth(5).focus();
+  for (let i = 0; i < 5; i++) await e.p.keyboard.press('ArrowUp');
+  await until(async () => (await said(e.p)) === `${many[5]}: place 1 of 3`, 'the move into the ranked places announced');
+  await e.poll.getByRole('button', { name: 'Vote' }).click();
+  await recorded(e.poll, 'the partial ranking recorded');
+  // Borda with 12 options: 11, 10 and 9 points for the three places.
+  for (const s of screens) {
+    await until(async () => (await s.locator('#poll-results .result-figure').count()) === 12 &&
+      (await s.locator('#poll-results .result-figure').first().textContent()) === '10 points · first for 0%', 'the screen shows the twelve');
+    assert.equal(await s.locator('#poll-results .result-figure').nth(5).textContent(), '11 points · first for 100%');
+    assert.equal(await fits(s), '', 'twelve long options fit');
+  }
+  await screenshot(screens[0], 'rank-screen-twelve-1920');
+  await screenshot(screens[1], 'rank-screen-twelve-1280');
 });
