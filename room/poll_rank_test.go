@@ -164,3 +164,42 @@ func TestRankingResultsVisibility(t *testing.T) {
 	}
 	s.checkReplay()
 }
+
+// TestRankingPatches: ballots of ranking and points polls reach views as
+// counts in Patch.Tallies (Borda scores with first places, points with
+// voters), never as ballots, and the patched view equals the view.
+func TestRankingPatches(t *testing.T) {
+	s := newMeeting(t, nil)
+	rk := s.do(mod, Command{Op: OpPollCreate, Kind: Ranking, Text: "t", Options: []string{"a", "b", "c"}}).Poll
+	pt := s.do(mod, Command{Op: OpPollCreate, Kind: Points, Text: "t", Options: []string{"a", "b", "c"}, Budget: 4}).Poll
+	s.do(mod, Command{Op: OpPollOpen, Poll: rk})
+	s.do(mod, Command{Op: OpPollOpen, Poll: pt})
+	before := s.r.View(Screen)
+	var c Changes
+	for _, st := range []step{
+		{alice, Command{Op: OpVote, Poll: rk, Choices: []int{2, 0, 1}}},
+		{bob, Command{Op: OpVote, Poll: rk, Choices: []int{2, 1, 0}}},
+		{alice, Command{Op: OpVote, Poll: pt, Points: []int{3, 0, 1}}},
+		{bob, Command{Op: OpVote, Poll: pt, Points: []int{0, 0, 4}}},
+	} {
+		s.r.Track(&c, s.do(st.a, st.c))
+	}
+	p := s.r.Patch(Screen, &c)
+	if len(p.Polls) != 0 {
+		t.Errorf("ballots sent whole polls: %s", mustJSON(t, p.Polls))
+	}
+	want := map[PollID]Tally{
+		rk: {Ballots: 2, Results: &Results{Tally: []int{1, 1, 4}, First: []int{0, 0, 2}}},
+		pt: {Ballots: 2, Results: &Results{Tally: []int{3, 0, 5}, Voters: []int{1, 0, 2}}},
+	}
+	if mustJSON(t, p.Tallies) != mustJSON(t, want) {
+		t.Errorf("tallies %s, want %s", mustJSON(t, p.Tallies), mustJSON(t, want))
+	}
+	if b := mustJSON(t, p); strings.Contains(b, alice.ID) || strings.Contains(b, "[3,0,1]") {
+		t.Errorf("a ballot reached the screen's patch: %s", b)
+	}
+	before.ApplyPatch(s.r.Seq(), &p)
+	if mustJSON(t, before) != mustJSON(t, s.r.View(Screen)) {
+		t.Errorf("patched view differs:\n%s\n%s", mustJSON(t, before), mustJSON(t, s.r.View(Screen)))
+	}
+}
