@@ -216,4 +216,19 @@ test('ranking and points polls: made in the dashboard, cast on a phone by drag, 
   }
   await screenshot(screens[0], 'rank-screen-twelve-1920');
   await screenshot(screens[1], 'rank-screen-twelve-1280');
+
+  // 5. Closed, the ranking shows each voter their ballot; the report
+  // carries both polls' scores.
+  await modRank.getByRole('button', { name: 'Close poll' }).click();
+  await a.p.getByRole('tab', { name: /^Polls/ }).click();
+  await until(async () => (await a.p.locator('#polls .ballot').first().textContent()) === 'Your vote: 1. School meals, 2. Parks and trees, 3. Bus lines, 4. Housing', 'the closed ranking shows the ballot');
+  const report = await newPage(env.browser, t);
+  await report.goto(`${env.server.url}/r/${room.code}`);
+  const block = (title) => report.locator('.poll-block').filter({ hasText: title });
+  const rows = (title) => block(title).locator('table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent).join('|')));
+  await block(rankTitle).waitFor();
+  assert.match(await block(rankTitle).locator('.poll-meta').textContent(), /^Ranking \(Borda count\)/);
+  assert.deepEqual(await rows(rankTitle), ['Parks and trees|4|0', 'Bus lines|2|0', 'School meals|3|1', 'Housing|3|1']);
+  assert.deepEqual(await rows(pointsTitle), ['Parks and trees|6|1', 'Bus lines|3|2', 'School meals|0|0', 'Housing|3|1']);
+  await screenshot(report, 'rank-report');
 });
