@@ -18,7 +18,7 @@ const settings = { qaOpen: true, preModeration: false, anonymous: false, reactio
 const options = ['Parks and trees', 'Bus lines', 'School meals', 'Housing'];
 
 /** Creates a poll in the dashboard's form and opens it; returns its section. */
-async function createPoll(mod, { title, kind, budget, perOption, places, opts = options }) {
+async function createPoll(mod, { title, kind, budget, perOption, places, opts = options, open = true }) {
   const builder = mod.locator('#poll-builder');
   if (!(await builder.evaluate((d) => d.open))) await builder.locator('summary').click();
   await mod.locator('#poll-title').fill(title);
@@ -32,6 +32,10 @@ async function createPoll(mod, { title, kind, budget, perOption, places, opts = 
   await mod.locator('#poll-visibility').selectOption('live');
   await mod.locator('#poll-form button[type=submit]').click();
   const section = mod.locator('#polls .poll').filter({ hasText: title });
+  if (!open) {
+    await section.waitFor();
+    return section;
+  }
   await section.getByRole('button', { name: 'Open poll' }).click();
   await until(async () => (await section.locator('.poll-status').textContent()).includes('Open'), `${title} open`);
   return section;
@@ -231,4 +235,33 @@ test('ranking and points polls: made in the dashboard, cast on a phone by drag, 
   assert.deepEqual(await rows(rankTitle), ['Parks and trees|4|0', 'Bus lines|2|0', 'School meals|3|1', 'Housing|3|1']);
   assert.deepEqual(await rows(pointsTitle), ['Parks and trees|6|1', 'Bus lines|3|2', 'School meals|0|0', 'Housing|3|1']);
   await screenshot(report, 'rank-report');
+});
+
+test('the dashboard corrects a ranking or points poll before anyone votes', async (t) => {
+  const room = await createRoom(env.server, { title: 'Corrections', steps: ['One'], settings });
+  const mod = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  const poll = (title) => mod.evaluate((x) => window.tribune.state.view.polls.find((p) => p.title === x), title);
+
+  const points = await createPoll(mod, { title: 'Spread the points', kind: 'points', budget: 10, open: false });
+  assert.deepEqual(await poll('Spread the points').then((p) => [p.kind, p.budget, p.max]), ['points', 10, 10], 'no per-option limit: the budget');
+  await points.getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await points.getByLabel('Points per person').inputValue(), '10');
+  await points.getByLabel('Points per person').fill('12');
+  await points.getByLabel('Most points on one option (empty: no limit)').fill('5');
+  await points.getByRole('button', { name: 'Save' }).click();
+  await until(async () => JSON.stringify(await poll('Spread the points').then((p) => [p.budget, p.max])) === '[12,5]', 'the new budget');
+  // A budget out of range is caught in the page, naming what to fix.
+  await points.getByRole('button', { name: 'Edit' }).click();
+  await points.getByLabel('Points per person').fill('0');
+  await points.getByRole('button', { name: 'Save' }).click();
+  await points.getByText('Give each person 1 to 100 points.').waitFor();
+
+  const ranking = await createPoll(mod, { title: 'Rank them', kind: 'ranking', open: false });
+  assert.deepEqual(await poll('Rank them').then((p) => [p.kind, p.max]), ['ranking', 4], 'empty places: every option');
+  await ranking.getByRole('button', { name: 'Edit' }).click();
+  await ranking.getByLabel('Places to rank (empty: every option)').fill('2');
+  await ranking.getByRole('button', { name: 'Save' }).click();
+  await until(async () => (await poll('Rank them')).max === 2, 'the partial ranking');
 });
