@@ -570,13 +570,15 @@ function pollEditForm(p) {
   const f = `mp-${p.id}-edit`;
   const title = h('input', { id: `${f}-title`, type: 'text', maxlength: '200', value: p.title });
   const fields = [h('div', { class: 'field' }, h('label', { for: title.id }, t('poll.question')), title)];
-  const choice = p.kind === 'single' || p.kind === 'multiple';
+  const choice = hasOptions(p.kind);
   const options = h('textarea', { id: `${f}-options`, rows: '4', value: formatOptions(p), 'aria-describedby': 'poll-options-hint' });
   const max = h('input', { id: `${f}-max`, type: 'number', min: '1', max: '20', value: String(p.max || 2) });
   const scale = h('input', { id: `${f}-scale`, type: 'number', min: '2', max: '10', value: String(p.scale || 5) });
   if (choice) fields.push(h('div', { class: 'field' }, h('label', { for: options.id }, t('poll.options')), options));
   if (p.kind === 'multiple') fields.push(h('div', { class: 'field' }, h('label', { for: max.id }, t('poll.maxLabel')), max));
   if (p.kind === 'rating') fields.push(h('div', { class: 'field' }, h('label', { for: scale.id }, t('poll.scaleLabel')), scale));
+  const weights = weightFields(f, p);
+  fields.push(...weights.fields);
   const close = () => {
     pollForms.delete(p.id);
     renderPolls();
@@ -592,10 +594,11 @@ function pollEditForm(p) {
       cmd.options = parsed.options;
       if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); options.focus(); return; }
       if (cur.kind === 'single' && parsed.correct.length > 1) { status.textContent = t('poll.oneRight'); options.focus(); return; }
-      if (parsed.correct.length) cmd.correct = parsed.correct;
+      if (parsed.correct.length && !weighed(cur.kind)) cmd.correct = parsed.correct;
     }
     if (cur.kind === 'multiple') cmd.max = Number(max.value) || 0;
     if (cur.kind === 'rating') cmd.scale = Number(scale.value) || 5;
+    if (!weights.read(cur.kind, cmd, status)) return;
     status.textContent = t('sending');
     client.send(cmd).then(() => { announce(t('done.pollEdited')); close(); }, (err) => { status.textContent = errorText(err); });
   });
@@ -607,10 +610,48 @@ function fillVisibility() {
   replace(sel, visibilities.map((v) => h('option', { value: v, selected: v === cur }, t(`poll.vis.${v}`))));
 }
 
+/** Whether polls of kind have options the moderator writes. */
+const hasOptions = (kind) => kind === 'single' || kind === 'multiple' || weighed(kind);
+/** Whether kind weighs every option: ranking and points polls. */
+const weighed = (kind) => kind === 'ranking' || kind === 'points';
+
+/**
+ * Reads the places of a ranking, or the budget and per-option maximum of a
+ * points poll, from the inputs given, into cmd; says what is wrong in status
+ * and returns false when the budget is missing or out of range.
+ */
+function readWeights(kind, cmd, status, places, budget, perOption) {
+  if (kind === 'ranking') cmd.max = Number(places.value) || 0;
+  if (kind !== 'points') return true;
+  cmd.budget = Number(budget.value) || 0;
+  cmd.max = Number(perOption.value) || 0;
+  if (cmd.budget < 1 || cmd.budget > 100 || !Number.isInteger(cmd.budget)) {
+    status.textContent = t('poll.needBudget');
+    budget.focus();
+    return false;
+  }
+  return true;
+}
+
+/** The edit form's inputs for a ranking's places or a points poll's budget. */
+function weightFields(f, p) {
+  const field = (input, key) => h('div', { class: 'field' }, h('label', { for: input.id }, t(key)), input);
+  const places = h('input', { id: `${f}-places`, type: 'number', min: '1', max: '12', value: p.kind === 'ranking' && p.max < (p.options || []).length ? String(p.max) : '' });
+  const budget = h('input', { id: `${f}-budget`, type: 'number', min: '1', max: '100', value: String(p.budget || 10) });
+  const perOption = h('input', { id: `${f}-permax`, type: 'number', min: '1', max: '100', value: p.kind === 'points' && p.max < p.budget ? String(p.max) : '' });
+  const fields = p.kind === 'ranking' ? [field(places, 'poll.placesLabel')]
+    : p.kind === 'points' ? [field(budget, 'poll.budgetLabel'), field(perOption, 'poll.perOptionLabel')] : [];
+  return { fields, read: (kind, cmd, status) => readWeights(kind, cmd, status, places, budget, perOption) };
+}
+
 function pollKindChanged() {
   const kind = byId('poll-kind').value;
-  byId('poll-options-field').hidden = !(kind === 'single' || kind === 'multiple');
+  byId('poll-options-field').hidden = !hasOptions(kind);
+  byId('poll-options-hint').hidden = weighed(kind); // no quiz for these
   byId('poll-max-field').hidden = kind !== 'multiple';
+  byId('poll-places-field').hidden = kind !== 'ranking';
+  byId('poll-budget-field').hidden = kind !== 'points';
+  byId('poll-permax-field').hidden = kind !== 'points';
   byId('poll-scale-field').hidden = kind !== 'rating';
 }
 byId('poll-kind').addEventListener('change', pollKindChanged);
@@ -621,15 +662,16 @@ byId('poll-form').addEventListener('submit', (ev) => {
   const kind = byId('poll-kind').value;
   const cmd = { op: 'poll.create', kind, text: byId('poll-title').value.trim(), visibility: byId('poll-visibility').value };
   if (!cmd.text) { status.textContent = t('poll.needTitle'); byId('poll-title').focus(); return; }
-  if (kind === 'single' || kind === 'multiple') {
+  if (hasOptions(kind)) {
     const { options, correct } = parseOptions(byId('poll-options').value);
     cmd.options = options;
     if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); byId('poll-options').focus(); return; }
     if (kind === 'single' && correct.length > 1) { status.textContent = t('poll.oneRight'); byId('poll-options').focus(); return; }
-    if (correct.length) cmd.correct = correct;
+    if (correct.length && !weighed(kind)) cmd.correct = correct;
   }
   if (kind === 'multiple') cmd.max = Number(byId('poll-max').value) || 0;
   if (kind === 'rating') cmd.scale = Number(byId('poll-scale').value) || 5;
+  if (!readWeights(kind, cmd, status, byId('poll-places'), byId('poll-budget'), byId('poll-permax'))) return;
   const step = client.state.view ? client.state.view.meeting.step : -1;
   if (step >= 0) cmd.step = step;
   status.textContent = t('sending');

@@ -11,6 +11,7 @@ import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { renderWatch } from './watch.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine } from './ui.js';
+import { rankingBallot, pointsBallot } from './rankvote.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -612,7 +613,7 @@ function updatePoll(el, p) {
   el.querySelector('.poll-send').classList.toggle('waiting', !!sending && !sending.sent);
   // The form is rebuilt only when what it asks changes, so a choice in
   // progress survives updates of the counts.
-  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
+  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.budget, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
   const formBox = el.querySelector('.poll-form');
   if (formBox.dataset.sig !== sig) {
     formBox.dataset.sig = sig;
@@ -620,7 +621,7 @@ function updatePoll(el, p) {
     replace(formBox, p.status === 'open' && !(p.locked && ballot) ? pollForm(p, ballot) : ballotLine(p, ballot));
     if (hadFocus) {
       // The vote just went in: keep the keyboard where it was.
-      const next = formBox.querySelector('input:checked, input:enabled, button');
+      const next = formBox.querySelector('input:checked, input:enabled, .rank-item, button:enabled');
       const title = el.querySelector('.poll-title');
       if (next) {
         next.focus();
@@ -652,6 +653,8 @@ function ballotLine(p, ballot) {
 function describeBallot(p, b) {
   if (p.kind === 'rating') return String(b.rating);
   if (p.kind === 'open') return b.text || '';
+  if (p.kind === 'ranking') return (b.choices || []).map((i, n) => `${n + 1}. ${(p.options || [])[i]}`).join(', ');
+  if (p.kind === 'points') return (p.options || []).map((o, i) => [o, (b.points || [])[i] || 0]).filter(([, n]) => n > 0).map(([o, n]) => `${o}: ${n}`).join(', ');
   return (b.choices || []).map((i) => (p.options || [])[i]).join(', ');
 }
 
@@ -660,7 +663,11 @@ function pollForm(p, ballot) {
   const fields = h('fieldset', {}, h('legend', { class: 'visually-hidden' }, p.title));
   const capped = p.kind === 'multiple' && p.max > 0 && p.max < (p.options || []).length;
   const maxHint = h('p', { class: 'hint', id: `${name}-max` }, t('poll.max', { n: p.max }));
-  if (p.kind === 'single' || p.kind === 'multiple') {
+  // Ranking and points ballots are built by rankvote.js.
+  const weighed = p.kind === 'ranking' ? rankingBallot(p, ballot, announce) : p.kind === 'points' ? pointsBallot(p, ballot, announce) : null;
+  if (weighed) {
+    fields.append(weighed.el);
+  } else if (p.kind === 'single' || p.kind === 'multiple') {
     if (capped) {
       fields.append(maxHint);
       fields.setAttribute('aria-describedby', maxHint.id);
@@ -707,7 +714,11 @@ function pollForm(p, ballot) {
     ev.preventDefault();
     const cmd = { op: 'poll.vote', poll: p.id };
     const checked = Array.from(form.querySelectorAll(`input[name="${name}"]:checked`)).map((i) => Number(i.value));
-    if (p.kind === 'single' || p.kind === 'multiple') {
+    if (weighed) {
+      const { error, ...given } = weighed.read();
+      if (error) { status.textContent = error; return; }
+      Object.assign(cmd, given);
+    } else if (p.kind === 'single' || p.kind === 'multiple') {
       if (!checked.length) { status.textContent = t('poll.pick'); return; }
       cmd.choices = checked;
     } else if (p.kind === 'rating') {

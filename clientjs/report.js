@@ -91,6 +91,14 @@ const strings = {
     'r.poll.kind.multiple': 'Multiple choice',
     'r.poll.kind.rating': 'Rating',
     'r.poll.kind.open': 'Open answers (word counts)',
+    'r.poll.kind.ranking': 'Ranking (Borda count)',
+    'r.poll.kind.points': 'Points to spread',
+    'r.poll.borda': 'Borda points',
+    'r.poll.firsts': 'Ranked first',
+    'r.poll.points': 'Points',
+    'r.poll.voters': 'People giving points',
+    'r.poll.bordaNote': 'With {n} options, a first place is worth {top} points, each place below one fewer; an option left out of a partial ranking gets 0.',
+    'r.poll.budgetNote': 'Each person spread up to {budget} points, at most {max} per option.',
     'r.poll.meta': '{kind} · {ballots} · {status}',
     'r.poll.ballots': { one: '{n} ballot', other: '{n} ballots' },
     'r.poll.hidden': 'The moderators kept the results of this poll hidden.',
@@ -230,6 +238,14 @@ const strings = {
     'r.poll.kind.multiple': 'Choix multiple',
     'r.poll.kind.rating': 'Note',
     'r.poll.kind.open': 'Réponses libres (nombre de mots)',
+    'r.poll.kind.ranking': 'Classement (méthode Borda)',
+    'r.poll.kind.points': 'Points à répartir',
+    'r.poll.borda': 'Points Borda',
+    'r.poll.firsts': 'Classé premier',
+    'r.poll.points': 'Points',
+    'r.poll.voters': 'Personnes ayant donné des points',
+    'r.poll.bordaNote': 'Avec {n} options, une première place vaut {top} points, chaque place suivante un de moins ; une option absente d’un classement partiel obtient 0.',
+    'r.poll.budgetNote': 'Chaque personne a réparti au plus {budget} points, au plus {max} par option.',
     'r.poll.meta': '{kind} · {ballots} · {status}',
     'r.poll.ballots': { one: '{n} vote', other: '{n} votes' },
     'r.poll.hidden': 'Les modérateurs ont gardé les résultats de ce sondage confidentiels.',
@@ -559,7 +575,8 @@ function pollRows(p) {
   if (p.kind === 'open') return (res.words || []).slice(0, 20).map((w) => ({ label: w.word, count: w.count }));
   const tally = res.tally || [];
   if (p.kind === 'rating') return tally.map((n, i) => ({ label: String(i + 1), count: n }));
-  return (p.options || []).map((o, i) => ({ label: o, count: tally[i] || 0 }));
+  const other = (p.kind === 'ranking' ? res.first : p.kind === 'points' ? res.voters : null) || [];
+  return (p.options || []).map((o, i) => ({ label: o, count: tally[i] || 0, other: other[i] || 0 }));
 }
 
 /**
@@ -614,7 +631,21 @@ function renderPolls(r) {
       if (p.kind === 'rating' && p.ballots > 0) {
         parts.push(h('p', { class: 'average', text: t('r.poll.avg', { avg: (p.results.average || 0).toFixed(1), scale: p.scale }) }));
       }
-      if (rows.length > 0) {
+      if (p.kind === 'ranking') {
+        const n = (p.options || []).length;
+        parts.push(h('p', { class: 'average', text: t('r.poll.bordaNote', { n, top: n - 1 }) }));
+      }
+      if (p.kind === 'points') {
+        parts.push(h('p', { class: 'average', text: t('r.poll.budgetNote', { budget: p.budget || 0, max: p.max || p.budget || 0 }) }));
+      }
+      if (rows.length > 0 && (p.kind === 'ranking' || p.kind === 'points')) {
+        // The score, then first places (ranking) or people (points).
+        const head = p.kind === 'ranking'
+          ? [t('r.poll.option'), t('r.poll.borda'), t('r.poll.firsts')]
+          : [t('r.poll.option'), t('r.poll.points'), t('r.poll.voters')];
+        parts.push(h('figure', { class: 'chart-figure' }, barChart(p, rows), h('figcaption', { text: t('r.poll.chart', { title: p.title }) })));
+        parts.push(table('', head, rows.map((x) => [x.label, num(x.count), num(x.other)]), 'compact poll-table'));
+      } else if (rows.length > 0) {
         parts.push(h('figure', { class: 'chart-figure' }, barChart(p, rows), h('figcaption', { text: t('r.poll.chart', { title: p.title }) })));
         const first = p.kind === 'open' ? t('r.poll.word') : p.kind === 'rating' ? t('r.poll.value') : t('r.poll.option');
         const head = p.kind === 'open' ? [first, t('r.poll.uses')] : [first, t('r.poll.count'), t('r.poll.percent')];

@@ -371,8 +371,10 @@ function fit(el, floor, force = false) {
   el.style.fontSize = `${lo}px`;
   el.dataset.scale = String(lo / max);
   // Still too much at the smallest readable size: cut the longest texts,
-  // keeping their start, until it fits.
-  for (let guard = 0; !fits(el) && guard < 40; guard++) {
+  // keeping their start, until it fits (a few cuts each: twelve long poll
+  // options may all need them).
+  const limit = 40 + 5 * el.querySelectorAll('[data-full]').length;
+  for (let guard = 0; !fits(el) && guard < limit; guard++) {
     const texts = /** @type {HTMLElement[]} */ (Array.from(el.querySelectorAll('[data-full]')));
     let longest = null;
     let len = 0;

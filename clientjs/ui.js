@@ -106,15 +106,37 @@ export function resultsView(poll, results) {
     fill.style.width = `${b.percent}%`;
     const right = correct.includes(i);
     list.append(h('li', { class: ['result', right ? 'correct' : ''] },
-      h('span', { class: 'result-label' }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
+      // data-full: the big screen may cut a long label to fit (screen.js fit).
+      h('span', { class: 'result-label', dataset: right ? undefined : { full: b.label } }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
-      h('span', { class: 'result-figure' }, poll.kind === 'open' ? String(b.count) : t('poll.share', { n: b.count, p: b.percent }))));
+      h('span', { class: 'result-figure' }, resultFigure(poll, b))));
   }
   const wrap = h('div', { class: 'results-wrap' }, list);
+  if (poll.kind === 'ranking') {
+    wrap.append(h('p', { class: 'average results-note' }, t('poll.bordaNote', { top: Math.max((poll.options || []).length - 1, 0) })));
+  }
+  if (poll.kind === 'points') {
+    wrap.append(h('p', { class: 'average results-note' }, t('poll.budgetNote', { budget: poll.budget || 0, max: poll.max || poll.budget || 0 })));
+  }
   if (poll.kind === 'rating' && results.average) {
     wrap.append(h('p', { class: 'average' }, t('poll.average', { avg: results.average.toFixed(1), scale: poll.scale })));
   }
   return wrap;
+}
+
+/**
+ * The figure beside a result bar: the count and share; a ranking's Borda
+ * score and share of first places; a points poll's points and voters.
+ * @param {import('./protocol.js').Poll} poll
+ * @param {{count: number, percent: number, first?: number, voters?: number}} b
+ */
+function resultFigure(poll, b) {
+  switch (poll.kind) {
+    case 'open': return String(b.count);
+    case 'ranking': return t('poll.rankFigure', { n: b.count, p: b.first || 0 });
+    case 'points': return t('poll.pointsFigure', { pts: b.count, n: b.voters || 0 });
+  }
+  return t('poll.share', { n: b.count, p: b.percent });
 }
 
 /**

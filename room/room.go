@@ -550,7 +550,7 @@ func strip(c *Command) {
 		k.Question, k.Link = c.Question, c.Link
 	case OpPollCreate, OpPollEdit:
 		k.Poll, k.Kind, k.Text, k.Options, k.Max, k.Scale, k.Visibility = c.Poll, c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
-		k.Correct = c.Correct
+		k.Correct, k.Budget = c.Correct, c.Budget
 	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
 		k.Poll = c.Poll
 	case OpPollVisibility:
@@ -558,7 +558,7 @@ func strip(c *Command) {
 	case OpPollLock:
 		k.Poll, k.On = c.Poll, c.On
 	case OpVote:
-		k.Poll, k.Choices, k.Rating, k.Text = c.Poll, c.Choices, c.Rating, c.Text
+		k.Poll, k.Choices, k.Rating, k.Text, k.Points = c.Poll, c.Choices, c.Rating, c.Text, c.Points
 	}
 	*c = k
 }

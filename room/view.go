@@ -123,6 +123,7 @@ type PollView struct {
 	Options    []string   `json:"options,omitempty"`
 	Max        int        `json:"max,omitempty"`
 	Scale      int        `json:"scale,omitempty"`
+	Budget     int        `json:"budget,omitempty"` // Points: points per participant
 	Visibility Visibility `json:"visibility"`
 	Status     PollStatus `json:"status"`
 	Locked     bool       `json:"locked,omitempty"`
@@ -133,12 +134,15 @@ type PollView struct {
 }
 
 // Results are a poll's tallies. Tally has one count per option (Single,
-// Multiple) or per scale value 1..Scale (Rating). Words is the word cloud of
-// an Open poll, most frequent first, at most MaxWords.
+// Multiple), per scale value 1..Scale (Rating), the Borda score of each
+// option (Ranking) or the points each option got (Points). Words is the
+// word cloud of an Open poll, most frequent first, at most MaxWords.
 type Results struct {
 	Tally   []int       `json:"tally,omitempty"`
 	Average float64     `json:"average,omitempty"` // Rating only
 	Words   []WordCount `json:"words,omitempty"`
+	First   []int       `json:"first,omitempty"`  // Ranking: per option, the ballots that put it first
+	Voters  []int       `json:"voters,omitempty"` // Points: per option, the ballots that gave it points
 }
 
 // MaxWords is how many words a word cloud shows.
@@ -155,6 +159,7 @@ type Ballot struct {
 	Choices []int  `json:"choices,omitempty"`
 	Rating  int    `json:"rating,omitempty"`
 	Text    string `json:"text,omitempty"`
+	Points  []int  `json:"points,omitempty"` // Points: per option
 }
 
 // LedgerEntry is one moderator action, for the moderation ledger.

@@ -135,6 +135,7 @@ func (p *poll) view(full bool) PollView {
 		Options:    slices.Clip(p.options), // replaced whole, never written: shared
 		Max:        p.max,
 		Scale:      p.scale,
+		Budget:     p.budget,
 		Visibility: p.visibility,
 		Status:     p.status,
 		Locked:     p.locked,

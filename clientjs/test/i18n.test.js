@@ -32,7 +32,7 @@ test('every key the pages use is translated', () => {
     'reason.': ['duplicate', 'off-topic', 'abusive', 'already-answered', 'other'],
     'reaction.': ['applause', 'agree', 'disagree', 'louder', 'slower', 'break'],
     'poll.status.': ['draft', 'open', 'closed'],
-    'poll.kind.': ['single', 'multiple', 'rating', 'open'],
+    'poll.kind.': ['single', 'multiple', 'rating', 'open', 'ranking', 'points'],
     'poll.vis.': ['live', 'voted', 'closed', 'hidden'],
     'poll.hidden.': ['live', 'voted', 'closed', 'hidden'],
     'poll.screenHidden.': ['live', 'voted', 'closed', 'hidden'],

@@ -110,6 +110,7 @@ type Poll struct {
 	Options    []string        `json:"options,omitempty"`
 	Max        int             `json:"max,omitempty"`
 	Scale      int             `json:"scale,omitempty"`
+	Budget     int             `json:"budget,omitempty"` // points polls: points per participant
 	Visibility room.Visibility `json:"visibility"`
 	Status     room.PollStatus `json:"status"`
 	Step       int             `json:"step"`
@@ -470,7 +471,7 @@ func (m *meeting) report() *Report {
 			continue
 		}
 		out := Poll{
-			ID: p.ID, Kind: p.Kind, Title: p.Title, Options: p.Options, Max: p.Max, Scale: p.Scale,
+			ID: p.ID, Kind: p.Kind, Title: p.Title, Options: p.Options, Max: p.Max, Scale: p.Scale, Budget: p.Budget,
 			Visibility: p.Visibility, Status: p.Status, Step: p.Step, Ballots: p.Ballots,
 			OpenedAt: m.opened[p.ID], ClosedAt: m.closed[p.ID],
 		}
