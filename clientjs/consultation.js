@@ -44,6 +44,15 @@ function render() {
       s.status !== 'ended' ? h('a', { href: s.join, class: ['button-link', s.status === 'live' ? 'primary' : ''] }, t('c.joinStep', { n: s.index })) : null,
       s.status !== 'upcoming' ? h('a', { href: s.report, class: 'button-link' }, t('c.reportStep', { n: s.index })) : null))));
 
+  // On a phone, the step happening now comes first: whoever opens the
+  // page during a meeting is one tap from joining it.
+  const live = steps.find((s) => s.status === 'live');
+  byId('live-now').hidden = !live;
+  replace(byId('live-now'), live ? [
+    h('p', {}, t('c.liveNow', { n: live.index, title: live.title })),
+    h('a', { href: live.join, class: 'button-link primary' }, t('c.joinStep', { n: live.index })),
+  ] : null);
+
   const byCode = new Map(steps.map((s) => [s.code, s]));
   const proposals = v.proposals || [];
   byId('proposals-empty').hidden = proposals.length > 0;

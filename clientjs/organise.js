@@ -154,8 +154,10 @@ function render() {
       h('span', { class: 'badge progress', dataset: { status: c.status } }, t('c.statusNow', { status: progressName(c.status, l) }))),
     c.problem ? h('p', { class: 'c-text' }, t('c.problem', { text: c.problem })) : null,
     c.proposals.length ? h('p', { class: 'c-meta' }, t('c.takesUp', { ids: c.proposals.join(', ') })) : null,
+    c.milestones.length ? h('h4', {}, t('c.milestones')) : null,
     c.milestones.length ? h('ul', {}, c.milestones.map((m) => h('li', {}, m.text, m.due ? ` · ${t('c.due', { date: formatDay(m.due, l) })}` : '',
       webLink(m.evidence) ? [' · ', h('a', { href: webLink(m.evidence), rel: 'noopener' }, t('c.evidence'))] : null))) : null,
+    c.history.length ? h('h4', {}, t('c.history')) : null,
     c.history.length ? h('ol', { class: 'history' }, c.history.map((x) => h('li', {},
       `${formatDate(x.at, l)} · ${progressName(x.status, l)}`, x.note ? ` · ${x.note}` : '',
       webLink(x.evidence) ? [' · ', h('a', { href: webLink(x.evidence), rel: 'noopener' }, t('c.evidence'))] : null))) : null,
@@ -196,8 +198,12 @@ function proposalActions(p, published) {
     });
     out.push(form);
   }
-  if (out.length) out.push(status);
-  return out;
+  // Merging and withdrawing are rarer, and final: folded away.
+  const rare = out.filter((el) => el.tagName === 'FORM');
+  const kept = out.filter((el) => el.tagName !== 'FORM');
+  if (rare.length) kept.push(h('details', { class: 'c-form' }, h('summary', {}, t('o.moreActions', { id: p.id })), rare));
+  if (kept.length) kept.push(status);
+  return kept;
 }
 
 /** Records a commitment's status, with a note and an optional evidence link. */
