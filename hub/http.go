@@ -50,6 +50,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
 	h.archiveRoutes(mux)
+	h.consultationRoutes(mux) // consultation_http.go
 	health := h.cfg.Build.health()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -107,6 +107,7 @@ type Hub struct {
 	// filling the database.
 	creations *rate.Limiter
 
+	cons     consultations // the consultations loaded: consultation.go
 	archives *archiveCache // the public archive outputs, by log head
 	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
@@ -284,7 +285,7 @@ func (h *Hub) load(hr *hubRoom) error {
 	hr.stop = stop
 	h.wg.Add(2)
 	hr.running.Add(2)
-	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, fan.publish) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, h.stepFeed(hr.code, fan.publish)) }()
 	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
