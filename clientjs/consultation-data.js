@@ -29,12 +29,13 @@ import { tokenKey } from './tribune.js';
  * @property {Hop[]} hops
  * @property {{id: string, title: string, status: string, mergedInto?: string, cites?: Ref, via?: string}[]} proposals
  * @property {{id: string, title: string, status: string, via: string[]}[]} commitments
+ * @property {any[]} [questions] each hop's question as the public sees it in its meeting (room QuestionView, with code)
  *
- * @typedef {object} Outcome what became of a question inside one meeting, from its public report
+ * @typedef {object} Outcome what became of a question inside one meeting
  * @property {string} status live, answered, merged, rejected, withdrawn, pending
  * @property {number} votes
  * @property {string} [answer]
- * @property {boolean} [late] answered in writing after the meeting ended
+ * @property {boolean} [late] answered in writing after the meeting ended (not known from a view: false)
  * @property {number} [mergedInto]
  * @property {string} [reason]
  * @property {boolean} [archived]
@@ -167,20 +168,25 @@ export function sourceLine(id, s, steps, l) {
 }
 
 /**
- * What became of a question in its meeting, from that meeting's public
- * report (GET /api/rooms/CODE/report): the question with id n, or null.
- * @param {any} report
- * @param {number} n
- * @returns {Outcome|null}
+ * What became of the question in each meeting it went through, keyed
+ * "CODE#N": from the trace's questions (the server joins each hop with
+ * the question as the public sees it in its meeting). A hop whose
+ * meeting is gone, or kept its question back, is absent.
+ * @param {Trace[]} traces
+ * @returns {Map<string, Outcome>}
  */
-export function outcomeIn(report, n) {
-  const list = (report && report.questions && report.questions.list) || [];
-  const q = list.find((x) => x.id === n);
-  if (!q) return null;
-  return {
-    status: q.status, votes: q.votes || 0, answer: q.answer || '', late: !!q.late,
-    mergedInto: q.mergedInto || 0, reason: q.reason || '', archived: !!q.archived, text: q.text || '',
-  };
+export function outcomesOf(traces) {
+  /** @type {Map<string, Outcome>} */
+  const out = new Map();
+  for (const tr of traces) {
+    for (const q of tr.questions || []) {
+      out.set(`${q.code}#${q.id}`, {
+        status: q.status, votes: q.votes || 0, answer: q.answer || '', late: false,
+        mergedInto: q.mergedInto || 0, reason: q.reason || '', archived: !!q.archived, text: q.text || '',
+      });
+    }
+  }
+  return out;
 }
 
 /** What an outcome says, '' for a question still open. */
@@ -333,29 +339,3 @@ export function formatMilestones(ms) {
   return (ms || []).map((m) => [m.text, m.due, m.evidence].filter(Boolean).join(' | ')).join('\n');
 }
 
-/**
- * Fetches the public report of each step meeting the traces go through,
- * once per meeting, and returns what became of each question there, keyed
- * "CODE#N" (null where the report or the question is missing: the trace
- * still reads, without it).
- * @param {Trace[]} traces
- * @param {(url: string) => Promise<{ok: boolean, json(): Promise<any>}>} fetchFn
- * @returns {Promise<Map<string, Outcome|null>>}
- */
-export async function fetchOutcomes(traces, fetchFn) {
-  const codes = [...new Set(traces.flatMap((tr) => tr.hops.map((h) => h.code)))];
-  const reports = new Map(await Promise.all(codes.map(async (code) => {
-    try {
-      const res = await fetchFn(`/api/rooms/${encodeURIComponent(code)}/report`);
-      return [code, res.ok ? await res.json() : null];
-    } catch {
-      return [code, null];
-    }
-  })));
-  /** @type {Map<string, Outcome|null>} */
-  const out = new Map();
-  for (const tr of traces) {
-    for (const hop of tr.hops) out.set(`${hop.code}#${hop.question}`, outcomeIn(reports.get(hop.code), hop.question));
-  }
-  return out;
-}

@@ -9,7 +9,7 @@ import { t, lang, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch } from './ui.js';
 import {
   consultationID, stepList, datesLine, formatDay, formatDate, progressName, stepStatusName,
-  proposalStatusName, sourceLine, heldTokens, fetchOutcomes, whereLine, traceHref,
+  proposalStatusName, sourceLine, heldTokens, outcomesOf, whereLine, traceHref,
 } from './consultation-data.js';
 
 const id = consultationID(location.pathname);
@@ -132,7 +132,7 @@ async function loadMine() {
     if (!res.ok) throw new Error(String(res.status));
     const body = await res.json();
     const questions = body.questions || [];
-    mine = { questions, refused: body.refused || 0, outcomes: await fetchOutcomes(questions.map((q) => q.trace), fetch) };
+    mine = { questions, refused: body.refused || 0, outcomes: outcomesOf(questions.map((q) => q.trace)) };
   } catch {
     byId('mine-status').textContent = t('err.network');
     return;

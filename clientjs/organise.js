@@ -13,7 +13,7 @@ import { t, lang, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch, announce, errorText } from './ui.js';
 import {
   consultationID, stepList, datesLine, formatDay, formatDate, progressName, stepStatusName,
-  proposalStatusName, sourceLine, parseSources, parseMilestones,
+  proposalStatusName, sourceLine, parseSources, parseMilestones, traceHref,
 } from './consultation-data.js';
 
 const id = consultationID(location.pathname);
@@ -119,12 +119,21 @@ function render() {
   stepOptions(byId('carry-from'));
   stepOptions(byId('carry-to'));
   if (!hadFrom && steps.length >= 2) {
-    // The usual carry: from the last step that ended to the one after it.
+    // The usual carry: from the last step that ended.
     const ended = steps.filter((s) => s.status === 'ended').pop() || steps[steps.length - 2];
-    const next = steps.find((s) => s.index === ended.index + 1) || steps[steps.length - 1];
     byId('carry-from').value = ended.code;
-    byId('carry-to').value = next.code;
   }
+  // ...to the step after it, unless another later one was chosen.
+  const from = byId('carry-from').selectedIndex;
+  if (from >= 0 && byId('carry-to').selectedIndex <= from && from + 1 < steps.length) byId('carry-to').selectedIndex = from + 1;
+
+  const carried = v.carried || [];
+  byId('carried-title').hidden = carried.length === 0;
+  replace(byId('carried'), carried.map((x) => h('li', { class: 'c-item' },
+    h('p', { class: 'c-meta' }, t('o.carriedLine', {
+      thread: x.thread, from: x.from.question, fromCode: x.from.code, to: x.to.question, toCode: x.to.code, n: x.votes,
+    })),
+    h('p', { class: 'c-text' }, h('a', { href: traceHref(id, x.from.code, x.from.question) }, x.text)))));
 
   const proposals = v.proposals || [];
   const published = proposals.filter((p) => p.status === 'published');
@@ -237,7 +246,7 @@ function milestoneForm(c) {
   const form = h('form', { novalidate: true },
     h('div', { class: 'field' }, h('label', { for: mid }, t('o.milestoneText')), text),
     h('div', { class: 'field' }, h('label', { for: `${mid}-due` }, t('o.milestoneDue')), due),
-    h('div', { class: 'field' }, h('label', { for: `${mid}-evidence` }, t('o.evidence')), evidence),
+    h('div', { class: 'field' }, h('label', { for: `${mid}-evidence` }, t('o.milestoneEvidence')), evidence),
     h('button', { type: 'submit', class: 'small' }, t('o.milestoneButton')), status);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -276,6 +285,7 @@ byId('add-step').addEventListener('submit', (ev) => {
   const body = { title: byId('step-title').value.trim() };
   if (byId('step-date').value) body.date = byId('step-date').value;
   if (byId('step-from').value) body.from = byId('step-from').value;
+  byId('step-created').hidden = true; // the last one's links, shown once, go
   act(status, () => send('/steps', body), (out) => {
     byId('step-title').value = '';
     byId('step-date').value = '';

@@ -1,13 +1,13 @@
 // The trace of one question, /c/ID/trace?code=CODE&question=N: where it
 // was asked and with how many votes, what happened to it in each step
-// meeting (from each meeting's public report), each carry to a later step,
+// meeting (the server joins each hop with its meeting), each carry to a later step,
 // the proposals that took it up and the commitments that include them,
 // with their status now.
 
 import { h, replace, byId } from './dom.js';
 import { t, lang, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch } from './ui.js';
-import { consultationID, fetchOutcomes, traceLines } from './consultation-data.js';
+import { consultationID, outcomesOf, traceLines } from './consultation-data.js';
 
 const id = consultationID(location.pathname);
 const params = new URLSearchParams(location.search);
@@ -48,7 +48,7 @@ async function load() {
     if (!res.ok || !cres.ok) throw new Error(String(res.status));
     const trace = await res.json();
     const c = await cres.json();
-    const outcomes = await fetchOutcomes([trace], fetch);
+    const outcomes = outcomesOf([trace]);
     const first = trace.hops[0];
     const asked = first ? outcomes.get(`${first.code}#${first.question}`) : null;
     data = { title: c.view.title, trace, outcomes, text: (asked && asked.text) || '' };

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  consultationID, traceHref, heldTokens, stepList, datesLine, sourceLine, outcomeIn, traceLines,
-  whereLine, provenance, parseSources, parseMilestones, formatMilestones, fetchOutcomes,
+  consultationID, traceHref, heldTokens, stepList, datesLine, sourceLine, outcomesOf, traceLines,
+  whereLine, provenance, parseSources, parseMilestones, formatMilestones,
 } from '../consultation-data.js';
 import { tokenKey } from '../tribune.js';
 
@@ -64,15 +64,18 @@ test('a proposal\'s sources link to a question\'s trace or a meeting\'s report',
   assert.deepEqual(sourceLine('OGP26', { kind: 'question', code: 'STEP1', question: 3 }, steps, 'en'),
     { text: 'Question 3, step 1, “Priorities”', href: '/c/OGP26/trace?code=STEP1&question=3' });
   assert.deepEqual(sourceLine('OGP26', { kind: 'poll', code: 'STEP1', poll: 2 }, steps, 'fr'),
-    { text: 'Sondage 2, l’étape 1, « Priorities »', href: '/r/STEP1' });
+    { text: 'Sondage 2, l’étape 1, «\u00a0Priorities\u00a0»', href: '/r/STEP1' });
   assert.equal(sourceLine('OGP26', { kind: 'outcome', code: 'GONE', step: 0 }, steps, 'en').text, 'Outcome of agenda item 1, GONE');
 });
 
-test('what became of a question in its meeting, from the report', () => {
-  const report = { questions: { list: [{ id: 3, status: 'merged', votes: 4, mergedInto: 1, text: 'x' }] } };
-  assert.deepEqual(outcomeIn(report, 3), { status: 'merged', votes: 4, answer: '', late: false, mergedInto: 1, reason: '', archived: false, text: 'x' });
-  assert.equal(outcomeIn(report, 9), null);
-  assert.equal(outcomeIn(null, 3), null);
+test('what became of a question in each meeting, from the questions the trace joins', () => {
+  const got = outcomesOf([{ ...trace, questions: [
+    { code: 'STEP1', id: 3, text: 'Q', status: 'live', votes: 2, channel: 'room', step: 0, at: 1 },
+    { code: 'STEP2', id: 1, text: 'Q', status: 'merged', votes: 0, mergedInto: 4, channel: '', step: 0, at: 2 },
+  ] }]);
+  assert.deepEqual(got.get('STEP1#3'), { status: 'live', votes: 2, answer: '', late: false, mergedInto: 0, reason: '', archived: false, text: 'Q' });
+  assert.equal(got.get('STEP2#1').mergedInto, 4);
+  assert.equal(outcomesOf([trace]).size, 0, 'a trace with no questions: nothing known');
 });
 
 test('the whole path, in English and in French', () => {
@@ -90,10 +93,10 @@ test('the whole path, in English and in French', () => {
   assert.equal(en[5].detail, 'Open budget');
   const fr = traceLines('OGP26', trace, outcomes, 'fr');
   assert.deepEqual(fr.map((l) => l.text), [
-    'Posée à l’étape 1, « Priorities » : 2 votes',
-    'Reportée à l’étape 2, « Proposals », avec les 2 votes qu’elle avait',
-    'À l’étape 2, « Proposals » : 1 vote',
-    'Réponse donnée à l’étape 2, « Proposals »',
+    'Posée à l’étape 1, «\u00a0Priorities\u00a0» : 2 votes',
+    'Reportée à l’étape 2, «\u00a0Proposals\u00a0», avec les 2 votes qu’elle avait',
+    'À l’étape 2, «\u00a0Proposals\u00a0» : 1 vote',
+    'Réponse donnée à l’étape 2, «\u00a0Proposals\u00a0»',
     'Reprise par la proposition P-1 (Publiée)',
     'Incluse dans l’engagement C-1, aujourd’hui : Substantiel',
   ]);
@@ -106,7 +109,7 @@ test('a trace without reports still reads; refusals and merges say so', () => {
   assert.equal(traceLines('X1', one, new Map([['STEP1#3', { status: 'rejected', votes: 0, reason: 'off-topic' }]]), 'en')[1].text,
     'Not published at step 1, “Priorities”: off topic');
   assert.equal(traceLines('X1', one, new Map([['STEP1#3', { status: 'merged', votes: 0, mergedInto: 7 }]]), 'fr')[1].text,
-    'Fusionnée à l’étape 1, « Priorities » dans la question 7');
+    'Fusionnée à l’étape 1, «\u00a0Priorities\u00a0» dans la question 7');
   const via = { ...trace, proposals: [{ id: 'P-2', title: 'B', status: 'published', via: 'P-1' }], commitments: [] };
   assert.equal(traceLines('X1', via, outcomes, 'en')[4].text, 'Taken up by proposal P-2, through P-1 (Published)');
 });
@@ -117,15 +120,15 @@ test('where a question went, in one line: the furthest it got', () => {
   assert.equal(whereLine({ ...trace, commitments: [] }, outcomes, 'en'), 'Taken up by proposal P-1');
   assert.equal(whereLine({ ...trace, commitments: [], proposals: [] }, outcomes, 'en'), 'Answered at step 2, “Proposals”');
   assert.equal(whereLine({ ...trace, commitments: [], proposals: [] }, new Map(), 'en'), 'Carried to step 2, “Proposals”');
-  assert.equal(whereLine({ ...trace, hops: [trace.hops[0]], commitments: [], proposals: [] }, outcomes, 'fr'), 'Ouverte à l’étape 1, « Priorities »');
+  assert.equal(whereLine({ ...trace, hops: [trace.hops[0]], commitments: [], proposals: [] }, outcomes, 'fr'), 'Ouverte à l’étape 1, «\u00a0Priorities\u00a0»');
 });
 
 test('the provenance of a carried question, as the meeting pages show it', () => {
   const from = { consultation: 'OGP26', code: 'STEP1', question: 3, votes: 14, step: 'Step 1: priorities' };
   assert.equal(provenance({ from }, 'en'), 'From “Step 1: priorities”, 14 votes there');
-  assert.equal(provenance({ from: { ...from, votes: 1 } }, 'fr'), 'Venue de « Step 1: priorities », 1 vote là-bas');
+  assert.equal(provenance({ from: { ...from, votes: 1 } }, 'fr'), 'Venue de «\u00a0Step 1: priorities\u00a0», 1 vote là-bas');
   assert.equal(provenance({ from: { ...from, step: '' } }, 'en'), 'From “STEP1”, 14 votes there');
-  assert.equal(provenance({ carriedTo: { consultation: 'OGP26', code: 'STEP2', question: 1, votes: 14, step: 'Step 2' } }, 'fr'), 'Reportée à « Step 2 »');
+  assert.equal(provenance({ carriedTo: { consultation: 'OGP26', code: 'STEP2', question: 1, votes: 14, step: 'Step 2' } }, 'fr'), 'Reportée à «\u00a0Step 2\u00a0»');
   assert.equal(provenance({}, 'en'), '');
 });
 
@@ -154,18 +157,4 @@ test('milestones: text, then a due date and an evidence link in any order', () =
     { text: 'Plain' },
   ]);
   assert.deepEqual(parseMilestones(formatMilestones(ms)), ms);
-});
-
-test('outcomes are fetched once per meeting; a missing report leaves them unknown', async () => {
-  const asked = [];
-  const reports = { STEP1: { questions: { list: [{ id: 3, status: 'live', votes: 2, text: 'Q' }] } } };
-  const fetchFn = async (url) => {
-    asked.push(url);
-    const code = /\/api\/rooms\/(\w+)\/report$/.exec(url)[1];
-    return reports[code] ? { ok: true, json: async () => reports[code] } : { ok: false, json: async () => ({}) };
-  };
-  const got = await fetchOutcomes([trace, trace], fetchFn);
-  assert.deepEqual(asked.sort(), ['/api/rooms/STEP1/report', '/api/rooms/STEP2/report']);
-  assert.equal(got.get('STEP1#3').votes, 2);
-  assert.equal(got.get('STEP2#1'), null);
 });
