@@ -258,7 +258,15 @@ test('a consultation: a question from step 1 to a commitment, traced', { timeout
     await accessible(phone, 'public page, phone, follow my input');
     await screenshot(phone, 'consultation-mine-phone-fr');
 
-    await item.getByRole('link', { name: 'Parcours de cette question' }).click();
+    // From the keyboard: Tab reaches the trace link, which shows its focus,
+    // and Enter follows it.
+    const traceLink = item.getByRole('link', { name: 'Parcours de cette question' });
+    await until(async () => {
+      await phone.keyboard.press('Tab');
+      return traceLink.evaluate((a) => a === document.activeElement);
+    }, 'the trace link, from the keyboard', 20_000);
+    assert.notEqual(await traceLink.evaluate((a) => getComputedStyle(a).outlineStyle), 'none', 'a visible focus');
+    await phone.keyboard.press('Enter');
     await phone.waitForURL(`**/c/${id}/trace?code=${steps[0].code}&question=1`);
     await until(async () => (await tracePath(phone)).length === 5, 'the trace, in French');
     assert.equal(await phone.locator('#question').textContent(), question);
