@@ -251,10 +251,36 @@ func (h *Hub) syncSteps(ctx context.Context, st *store.Store, hc *hubConsultatio
 	return nil
 }
 
+// meeting is a step meeting's state, replayed from the store, and which
+// of its questions were ever public: a question merged into another was,
+// if everyone saw it before (the archive's report tells them apart the
+// same way).
+type meeting struct {
+	*room.Room
+	everPublic map[room.QuestionID]bool
+
+	public, all []room.QuestionView // the questions as the screen and as moderators see them, once asked for
+}
+
+// questions returns the questions as the screen sees them, or with all as
+// moderators do, computed once.
+func (m *meeting) questions(all bool) []room.QuestionView {
+	if all {
+		if m.all == nil {
+			m.all = m.View(room.Moderator).Questions
+		}
+		return m.all
+	}
+	if m.public == nil {
+		m.public = m.View(room.Screen).Questions
+	}
+	return m.public
+}
+
 // meetingState replays step meeting code from the store: what is
 // committed, which holds every command a room acknowledged. ErrNoRoom when
 // there is no such meeting.
-func meetingState(ctx context.Context, st *store.Store, code string) (*room.Room, error) {
+func meetingState(ctx context.Context, st *store.Store, code string) (*meeting, error) {
 	rows, err := st.Load(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrNoRoom, code)
@@ -262,11 +288,23 @@ func meetingState(ctx context.Context, st *store.Store, code string) (*room.Room
 	if err != nil {
 		return nil, err
 	}
-	r, err := room.Replay(eventsOf(rows))
-	if err != nil {
-		return nil, fmt.Errorf("meeting %s: %w", code, err)
+	m := &meeting{Room: room.New(), everPublic: map[room.QuestionID]bool{}}
+	premod := false
+	for _, row := range rows {
+		ev := row.Event
+		if err := m.Apply(ev); err != nil {
+			return nil, fmt.Errorf("meeting %s: event %d: %w", code, row.Seq, err)
+		}
+		switch ev.Op {
+		case room.OpCreate, room.OpSettings:
+			premod = ev.Settings != nil && ev.Settings.PreModeration
+		case room.OpAsk:
+			m.everPublic[ev.Question] = !premod
+		case room.OpApprove, room.OpImport:
+			m.everPublic[ev.Question] = true
+		}
 	}
-	return r, nil
+	return m, nil
 }
 
 // submitRoom sends cmd from actor to meeting code through the hub's

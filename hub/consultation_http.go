@@ -286,6 +286,10 @@ func (h *Hub) consultationView(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// maxOpName bounds the op an error names: a longer one is no op, and is
+// not echoed whole.
+const maxOpName = 64
+
 // commandResponse is what an accepted command gives: its seq, and the id
 // it assigned, if any.
 type commandResponse struct {
@@ -302,7 +306,7 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 		h.consultationError(w, op, err)
 		return
 	}
-	if cmd.Op != "" {
+	if cmd.Op != "" && len(cmd.Op) <= maxOpName {
 		op = string(cmd.Op)
 	}
 	var resp commandResponse
@@ -338,41 +342,36 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkSources checks that what a proposal cites exists in its meeting and
-// was public there: a question the public saw, a poll that ran, an agenda
-// step of its agenda (what CrossCheck checks again). That the meeting is a
+// was public there: a question the public sees or saw before it was
+// merged or archived, a poll that ran, an agenda step of its agenda (what
+// CrossCheck checks again). A question refused or withdrawn since it was
+// public is not cited: the public no longer sees it. That the meeting is a
 // step of the consultation is the consultation's to check.
 func checkSources(ctx context.Context, st *store.Store, sources []consultation.Source) error {
-	meetings := map[string]room.View{}
+	ms := newMeetings(ctx, st)
 	for i, s := range sources {
-		v, ok := meetings[s.Code]
-		if !ok {
-			m, err := meetingState(ctx, st, s.Code)
-			if errors.Is(err, ErrNoRoom) {
-				continue // not a step, or gone: the consultation says which
-			}
-			if err != nil {
-				return err
-			}
-			v = m.View(room.Moderator)
-			meetings[s.Code] = v
+		m, err := ms.get(s.Code)
+		if errors.Is(err, ErrNoRoom) {
+			continue // not a step, or gone: the consultation says which
+		}
+		if err != nil {
+			return err
 		}
 		switch s.Kind {
 		case consultation.QuestionSource:
-			j, found := slices.BinarySearchFunc(v.Questions, s.Question, func(q room.QuestionView, id room.QuestionID) int { return int(q.ID - id) })
-			if !found {
+			if s.Question < 1 || int(s.Question) > len(m.questions(true)) {
 				return fmt.Errorf("source %d: %w: %s has no question %d", i+1, room.ErrNoQuestion, s.Code, s.Question)
 			}
-			switch v.Questions[j].Status {
-			case room.Pending, room.Rejected, room.Withdrawn:
-				return fmt.Errorf("%w: source %d: question %d of %s was never public", room.ErrInvalid, i+1, s.Question, s.Code)
+			if _, ok := publicQuestion(m, s.Question); !ok {
+				return fmt.Errorf("%w: source %d: question %d of %s is not public", room.ErrInvalid, i+1, s.Question, s.Code)
 			}
 		case consultation.PollSource:
-			if !slices.ContainsFunc(v.Polls, func(p room.PollView) bool { return p.ID == s.Poll && p.Status != room.Draft }) {
+			if !slices.ContainsFunc(m.View(room.Moderator).Polls, func(p room.PollView) bool { return p.ID == s.Poll && p.Status != room.Draft }) {
 				return fmt.Errorf("%w: source %d: poll %d of %s did not run", room.ErrInvalid, i+1, s.Poll, s.Code)
 			}
 		case consultation.OutcomeSource:
-			if s.Step >= len(v.Meeting.Agenda) {
-				return fmt.Errorf("%w: source %d: %s has %d agenda steps", room.ErrInvalid, i+1, s.Code, len(v.Meeting.Agenda))
+			if s.Step >= len(m.View(room.Moderator).Meeting.Agenda) {
+				return fmt.Errorf("%w: source %d: %s has %d agenda steps", room.ErrInvalid, i+1, s.Code, len(m.View(room.Moderator).Meeting.Agenda))
 			}
 		}
 	}
@@ -560,10 +559,16 @@ func (h *Hub) consultationCarry(w http.ResponseWriter, r *http.Request) {
 }
 
 // traceResponse is consultation.Trace, with each hop's question as the
-// public sees it in its meeting (absent where the public does not).
+// public sees it in its meeting (absent where the public does not), and
+// what the question became where it was merged into another.
 type traceResponse struct {
 	consultation.Trace
 	Questions []tracedQuestion `json:"questions"`
+	// Merged names the questions it was merged into, in the meetings it
+	// went through (and those they were merged into...): each is traced on
+	// too, its proposals and commitments added to the trace's, and it is
+	// in Questions.
+	Merged []consultation.Ref `json:"merged,omitempty"`
 }
 
 // tracedQuestion is a hop's question in its meeting.
@@ -588,7 +593,7 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	var resp traceResponse
 	err = h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
 		var err error
-		resp, err = trace(r.Context(), st, hc, ref, true)
+		resp, err = trace(hc, newMeetings(r.Context(), st), ref, true)
 		return err
 	})
 	if errors.Is(err, consultation.ErrNoStep) {
@@ -601,34 +606,126 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// meetings replays step meetings from the store, each once per request.
+type meetings struct {
+	ctx  context.Context
+	st   *store.Store
+	done map[string]*meeting
+}
+
+func newMeetings(ctx context.Context, st *store.Store) *meetings {
+	return &meetings{ctx: ctx, st: st, done: map[string]*meeting{}}
+}
+
+// get returns meeting code's state (ErrNoRoom when there is none).
+func (m *meetings) get(code string) (*meeting, error) {
+	if r, ok := m.done[code]; ok {
+		return r, nil
+	}
+	r, err := meetingState(m.ctx, m.st, code)
+	if err != nil {
+		return nil, err
+	}
+	m.done[code] = r
+	return r, nil
+}
+
+// maxMerged bounds the merges a trace follows: a question merged into one
+// merged into another... stops there.
+const maxMerged = 16
+
 // trace is what became of question ref, with each hop's question as the
-// public sees it. With public, a question the public never saw where it
-// was asked is room.ErrNoQuestion, as one that does not exist.
-func trace(ctx context.Context, st *store.Store, hc *hubConsultation, ref consultation.Ref, public bool) (traceResponse, error) {
+// public sees it, following merges. With public, a question the public
+// never saw where it was asked is room.ErrNoQuestion, as one that does
+// not exist.
+func trace(hc *hubConsultation, ms *meetings, ref consultation.Ref, public bool) (traceResponse, error) {
 	t, err := hc.c.Trace(ref)
 	if err != nil {
 		return traceResponse{}, err
 	}
 	resp := traceResponse{Trace: t, Questions: []tracedQuestion{}}
-	for _, hop := range t.Hops {
-		m, err := meetingState(ctx, st, hop.Code)
-		if errors.Is(err, ErrNoRoom) && hop.Ref != ref {
-			continue // deleted after its retention period
+	proposals, commitments := map[string]bool{}, map[string]bool{}
+	for _, p := range t.Proposals {
+		proposals[p.ID] = true
+	}
+	for _, c := range t.Commitments {
+		commitments[c.ID] = true
+	}
+	seen := map[consultation.Ref]bool{}
+	for i := 0; ; i++ {
+		for _, hop := range t.Hops {
+			if seen[hop.Ref] {
+				continue
+			}
+			seen[hop.Ref] = true
+			m, err := ms.get(hop.Code)
+			if errors.Is(err, ErrNoRoom) && hop.Ref != ref {
+				continue // deleted after its retention period
+			}
+			if err != nil {
+				return traceResponse{}, err
+			}
+			q, ok := publicQuestion(m, hop.Question)
+			switch {
+			case ok:
+				resp.Questions = append(resp.Questions, tracedQuestion{Code: hop.Code, QuestionView: q})
+			case hop.Ref != ref:
+				continue
+			case public || int(ref.Question) > len(m.questions(true)):
+				return traceResponse{}, fmt.Errorf("%w: %s has no public question %d", room.ErrNoQuestion, ref.Code, ref.Question)
+			default:
+				// Its author's own, never public: not shown, but where it
+				// was merged into is theirs to follow.
+				q = m.questions(true)[ref.Question-1]
+			}
+			if into := (consultation.Ref{Code: hop.Code, Question: q.MergedInto}); q.MergedInto != 0 && !seen[into] && !slices.Contains(resp.Merged, into) {
+				resp.Merged = append(resp.Merged, into)
+			}
 		}
-		if err != nil {
+		if i >= len(resp.Merged) || i >= maxMerged {
+			return resp, nil
+		}
+		// Trace on from the next question it was merged into.
+		if t, err = hc.c.Trace(resp.Merged[i]); err != nil {
 			return traceResponse{}, err
 		}
-		v := m.View(room.Screen)
-		i, found := slices.BinarySearchFunc(v.Questions, hop.Question, func(q room.QuestionView, id room.QuestionID) int { return int(q.ID - id) })
-		if !found {
-			if hop.Ref == ref && (public || int(ref.Question) > len(m.View(room.Moderator).Questions)) {
-				return traceResponse{}, fmt.Errorf("%w: %s has no public question %d", room.ErrNoQuestion, ref.Code, ref.Question)
+		for _, p := range t.Proposals {
+			if !proposals[p.ID] {
+				proposals[p.ID] = true
+				resp.Proposals = append(resp.Proposals, p)
 			}
-			continue
 		}
-		resp.Questions = append(resp.Questions, tracedQuestion{Code: hop.Code, QuestionView: v.Questions[i]})
+		for _, c := range t.Commitments {
+			if !commitments[c.ID] {
+				commitments[c.ID] = true
+				resp.Commitments = append(resp.Commitments, c)
+			}
+		}
 	}
-	return resp, nil
+}
+
+// publicQuestion returns question id of meeting m as the public may see
+// it: as participants do; or, archived, or merged into another after they
+// saw it, as it was then (its text, where it went), without what only
+// moderators see.
+func publicQuestion(m *meeting, id room.QuestionID) (room.QuestionView, bool) {
+	search := func(qs []room.QuestionView) (room.QuestionView, bool) {
+		i, found := slices.BinarySearchFunc(qs, id, func(q room.QuestionView, id room.QuestionID) int { return int(q.ID - id) })
+		if !found {
+			return room.QuestionView{}, false
+		}
+		return qs[i], true
+	}
+	if q, ok := search(m.questions(false)); ok {
+		return q, true
+	}
+	q, ok := search(m.questions(true))
+	wasPublic := q.Archived && (q.Status == room.Approved || q.Status == room.Answered) || q.Status == room.Merged && m.everPublic[id]
+	if !ok || !wasPublic {
+		return room.QuestionView{}, false
+	}
+	q.Author, q.Reason, q.Note = "", "", ""
+	return q, true
 }
 
 // mineRequest is the body of POST .../mine: the participant tokens a
@@ -670,6 +767,7 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 	resp := mineResponse{Questions: []mineQuestion{}}
 	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
 		now := h.now()
+		ms := newMeetings(r.Context(), st)
 		for _, s := range hc.c.View(consultation.Public).Steps {
 			token, ok := req.Tokens[s.Code]
 			if !ok {
@@ -680,7 +778,7 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 				resp.Refused++
 				continue
 			}
-			m, err := meetingState(r.Context(), st, s.Code)
+			m, err := ms.get(s.Code)
 			if errors.Is(err, ErrNoRoom) {
 				continue
 			}
@@ -688,7 +786,7 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			for _, q := range m.Mine(participant).Questions {
-				t, err := trace(r.Context(), st, hc, consultation.Ref{Code: s.Code, Question: q.ID}, false)
+				t, err := trace(hc, ms, consultation.Ref{Code: s.Code, Question: q.ID}, false)
 				if err != nil {
 					return err
 				}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,6 +184,7 @@ func TestConsultation(t *testing.T) {
 	mod1.must(room.Command{Op: room.OpApprove, Question: 2})
 	bob.must(room.Command{Op: room.OpUpvote, Question: 1})
 	mod1.must(room.Command{Op: room.OpAnswer, Question: 2, Text: "The ministry, with civil society."})
+	mod1.must(room.Command{Op: room.OpMerge, Question: 3, Into: 1}) // never public: merged while pending
 	mod1.must(room.Command{Op: room.OpPollOpen, Poll: 1})
 	bob.must(room.Command{Op: room.OpVote, Poll: 1, Choices: []int{0}})
 	mod1.must(room.Command{Op: room.OpPollClose, Poll: 1})
@@ -303,7 +305,7 @@ func TestConsultation(t *testing.T) {
 			t.Errorf("trace from %v, the questions: %+v", from, tr.Questions)
 		}
 	}
-	a.refused(http.StatusNotFound, "no_question", opTrace, "GET", "/api/consultations/"+id+"/trace?code="+m1.Code+"&question=3", "", nil) // pending: never public
+	a.refused(http.StatusNotFound, "no_question", opTrace, "GET", "/api/consultations/"+id+"/trace?code="+m1.Code+"&question=3", "", nil) // merged while pending: never public
 	a.refused(http.StatusNotFound, "no_room", opTrace, "GET", "/api/consultations/"+id+"/trace?code=NOSTEP&question=1", "", nil)
 	a.refused(http.StatusBadRequest, "bad_message", opTrace, "GET", "/api/consultations/"+id+"/trace?code="+m1.Code+"&question=x", "", nil)
 
@@ -326,8 +328,9 @@ func TestConsultation(t *testing.T) {
 	if q := mine.Questions[1]; q.Status != room.Answered || q.Answer != "The ministry, with civil society." || len(q.Trace.Hops) != 1 {
 		t.Errorf("mine, question 2: %+v", q)
 	}
-	if q := mine.Questions[2]; q.Status != room.Pending || len(q.Trace.Questions) != 0 {
-		t.Errorf("mine, question 3 (pending, hers only): %+v", q)
+	if q := mine.Questions[2]; q.Status != room.Merged || len(q.Trace.Questions) != 2 || q.Trace.Questions[0].ID != 1 ||
+		!slices.Equal(q.Trace.Merged, []consultation.Ref{{Code: m1.Code, Question: 1}}) || len(q.Trace.Commitments) != 1 {
+		t.Errorf("mine, question 3 (merged while pending, hers only, followed to where it went): %+v", q)
 	}
 	var none mineResponse
 	a.must(http.StatusOK, "POST", "/api/consultations/"+id+"/mine", "", mineRequest{Tokens: map[string]string{m1.Code: "v1.forged.token"}}, &none)
@@ -477,7 +480,8 @@ func TestConsultationRefusals(t *testing.T) {
 // TestCarryResumes: a carry cut off after the import into the later
 // meeting, or after the record in the earlier one too (a crash between
 // logs), is completed by the next carry, with nothing imported twice; the
-// three logs then cross-check.
+// three logs then cross-check. A trace follows a question merged into
+// another.
 func TestCarryResumes(t *testing.T) {
 	t.Parallel()
 	th := startHub(t, testTick)
@@ -549,6 +553,30 @@ func TestCarryResumes(t *testing.T) {
 	}
 	if mm := c.CrossCheck(meetings); len(mm) != 0 {
 		t.Errorf("cross-check: %v", mm)
+	}
+
+	// Step 2 merges question 1 into 2, which a proposal cites: the trace
+	// of step 1's question 1 follows the merge to the proposal.
+	mod2 := dial(t, th.url, s2.Code, helloArgs{Role: "moderator", Key: s2.ModeratorKey})
+	mod2.name = "mod2"
+	mod2.must(room.Command{Op: room.OpMerge, Question: 1, Into: 2})
+	cmds := "/api/consultations/" + id + "/commands"
+	a.must(http.StatusOK, "POST", cmds, key, consultation.Command{Op: consultation.OpProposalCreate, Title: "Merged on",
+		Sources: []consultation.Source{{Kind: consultation.QuestionSource, Code: s2.Code, Question: 2}}}, nil)
+	a.must(http.StatusOK, "POST", cmds, key, consultation.Command{Op: consultation.OpProposalPublish, Proposal: "P-1"}, nil)
+	var tr traceResponse
+	a.must(http.StatusOK, "GET", fmt.Sprintf("/api/consultations/%s/trace?code=%s&question=1", id, s1.Code), "", nil, &tr)
+	into := consultation.Ref{Code: s2.Code, Question: 2}
+	if len(tr.Hops) != 2 || !slices.Equal(tr.Merged, []consultation.Ref{into}) || len(tr.Proposals) != 1 || *tr.Proposals[0].Cites != into {
+		t.Errorf("trace through a merge: %+v", tr)
+	}
+	// Its own hops, then the hops of the question it was merged into.
+	var got []string
+	for _, q := range tr.Questions {
+		got = append(got, fmt.Sprintf("%s %d %s", q.Code, q.ID, q.Status))
+	}
+	if want := []string{s1.Code + " 1 live", s2.Code + " 1 merged", s1.Code + " 2 live", s2.Code + " 2 live"}; !slices.Equal(got, want) {
+		t.Errorf("trace through a merge, the questions: %v, want %v", got, want)
 	}
 }
 
@@ -623,5 +651,64 @@ func TestStepStatusFollows(t *testing.T) {
 		if ev := last(); ev.Op != consultation.OpStepStatus || ev.Code != s.Code || ev.Status != string(x.want) || ev.Actor.Role != consultation.System {
 			t.Errorf("after %s the consultation's last event is %+v", x.op, ev)
 		}
+	}
+}
+
+// TestConsultationConcurrent: organisers acting at once on one
+// consultation, while its step meeting starts, get one event each,
+// numbered without gaps; the log verifies and replays to what is served.
+func TestConsultationConcurrent(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	a := api{t, th.url}
+	cr := a.create(`{"title":"Busy"}`)
+	var s stepResponse
+	a.must(http.StatusCreated, "POST", "/api/consultations/"+cr.ID+"/steps", cr.Key, stepRequest{Title: "Step 1"}, &s)
+	mod := dial(t, th.url, s.Code, helloArgs{Role: "moderator", Key: s.ModeratorKey})
+	mod.name = "mod"
+
+	const n = 16
+	seqs := make(chan uint64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			status, b := a.call("POST", "/api/consultations/"+cr.ID+"/commands", cr.Key,
+				consultation.Command{Op: consultation.OpProposalCreate, Title: fmt.Sprintf("Proposal %d", i)})
+			var resp commandResponse
+			if err := json.Unmarshal(b, &resp); status != http.StatusOK || err != nil {
+				t.Errorf("proposal %d: %d %s", i, status, b)
+			}
+			seqs <- resp.Seq
+		})
+	}
+	mod.must(room.Command{Op: room.OpStart})
+	wg.Wait()
+	close(seqs)
+	seen := map[uint64]bool{}
+	for seq := range seqs {
+		if seq < 3 || seen[seq] {
+			t.Errorf("seq %d given twice, or before the steps", seq)
+		}
+		seen[seq] = true
+	}
+	rows, err := th.store.LoadConsultation(context.Background(), cr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.VerifyConsultationChain(rows); err != nil {
+		t.Fatal(err)
+	}
+	evs := make([]consultation.Event, len(rows))
+	for i, r := range rows {
+		evs[i] = r.Event
+	}
+	c, err := consultation.Replay(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := a.view(cr.ID, cr.Key)
+	want, _ := json.Marshal(c.View(consultation.Organiser))
+	if got, _ := json.Marshal(v.View); !bytes.Equal(got, want) || len(v.View.Proposals) != n || v.Steps[0].Status != consultation.Live {
+		t.Errorf("served %s\nreplayed %s", got, want)
 	}
 }
