@@ -209,16 +209,19 @@ function outcomeText(o, hop, l) {
 /**
  * The trace of a question as lines, oldest first: where it was asked (and
  * its votes there), what happened to it in each meeting, each carry to a
- * later step, the proposals that took it up and the commitments that
- * include them, with their status now. outcomes maps "CODE#N" to what
- * became of the question in that meeting (absent when not known).
+ * later step, the question it was merged into and what became of that one
+ * (steps names the step meetings by code, for those), the proposals that
+ * took it up and the commitments that include them, with their status now.
+ * outcomes maps "CODE#N" to what became of the question in that meeting
+ * (absent when not known).
  * @param {string} id the consultation's
  * @param {Trace} trace
  * @param {Map<string, Outcome|null>} outcomes
  * @param {Lang} l
+ * @param {Map<string, {index: number, title: string}>} [steps]
  * @returns {Line[]}
  */
-export function traceLines(id, trace, outcomes, l) {
+export function traceLines(id, trace, outcomes, l, steps = new Map()) {
   /** @type {Line[]} */
   const lines = [];
   trace.hops.forEach((hop, i) => {
@@ -236,6 +239,18 @@ export function traceLines(id, trace, outcomes, l) {
     const said = o ? outcomeText(o, hop, l) : '';
     if (said) lines.push({ kind: 'outcome', text: said, detail: o && o.answer ? o.answer : '' });
   });
+  // Merged into another question: the server traces that one on too, and
+  // joins its questions; those that are none of the hops are its path.
+  const hops = new Set(trace.hops.map((x) => `${x.code}#${x.question}`));
+  for (const q of trace.questions || []) {
+    const st = steps.get(q.code);
+    if (hops.has(`${q.code}#${q.id}`) || !st) continue;
+    const at = t('c.stepN', { n: st.index, title: st.title }, l);
+    lines.push({ kind: 'followed', text: t('c.trace.followed', { id: q.id, at, n: q.votes || 0 }, l), detail: q.text || '', href: traceHref(id, q.code, q.id) });
+    const o = outcomes.get(`${q.code}#${q.id}`);
+    const said = o ? outcomeText(o, { step: st.index, stepTitle: st.title }, l) : '';
+    if (said) lines.push({ kind: 'outcome', text: said, detail: o && o.answer ? o.answer : '' });
+  }
   for (const p of trace.proposals) {
     const text = p.via ? t('c.trace.proposalVia', { id: p.id, via: p.via }, l) : t('c.trace.proposal', { id: p.id }, l);
     lines.push({ kind: 'proposal', text: `${text} (${proposalStatusName(p.status, l)})`, detail: p.title, href: `/c/${encodeURIComponent(id)}#${p.id}` });

@@ -7,7 +7,7 @@
 import { h, replace, byId } from './dom.js';
 import { t, lang, initI18n, onLangChange } from './i18n.js';
 import { languageSwitch } from './ui.js';
-import { consultationID, outcomesOf, traceLines } from './consultation-data.js';
+import { consultationID, outcomesOf, traceLines, stepList } from './consultation-data.js';
 
 const id = consultationID(location.pathname);
 const params = new URLSearchParams(location.search);
@@ -18,7 +18,7 @@ initI18n();
 languageSwitch(byId('lang'));
 byId('back').setAttribute('href', `/c/${encodeURIComponent(id)}`);
 
-/** @type {{title: string, trace: any, outcomes: Map<string, any>, text: string}|null} */
+/** @type {{title: string, trace: any, outcomes: Map<string, any>, steps: Map<string, any>, text: string}|null} */
 let data = null;
 
 function render() {
@@ -29,7 +29,7 @@ function render() {
   byId('question').textContent = data.text || t('tr.hidden', { n: question, code });
   byId('thread').textContent = data.trace.thread ? t('tr.thread', { id: data.trace.thread }) : '';
   byId('thread').hidden = !data.trace.thread;
-  replace(byId('path'), traceLines(id, data.trace, data.outcomes, l).map((line) => h('li', { class: ['trace-step', line.kind], dataset: { kind: line.kind } },
+  replace(byId('path'), traceLines(id, data.trace, data.outcomes, l, data.steps).map((line) => h('li', { class: ['trace-step', line.kind], dataset: { kind: line.kind } },
     h('p', { class: 'trace-text' }, line.href ? h('a', { href: line.href }, line.text) : line.text),
     line.detail ? h('p', { class: 'trace-detail' }, line.detail) : null)));
 }
@@ -51,7 +51,8 @@ async function load() {
     const outcomes = outcomesOf([trace]);
     const first = trace.hops[0];
     const asked = first ? outcomes.get(`${first.code}#${first.question}`) : null;
-    data = { title: c.view.title, trace, outcomes, text: (asked && asked.text) || '' };
+    const steps = new Map(stepList(c).map((s) => [s.code, s]));
+    data = { title: c.view.title, trace, outcomes, steps, text: (asked && asked.text) || '' };
   } catch {
     byId('loading').textContent = t('err.network');
     return;

@@ -158,3 +158,27 @@ test('milestones: text, then a due date and an evidence link in any order', () =
   ]);
   assert.deepEqual(parseMilestones(formatMilestones(ms)), ms);
 });
+
+test('merged into another question: the path goes on from that one', () => {
+  const merged = {
+    asked: { code: 'STEP1', question: 3 }, hops: [{ code: 'STEP1', question: 3, step: 1, stepTitle: 'Priorities' }],
+    proposals: [], commitments: [{ id: 'C-2', title: 'Parks', status: 'limited', via: ['P-4'] }],
+    merged: [{ code: 'STEP1', question: 7 }],
+    questions: [
+      { code: 'STEP1', id: 3, text: 'Parks?', status: 'merged', votes: 1, mergedInto: 7 },
+      { code: 'STEP1', id: 7, text: 'More parks, please', status: 'answered', votes: 9, answer: 'Two new parks.' },
+    ],
+  };
+  const steps = new Map([['STEP1', { index: 1, title: 'Priorities' }]]);
+  const lines = traceLines('X1', merged, outcomesOf([merged]), 'en', steps);
+  assert.deepEqual(lines.map((x) => x.text), [
+    'Asked at step 1, “Priorities”: 1 vote',
+    'Merged at step 1, “Priorities” into question 7',
+    'Followed as question 7 at step 1, “Priorities”: 9 votes',
+    'Answered at step 1, “Priorities”',
+    'Included in commitment C-2, now: Limited',
+  ]);
+  assert.equal(lines[2].detail, 'More parks, please');
+  assert.equal(lines[2].href, '/c/X1/trace?code=STEP1&question=7');
+  assert.equal(lines[3].detail, 'Two new parks.');
+});
