@@ -329,7 +329,8 @@ function carry(body) {
   const status = byId('carry-status');
   act(status, () => send('/carry', body), (out) => {
     const n = (out.carried || []).length;
-    status.textContent = t('o.carried', { n });
+    const before = (out.already || []).length;
+    status.textContent = [t('o.carried', { n }), before ? t('o.already', { n: before }) : ''].filter(Boolean).join(' ');
     announce(status.textContent);
     byId('carry-choose').hidden = true;
   });

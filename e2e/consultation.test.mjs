@@ -185,6 +185,18 @@ test('a consultation: a question from step 1 to a commitment, traced', { timeout
     await accessible(phone, 'participant, step 2, a carried question');
     await screenshot(phone, 'consultation-step2-phone');
 
+    // The big screen shows it too, with where it comes from.
+    const screenCtx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const screen = await screenCtx.newPage();
+    errors.screen = watchErrors(screen);
+    await screen.goto(`${base}/s/${steps[1].code}`);
+    await live.getByRole('button', { name: 'Highlight' }).click();
+    await until(async () => (await screen.locator('#highlight').textContent()) === question, 'the question on the big screen');
+    assert.equal(await screen.locator('#highlight-meta').textContent(), 'From “Step 1: priorities”, 1 vote there · 0 votes');
+    await accessible(screen, 'screen, a carried question');
+    await screenshot(screen, 'consultation-step2-screen');
+    await screenCtx.close();
+
     await live.getByRole('button', { name: 'Mark answered' }).click();
     await mod.getByLabel('Written answer (optional)').fill(answer);
     await mod.locator('form.inline-action').getByRole('button', { name: 'Mark answered' }).click();
