@@ -245,7 +245,8 @@ test('a consultation: a question from step 1 to a commitment, traced', { timeout
     await laptop.goto(`${base}/c/${id}`);
     await laptop.getByRole('heading', { name: 'Open government action plan 2026', level: 1 }).waitFor();
     assert.equal(await laptop.locator('#dates').textContent(), 'From January 20, 2026 to March 31, 2026');
-    assert.equal(await laptop.locator('#steps > li').count(), 2);
+    assert.deepEqual(await laptop.locator('#steps > li .badge').allTextContents(), ['Ended', 'Live now']);
+    assert.equal(await laptop.locator('#live-now a').getAttribute('href'), `/j/${steps[1].code}`);
     const p = laptop.locator('#P-1');
     assert.match(await p.textContent(), /Publish the budget every month/);
     assert.equal(await p.getByRole('link', { name: /Question 1, step 2/ }).getAttribute('href'), `/c/${id}/trace?code=${steps[1].code}&question=1`);
