@@ -9,7 +9,8 @@ import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
 import { broadcastPanel } from './broadcast.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch, whoAsked } from './ui.js';
+import { provenance } from './consultation-data.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -309,7 +310,8 @@ function updateQuestion(li, q) {
   li.dataset.id = String(q.id);
   li.dataset.status = q.status;
   li.querySelector('.q-text').textContent = q.text;
-  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at), t('votes', { n: q.votes })];
+  const meta = [`#${q.id}`, ...whoAsked(q), clockTime(q.at), t('votes', { n: q.votes })];
+  if (q.carriedTo) meta.push(provenance({ carriedTo: q.carriedTo }));
   if (q.status !== 'live' && q.status !== 'pending' && !q.mergedInto) meta.push(t(`qstatus.${q.status}`));
   if (q.archived) meta.push(t('qstatus.archived'));
   if (q.pinned) meta.push(t('q.pinned'));

@@ -10,8 +10,9 @@ import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } 
 import { t, initI18n, onLangChange } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { renderWatch } from './watch.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine } from './ui.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine, whoAsked } from './ui.js';
 import { rankingBallot, pointsBallot } from './rankvote.js';
+import { provenance } from './consultation-data.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -517,7 +518,10 @@ function updateQuestion(li, q) {
   if (li.dataset.sig === sig) return;
   li.dataset.sig = sig;
   li.querySelector('.q-text').textContent = q.text;
-  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at)];
+  // A question carried from an earlier step meeting has no author here:
+  // where it comes from stands in their place.
+  const meta = [`#${q.id}`, ...whoAsked(q), clockTime(q.at)];
+  if (q.carriedTo) meta.push(provenance({ carriedTo: q.carriedTo }));
   if (q.pinned) meta.unshift(t('q.pinned'));
   if (lit) meta.unshift(t('q.highlighted'));
   if (mine) meta.push(t('q.yours'));
@@ -560,7 +564,7 @@ function renderAnswered(view) {
   keyedList(byId('answered'), list, (q) => q.id, (q) => h('li', { class: 'question answered', id: `q-${q.id}`, tabindex: '-1' },
     h('p', { class: 'q-text' }), h('p', { class: 'q-meta' }), h('p', { class: 'q-answer' })), (li, q) => {
     li.querySelector('.q-text').textContent = q.text;
-    li.querySelector('.q-meta').textContent = [q.name || t('anonymous'), t('votes', { n: q.votes })].join(' · ');
+    li.querySelector('.q-meta').textContent = [...whoAsked(q, false), t('votes', { n: q.votes })].join(' · ');
     const a = li.querySelector('.q-answer');
     a.hidden = !q.answer;
     a.textContent = q.answer ? t('q.answer', { text: q.answer }) : '';

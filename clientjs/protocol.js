@@ -67,6 +67,10 @@
  * @property {string} [author]
  * @property {string} [reason]
  * @property {string} [note]
+ * @property {Link} [from] carried here from another step meeting of a consultation
+ * @property {Link} [carriedTo] carried on to another step meeting
+ *
+ * @typedef {{consultation: string, code: string, question: number, votes: number, step?: string}} Link
  *
  * @typedef {object} Results
  * @property {number[]} [tally] one count per option, or per scale value 1..scale; ranking: Borda score per option; points: points per option

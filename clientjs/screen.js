@@ -15,7 +15,7 @@ import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, resultsView, perFrame, floorName } from './ui.js';
+import { connectionBanner, languageSwitch, resultsView, perFrame, floorName, whoAsked } from './ui.js';
 import { watchServerClock, currentAnnouncement, speechLeft, formatSeconds } from './clock.js';
 import { fitCloud } from './wordcloud.js';
 import { watchSetup, renderSetup } from './setup.js';
@@ -121,7 +121,7 @@ function renderHighlight(view, state) {
   byId('highlight-box').hidden = !hl;
   if (hl) {
     setFull(byId('highlight'), hl.text);
-    setText(byId('highlight-meta'), [hl.name || t('anonymous'), t('votes', { n: hl.votes })].join(' · '));
+    setText(byId('highlight-meta'), [...whoAsked(hl, false), t('votes', { n: hl.votes })].join(' · '));
   }
 }
 

@@ -5,6 +5,7 @@
 import { h, replace, byId } from './dom.js';
 import { t, lang, setLang, onLangChange, otherLang, langName } from './i18n.js';
 import { resultBars } from './protocol.js';
+import { provenance } from './consultation-data.js';
 
 /**
  * Keeps el (role="status", aria-live="polite") saying the connection state.
@@ -341,6 +342,20 @@ export function matchesSearch(q, search, channel = '') {
   if (!words.length) return true;
   const hay = foldText(`${q.text} ${q.name || ''} ${q.answer || ''}`);
   return words.every((w) => (/^#\d+$/.test(w) ? Number(w.slice(1)) === q.id : hay.includes(w)));
+}
+
+/**
+ * Who asked question q, as its meta line says it: its name (or anonymous)
+ * and, with channel, its channel; for a question carried from an earlier
+ * step meeting, which has no author here, where it comes from and the
+ * votes it had there (room QuestionView.From).
+ * @param {{name?: string, channel?: string, from?: {code: string, step?: string, votes: number}}} q
+ * @param {boolean} [channel]
+ * @returns {string[]}
+ */
+export function whoAsked(q, channel = true) {
+  if (q.from) return [provenance({ from: q.from })];
+  return channel ? [q.name || t('anonymous'), t(`channel.${q.channel}`)] : [q.name || t('anonymous')];
 }
 
 /**

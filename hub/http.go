@@ -33,6 +33,11 @@ var pages = map[string]string{
 	"GET /o/{code}": "overlay.html",
 	"GET /r/{code}": "report.html",
 	"GET /about":    "about.html",
+	// A consultation: its public page, a question's trace, the organiser's
+	// page (the key in the fragment, never sent).
+	"GET /c/{id}":          "consultation.html",
+	"GET /c/{id}/trace":    "trace.html",
+	"GET /c/{id}/organise": "organise.html",
 }
 
 // Handler returns the hub's HTTP handler: pages, API, WebSocket and
