@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,11 +40,16 @@ func (h *Hub) consultationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/consultations/{id}/mine", h.onPrimary("consultation.mine", h.consultationMine))
 }
 
-// onPrimary answers op with errPrimaryOnly, before reading anything, on a
-// node without the store (an edge); elsewhere it is next.
+// onPrimary is next where the store is; on an edge it passes the request
+// on to the primary (Config.PrimaryURL), or answers op with errPrimaryOnly
+// before reading anything.
 func (h *Hub) onPrimary(op string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := h.consultationStore(); err != nil {
+			if h.toPrimary != nil {
+				h.toPrimary.ServeHTTP(w, r)
+				return
+			}
 			h.consultationError(w, op, err)
 			return
 		}
@@ -807,4 +814,29 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// primaryProxy passes requests on to cfg.PrimaryURL, an edge's primary,
+// as they came: same path, same Host (the links the primary writes name
+// the address the person used; give the primary -public-url behind a
+// proxy), same Authorization. The client's address is not added: the
+// primary has no use for it, and Tribune keeps none.
+func primaryProxy(cfg Config) (http.Handler, error) {
+	if cfg.Mode != Edge {
+		return nil, errors.New("hub: PrimaryURL is for an edge")
+	}
+	u, err := url.Parse(cfg.PrimaryURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return nil, fmt.Errorf("hub: PrimaryURL %q: want http(s)://host:port", cfg.PrimaryURL)
+	}
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(u)
+			r.Out.Host = r.In.Host
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			w.Header().Set("Retry-After", "2")
+			writeError(w, http.StatusServiceUnavailable, "unavailable", "consultations: the primary cannot be reached: "+err.Error())
+		},
+	}, nil
 }

@@ -610,6 +610,25 @@ func TestConsultationEdge(t *testing.T) {
 	if v, _ := p.view(cr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Status != consultation.Live {
 		t.Errorf("the primary's view of a step started through an edge: %+v", v.Steps)
 	}
+
+	// An edge told where the primary is passes the consultation API on to
+	// it: the organiser works through it as through the primary, with the
+	// links written for the address they used.
+	proxied := startEdge(t, c.redis.URL(), "P", func(cfg *Config) { cfg.PrimaryURL = c.primary.url })
+	via := api{t, proxied.url}
+	pcr := via.create(`{"title":"Through an edge"}`)
+	if !strings.HasPrefix(pcr.Links.Public, proxied.url) {
+		t.Errorf("links through the edge name %q, want the edge's address %s", pcr.Links.Public, proxied.url)
+	}
+	var s2 stepResponse
+	via.must(http.StatusCreated, "POST", "/api/consultations/"+pcr.ID+"/steps", pcr.Key, stepRequest{Title: "Step 1"}, &s2)
+	if v, _ := p.view(pcr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Code != s2.Code {
+		t.Errorf("the primary's view of a step added through an edge: %+v", v.Steps)
+	}
+	if v, _ := via.view(pcr.ID, pcr.Key); !v.Organiser {
+		t.Error("the organiser key did not reach the primary through the edge")
+	}
+	via.refused(http.StatusForbidden, "bad_key", "consultation.view", "GET", "/api/consultations/"+pcr.ID, "not-the-key", nil)
 }
 
 // TestStepStatusFollows: when a step meeting starts and ends, the
