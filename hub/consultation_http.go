@@ -36,8 +36,8 @@ func (h *Hub) consultationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/consultations/{id}/commands", h.onPrimary("consultation.command", h.consultationCommand))
 	mux.HandleFunc("POST /api/consultations/{id}/steps", h.onPrimary("step.add", h.consultationStep))
 	mux.HandleFunc("POST /api/consultations/{id}/carry", h.onPrimary("question.carry", h.consultationCarry))
-	mux.HandleFunc("GET /api/consultations/{id}/trace", h.onPrimary(opTrace, h.consultationTrace))
-	mux.HandleFunc("POST /api/consultations/{id}/mine", h.onPrimary("consultation.mine", h.consultationMine))
+	mux.HandleFunc("GET /api/consultations/{id}/trace", h.onPrimary(opTrace, h.replaying(opTrace, h.consultationTrace)))
+	mux.HandleFunc("POST /api/consultations/{id}/mine", h.onPrimary("consultation.mine", h.replaying("consultation.mine", h.consultationMine)))
 }
 
 // onPrimary is next where the store is; on an edge it passes the request
@@ -57,12 +57,33 @@ func (h *Hub) onPrimary(op string, next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// Replays of step meetings' logs (trace, mine): a burst, then a rate,
+// server-wide (Hub.replays).
+const (
+	replayRate  = 20
+	replayBurst = 60
+)
+
+// replaying is next within the server's rate of requests that replay
+// meetings' logs; past it, op is refused rate_limited with Retry-After.
+func (h *Hub) replaying(op string, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !h.replays.Allow() {
+			w.Header().Set("Retry-After", "2")
+			h.consultationError(w, op, errReplays)
+			return
+		}
+		next(w, r)
+	}
+}
+
 // Errors of the consultation API besides the domain's.
 var (
 	errNoKey    = errors.New("hub: the organiser key is missing (Authorization: Bearer <key>)")
 	errWrongKey = errors.New("hub: invalid organiser key")
 	errTooLarge = fmt.Errorf("%w: the request is larger than %d bytes", ErrBadMessage, maxCreateBody)
 	errLimited  = errors.New("hub: too many created just now, try again in a few seconds")
+	errReplays  = errors.New("hub: too many traces asked for just now, try again in a few seconds")
 )
 
 // consultationErrors maps errors to a status and code, the first that
@@ -80,6 +101,7 @@ var consultationErrors = []struct {
 	{ErrBadKey, http.StatusForbidden, "bad_key"},
 	{errTooLarge, http.StatusRequestEntityTooLarge, "too_long"},
 	{errLimited, http.StatusTooManyRequests, "rate_limited"},
+	{errReplays, http.StatusTooManyRequests, "rate_limited"},
 	{consultation.ErrNoStep, http.StatusBadRequest, "no_step"},
 	{consultation.ErrNoProposal, http.StatusBadRequest, "no_proposal"},
 	{consultation.ErrNoCommitment, http.StatusBadRequest, "no_commitment"},

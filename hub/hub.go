@@ -126,6 +126,11 @@ type Hub struct {
 	// endpoint needs no account, so this is what stops a script from
 	// filling the database.
 	creations *rate.Limiter
+	// replays bounds the requests that replay step meetings' logs from the
+	// store (a question's trace, a participant's input across a
+	// consultation), server-wide: each may read thousands of events, under
+	// its consultation's lock, which organiser acts wait for.
+	replays *rate.Limiter
 
 	cons     consultations // the consultations loaded: consultation.go
 	archives *archiveCache // the public archive outputs, by log head
@@ -205,6 +210,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	h.metrics = newMetrics(h.registry)
 	registerBuildInfo(h.registry, cfg.Build)
 	h.creations = rate.NewLimiter(creationRate, creationBurst)
+	h.replays = rate.NewLimiter(replayRate, replayBurst)
 	h.archives = newArchiveCache(archiveCacheBytes)
 	if cfg.Assets != nil && !cfg.LiveAssets {
 		a, err := loadAssets(cfg.Assets)
