@@ -35,7 +35,8 @@ import { tokenKey } from './tribune.js';
  * @property {string} status live, answered, merged, rejected, withdrawn, pending
  * @property {number} votes
  * @property {string} [answer]
- * @property {boolean} [late] answered in writing after the meeting ended (not known from a view: false)
+ * @property {boolean} [late] answered in writing after the meeting ended
+ * @property {string} [recording] the meeting's recording at the moment it was answered
  * @property {number} [mergedInto]
  * @property {string} [reason]
  * @property {boolean} [archived]
@@ -181,7 +182,7 @@ export function outcomesOf(traces) {
   for (const tr of traces) {
     for (const q of tr.questions || []) {
       out.set(`${q.code}#${q.id}`, {
-        status: q.status, votes: q.votes || 0, answer: q.answer || '', late: false,
+        status: q.status, votes: q.votes || 0, answer: q.answer || '', late: !!q.late, recording: q.recording || '',
         mergedInto: q.mergedInto || 0, reason: q.reason || '', archived: !!q.archived, text: q.text || '',
       });
     }
@@ -238,6 +239,7 @@ export function traceLines(id, trace, outcomes, l, steps = new Map()) {
     }
     const said = o ? outcomeText(o, hop, l) : '';
     if (said) lines.push({ kind: 'outcome', text: said, detail: o && o.answer ? o.answer : '' });
+    if (said && o.recording) lines.push({ kind: 'recording', text: t('c.trace.watch', {}, l), href: o.recording });
   });
   // Merged into another question: the server traces that one on too, and
   // joins its questions; those that are none of the hops are its path.
@@ -250,6 +252,7 @@ export function traceLines(id, trace, outcomes, l, steps = new Map()) {
     const o = outcomes.get(`${q.code}#${q.id}`);
     const said = o ? outcomeText(o, { step: st.index, stepTitle: st.title }, l) : '';
     if (said) lines.push({ kind: 'outcome', text: said, detail: o && o.answer ? o.answer : '' });
+    if (said && o.recording) lines.push({ kind: 'recording', text: t('c.trace.watch', {}, l), href: o.recording });
   }
   for (const p of trace.proposals) {
     const text = p.via ? t('c.trace.proposalVia', { id: p.id, via: p.via }, l) : t('c.trace.proposal', { id: p.id }, l);

@@ -258,8 +258,26 @@ func (h *Hub) syncSteps(ctx context.Context, st *store.Store, hc *hubConsultatio
 type meeting struct {
 	*room.Room
 	everPublic map[room.QuestionID]bool
+	// started and ended are when the meeting started and ended (Unix ms,
+	// 0 if not yet): an answer's moment in the recording counts from the
+	// start, and one given after the end was written, not said.
+	started, ended int64
 
 	public, all []room.QuestionView // the questions as the screen and as moderators see them, once asked for
+}
+
+// answered says how question q was answered: after the meeting ended
+// (late, in writing), and where it was answered in the meeting's
+// recording, if the moderators gave one ("" otherwise, and for a late
+// answer, which has no moment in it).
+func (m *meeting) answered(q room.QuestionView) (late bool, recording string) {
+	if q.Status != room.Answered {
+		return false, ""
+	}
+	if m.ended != 0 && q.AnsweredAt >= m.ended {
+		return true, ""
+	}
+	return false, m.Recording().Link(m.started, q.AnsweredAt)
 }
 
 // questions returns the questions as the screen sees them, or with all as
@@ -296,6 +314,12 @@ func meetingState(ctx context.Context, st *store.Store, code string) (*meeting, 
 			return nil, fmt.Errorf("meeting %s: event %d: %w", code, row.Seq, err)
 		}
 		switch ev.Op {
+		case room.OpStart:
+			if m.started == 0 {
+				m.started = ev.At
+			}
+		case room.OpEnd:
+			m.ended = ev.At
 		case room.OpCreate, room.OpSettings:
 			premod = ev.Settings != nil && ev.Settings.PreModeration
 		case room.OpAsk:

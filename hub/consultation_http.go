@@ -604,6 +604,11 @@ type traceResponse struct {
 type tracedQuestion struct {
 	Code string `json:"code"`
 	room.QuestionView
+	// Late: answered in writing after the meeting ended. Recording: the
+	// meeting's recording at the moment it was answered, when the
+	// moderators gave one.
+	Late      bool   `json:"late,omitempty"`
+	Recording string `json:"recording,omitempty"`
 }
 
 // opTrace names the trace endpoint in its errors: an unknown question is
@@ -697,7 +702,8 @@ func trace(hc *hubConsultation, ms *meetings, ref consultation.Ref, public bool)
 			q, ok := publicQuestion(m, hop.Question)
 			switch {
 			case ok:
-				resp.Questions = append(resp.Questions, tracedQuestion{Code: hop.Code, QuestionView: q})
+				late, rec := m.answered(q)
+				resp.Questions = append(resp.Questions, tracedQuestion{Code: hop.Code, QuestionView: q, Late: late, Recording: rec})
 			case hop.Ref != ref:
 				continue
 			case public || int(ref.Question) > len(m.questions(true)):

@@ -73,7 +73,7 @@ test('what became of a question in each meeting, from the questions the trace jo
     { code: 'STEP1', id: 3, text: 'Q', status: 'live', votes: 2, channel: 'room', step: 0, at: 1 },
     { code: 'STEP2', id: 1, text: 'Q', status: 'merged', votes: 0, mergedInto: 4, channel: '', step: 0, at: 2 },
   ] }]);
-  assert.deepEqual(got.get('STEP1#3'), { status: 'live', votes: 2, answer: '', late: false, mergedInto: 0, reason: '', archived: false, text: 'Q' });
+  assert.deepEqual(got.get('STEP1#3'), { status: 'live', votes: 2, answer: '', late: false, recording: '', mergedInto: 0, reason: '', archived: false, text: 'Q' });
   assert.equal(got.get('STEP2#1').mergedInto, 4);
   assert.equal(outcomesOf([trace]).size, 0, 'a trace with no questions: nothing known');
 });
@@ -112,6 +112,22 @@ test('a trace without reports still reads; refusals and merges say so', () => {
     'Fusionnée à l’étape 1, «\u00a0Priorities\u00a0» dans la question 7');
   const via = { ...trace, proposals: [{ id: 'P-2', title: 'B', status: 'published', via: 'P-1' }], commitments: [] };
   assert.equal(traceLines('X1', via, outcomes, 'en')[4].text, 'Taken up by proposal P-2, through P-1 (Published)');
+});
+
+test('an answer given in the meeting links to its moment in the recording; a written one says so', () => {
+  const one = { ...trace, hops: [trace.hops[0]], proposals: [], commitments: [] };
+  const said = outcomesOf([{ ...one, questions: [{ code: 'STEP1', id: 3, text: 'Q', status: 'answered', votes: 1, recording: 'https://www.youtube.com/watch?v=abc&t=143', channel: 'room', step: 0, at: 1 }] }]);
+  for (const [l, text] of [['en', 'Watch the answer in the recording'], ['fr', 'Voir la réponse dans l’enregistrement']]) {
+    const lines = traceLines('X1', one, said, l);
+    const watch = lines.find((x) => x.kind === 'recording');
+    assert.ok(watch, `${l}: no recording line in ${JSON.stringify(lines)}`);
+    assert.equal(watch.text, text);
+    assert.equal(watch.href, 'https://www.youtube.com/watch?v=abc&t=143');
+  }
+  const written = outcomesOf([{ ...one, questions: [{ code: 'STEP1', id: 3, text: 'Q', status: 'answered', votes: 1, late: true, channel: 'room', step: 0, at: 1 }] }]);
+  const lines = traceLines('X1', one, written, 'en');
+  assert.equal(lines.some((x) => x.kind === 'recording'), false, 'a written answer has no moment in the recording');
+  assert.equal(lines[1].text, 'Answered in writing after step 1, “Priorities”');
 });
 
 test('where a question went, in one line: the furthest it got', () => {
