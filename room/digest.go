@@ -186,5 +186,6 @@ func (r *Room) Digest() [32]byte {
 		}
 	}
 	r.digestLinks(e)
+	r.digestTeam(e)
 	return e.Sum()
 }
