@@ -72,9 +72,10 @@ type fanout struct {
 	logger   *slog.Logger
 	metrics  *metrics
 
-	seq     atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
-	writers writerCount                 // running session writers (session.writers)
-	summary atomic.Pointer[roomSummary] // title and status, for the HTTP API
+	seq     atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
+	writers writerCount                    // running session writers (session.writers)
+	summary atomic.Pointer[roomSummary]    // title and status, for the HTTP API
+	seats   atomic.Pointer[[]room.SeatKey] // the team's keys, for hellos (team.go); never nil
 
 	mu     sync.Mutex // guards the fields below
 	queue  []room.Event
@@ -117,6 +118,7 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 	}
 	f.seq.Store(replica.Seq())
 	f.summarize()
+	f.seatKeys()
 	return f
 }
 
@@ -221,6 +223,7 @@ func (f *fanout) step(now time.Time) {
 	f.queue, f.joins, f.leaves = nil, nil, nil
 	f.mu.Unlock()
 
+	team, revoked := false, []room.SeatID(nil)
 	for _, ev := range queue {
 		if ev.Seq <= f.replica.Seq() {
 			continue // already applied (a republish after a failed append)
@@ -230,6 +233,19 @@ func (f *fanout) step(now time.Time) {
 			break
 		}
 		f.replica.Track(&f.changes, ev)
+		switch ev.Op {
+		case room.OpTeamAdd:
+			team = true
+		case room.OpTeamRevoke:
+			team, revoked = true, append(revoked, ev.Seat)
+		}
+	}
+	if team {
+		// The keys first: a session cut here may reconnect at once.
+		f.seatKeys()
+	}
+	for _, seat := range revoked {
+		f.revoke(seat)
 	}
 	f.seq.Store(f.replica.Seq())
 	if len(queue) > 0 {
@@ -346,6 +362,11 @@ func (f *fanout) welcome(joins []join) {
 	var snaps [len(viewRoles)][]byte
 	seq := f.replica.Seq()
 	for _, j := range joins {
+		if !f.replica.Acts(j.s.actor) {
+			// Its seat was revoked between its hello and now.
+			j.s.close(statusRevoked, "moderator link revoked")
+			continue
+		}
 		i := roleIndex(j.s.role)
 		rs := &f.roles[i]
 		if missed, ok := rs.since(j.since, seq); ok {

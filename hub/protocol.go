@@ -77,6 +77,9 @@ type ackMsg struct {
 	T   string `json:"t"`
 	ID  string `json:"id"`
 	Seq uint64 `json:"seq"`
+	// Key is the key of the seat a team.add made, sent to the organiser's
+	// session that asked, in its ack only (team.go).
+	Key string `json:"key,omitempty"`
 }
 
 type errorMsg struct {

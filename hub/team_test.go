@@ -1,0 +1,158 @@
+package hub
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// addSeat has the organiser add a seat and returns its key.
+func addSeat(t *testing.T, org *client, name string, scope room.Scope) (room.SeatID, string) {
+	t.Helper()
+	r := org.do(room.Command{Op: room.OpTeamAdd, Name: name, Scope: scope})
+	if r.Code != "" || r.Key == "" {
+		t.Fatalf("team.add %s: %+v", name, r)
+	}
+	org.waitSeq(r.Seq)
+	org.mu.Lock()
+	defer org.mu.Unlock()
+	return org.view.Team[len(org.view.Team)-1].ID, r.Key
+}
+
+// refusedKey checks that a moderator hello with key is refused with
+// bad_key and closed with 1008, and returns the error's message.
+func refusedKey(t *testing.T, base, code, key string) string {
+	t.Helper()
+	cl := dialRaw(t, base, code)
+	cl.send(map[string]any{"t": "hello", "v": ProtocolVersion, "role": "moderator", "key": key})
+	e := cl.lastError()
+	if e.Code != "bad_key" {
+		t.Fatalf("hello with a refused key: error %q, want bad_key", e.Code)
+	}
+	if c := cl.waitClosed(); c != websocket.StatusPolicyViolation {
+		t.Fatalf("hello with a refused key: close %d, want 1008", c)
+	}
+	return e.Message
+}
+
+// A seat's link works, is bounded by its scope, and is named in the
+// ledger; revoked while connected, its session is closed at once and its
+// key refused, also after the hub restarts on the same SQLite file; the
+// organiser's key and the other seats keep working.
+func TestTeamRevoke(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "tribune.db")
+	th := startHubOn(t, path, testTick)
+	cr := createRoom(t, th.url, `{"title":"Team"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+
+	backID, backKey := addSeat(t, org, "Backstage", room.ScopeBackstage)
+	chairID, chairKey := addSeat(t, org, "Chair", room.ScopeAll)
+	if backKey == chairKey || backKey == cr.ModeratorKey {
+		t.Fatal("two links share a key")
+	}
+	// The organiser's key is not a seat's: the hash a client sends is not kept.
+	if r := org.do(room.Command{Op: room.OpTeamAdd, Name: "x", Scope: room.ScopeAll, KeyHash: strings.Repeat("ab", 32)}); r.Code != "" || r.Key == "" {
+		t.Fatalf("team.add with a hash of the client's: %+v", r)
+	}
+
+	org.must(room.Command{Op: room.OpStart})
+	p := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	p.name = "p"
+	q := p.do(room.Command{Op: room.OpAsk, Text: "Why is the park closing?"})
+	if q.Code != "" {
+		t.Fatalf("ask: %+v", q)
+	}
+
+	back := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: backKey})
+	back.name = "back"
+	chair := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: chairKey})
+	chair.name = "chair"
+
+	// Backstage suggests, and acts on nothing.
+	back.refused(room.Command{Op: room.OpHighlight, Question: 1}, "forbidden")
+	seq := back.must(room.Command{Op: room.OpNote, Text: "note-secret: asked before", Question: 1})
+	org.waitSeq(seq)
+	org.mu.Lock()
+	notes := org.view.Notes
+	org.mu.Unlock()
+	if len(notes) != 1 || notes[0].By != backID || notes[0].Text != "note-secret: asked before" {
+		t.Fatalf("the organiser's notes: %+v", notes)
+	}
+	p.waitSeq(seq)
+	if s := string(p.state()); strings.Contains(s, "note-secret") || strings.Contains(s, "Backstage") {
+		t.Fatalf("a participant sees the note or the team: %s", s)
+	}
+	// The chair acts, and the ledger says so.
+	seq = chair.must(room.Command{Op: room.OpHighlight, Question: 1})
+	org.waitSeq(seq)
+	org.mu.Lock()
+	last := org.view.Ledger[len(org.view.Ledger)-1]
+	org.mu.Unlock()
+	if last.Op != room.OpHighlight || last.By != chairID {
+		t.Fatalf("ledger entry %+v, want a highlight by seat %d", last, chairID)
+	}
+	// A seat may not hand out links.
+	chair.refused(room.Command{Op: room.OpTeamAdd, Name: "y", Scope: room.ScopeAll}, "forbidden")
+
+	// Revoked while connected: cut at once, and its key refused.
+	org.must(room.Command{Op: room.OpTeamRevoke, Seat: backID})
+	if c := back.waitClosed(); c != statusRevoked {
+		t.Fatalf("revoked session closed with %d, want %d", c, statusRevoked)
+	}
+	if msg := refusedKey(t, th.url, cr.Code, backKey); !strings.Contains(msg, "revoked") {
+		t.Errorf("refusal %q does not say the link was revoked", msg)
+	}
+	refusedKey(t, th.url, cr.Code, backKey+"x")
+	chair.must(room.Command{Op: room.OpPin, Question: 1, On: true}) // the others go on
+
+	// After a restart on the same file: still refused; the rest still works.
+	org.c.CloseNow()
+	chair.c.CloseNow()
+	p.c.CloseNow()
+	th.stop()
+	th = startHubOn(t, path, testTick)
+	defer th.stop()
+	refusedKey(t, th.url, cr.Code, backKey)
+	chair = dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: chairKey})
+	chair.name = "chair2"
+	chair.must(room.Command{Op: room.OpPin, Question: 1, On: false})
+	org = dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org2"
+	org.must(room.Command{Op: room.OpTeamRevoke, Seat: chairID})
+	if c := chair.waitClosed(); c != statusRevoked {
+		t.Fatalf("revoked after restart: closed with %d", c)
+	}
+	refusedKey(t, th.url, cr.Code, chairKey)
+}
+
+// A team.add retried with the same command id is acknowledged once more
+// with the same seq and the same key: the one whose hash the log kept.
+func TestTeamAddRetried(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	defer th.stop()
+	cr := createRoom(t, th.url, `{"title":"Retry"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	cmd := map[string]any{"op": "team.add", "name": "Chair", "scope": "all"}
+	org.send(map[string]any{"t": "cmd", "id": "same", "cmd": cmd})
+	first := org.await("same")
+	org.mu.Lock()
+	delete(org.replies, "same")
+	org.mu.Unlock()
+	org.send(map[string]any{"t": "cmd", "id": "same", "cmd": cmd})
+	again := org.await("same")
+	if first.Code != "" || first.Seq != again.Seq || first.Key != again.Key {
+		t.Fatalf("first %+v, retried %+v", first, again)
+	}
+	// The key works once the room's fan-out has applied the seat, by the
+	// time the organiser's page shows it.
+	org.waitSeq(again.Seq)
+	dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: again.Key})
+}
