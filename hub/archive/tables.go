@@ -495,6 +495,13 @@ func (m *meeting) moderationTable(v Variant) Table {
 		}},
 		{field: field("reason", "string", "Reason given for a refusal", false, reasons...), value: func(e room.LedgerEntry) string { return string(e.Reason) }},
 		{field: field("note", "string", "Moderator's note on a refusal", false), value: func(e room.LedgerEntry) string { return e.Note }},
+		{field: field("rule", "integer", "Rule of the moderation charter a refusal applies (from 1)", false), value: func(e room.LedgerEntry) string { return optInt(e.Rule) }},
+		{field: field("by", "string", "Who acted: the role name of a moderation team link, or organiser", true), value: func(e room.LedgerEntry) string {
+			if n := roleName(m.mod.Team, e.By); n != "" {
+				return n
+			}
+			return "organiser"
+		}},
 	}
 	return table("moderation", v, []string{"seq"}, cols, m.mod.Ledger)
 }
