@@ -44,7 +44,10 @@ type welcomeMsg struct {
 	Role        room.Role `json:"role"`
 	Participant string    `json:"participant,omitempty"`
 	Token       string    `json:"token,omitempty"`
-	Seq         uint64    `json:"seq"`
+	// Seat is the seat of the moderation team a moderator session acts
+	// as, absent for the organiser (team.go).
+	Seat room.SeatID `json:"seat,omitempty"`
+	Seq  uint64      `json:"seq"`
 }
 
 type snapshotMsg struct {

@@ -6,9 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/coder/websocket"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/tribune-hub/tribune/room"
 )
@@ -105,4 +109,45 @@ func (f *fanout) revoke(seat room.SeatID) {
 			s.close(statusRevoked, "moderator link revoked")
 		}
 	}
+}
+
+// maxLinkQRBody bounds the body of POST /api/rooms/{code}/link-qr.
+const maxLinkQRBody = 1 << 10
+
+// linkQR serves POST /api/rooms/{code}/link-qr: the QR code (SVG) of a
+// seat's moderator link, /m/CODE#key=KEY, for the organiser to show once.
+// The organiser's key comes in the X-Tribune-Key header and the seat's in
+// the body, {"key"}, never in an address that a log could keep; the
+// server made that key, so it learns nothing. Only a key of a seat of
+// this room that is not revoked is drawn: this is no QR service for any
+// text. The query's base chooses the address as GET /qr does.
+func (h *Hub) linkQR(w http.ResponseWriter, r *http.Request) {
+	hr, err := h.room(r.Context(), normalizeCode(r.PathValue("code")))
+	if err != nil {
+		h.httpError(w, err)
+		return
+	}
+	if !checkKey(r.Header.Get(keyHeader), hr.keyHash) {
+		writeError(w, http.StatusForbidden, "bad_key", "link-qr: the organiser's key is needed in the "+keyHeader+" header")
+		return
+	}
+	var body struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxLinkQRBody)).Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_message", "link-qr: the body must be {\"key\": the link's key}")
+		return
+	}
+	if a, err := h.moderatorActor(body.Key, hr); err != nil || a.ID == moderatorID {
+		writeError(w, http.StatusBadRequest, "bad_key", "link-qr: not the key of a moderator link of this meeting")
+		return
+	}
+	q, err := qrcode.New(h.qrBase(r)+"/m/"+hr.code+"#key="+body.Key, qrcode.Medium)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "qr code")
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, qrSVG(q.Bitmap()))
 }

@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,4 +157,57 @@ func TestTeamAddRetried(t *testing.T) {
 	// time the organiser's page shows it.
 	org.waitSeq(again.Seq)
 	dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: again.Key})
+}
+
+// The QR code of a seat's link is drawn for the organiser only, and only
+// for a key of a seat of this room that acts; a seat's welcome names it.
+func TestLinkQR(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	defer th.stop()
+	cr := createRoom(t, th.url, `{"title":"QR"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	seat, key := addSeat(t, org, "Chair", room.ScopeAll)
+	post := func(orgKey, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", th.url+"/api/rooms/"+cr.Code+"/link-qr", strings.NewReader(body))
+		req.Header.Set(keyHeader, orgKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, b := post(cr.ModeratorKey, `{"key":"`+key+`"}`); code != http.StatusOK || !strings.HasPrefix(b, "<svg") {
+		t.Fatalf("link-qr: %d %.80s", code, b)
+	}
+	for _, c := range []struct {
+		name, orgKey, body string
+		status             int
+	}{
+		{"a seat's key as the organiser's", key, `{"key":"` + key + `"}`, http.StatusForbidden},
+		{"no organiser key", "", `{"key":"` + key + `"}`, http.StatusForbidden},
+		{"the organiser's own key", cr.ModeratorKey, `{"key":"` + cr.ModeratorKey + `"}`, http.StatusBadRequest},
+		{"any text", cr.ModeratorKey, `{"key":"https://evil.example"}`, http.StatusBadRequest},
+		{"not JSON", cr.ModeratorKey, `key`, http.StatusBadRequest},
+	} {
+		if code, b := post(c.orgKey, c.body); code != c.status {
+			t.Errorf("%s: %d %.80s, want %d", c.name, code, b, c.status)
+		}
+	}
+	cl := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: key})
+	if cl.welcome.Seat != seat {
+		t.Errorf("welcome names seat %d, want %d", cl.welcome.Seat, seat)
+	}
+	if org.welcome.Seat != 0 {
+		t.Errorf("the organiser's welcome names seat %d", org.welcome.Seat)
+	}
+	org.waitSeq(org.must(room.Command{Op: room.OpTeamRevoke, Seat: seat}))
+	cl.waitClosed()
+	if code, _ := post(cr.ModeratorKey, `{"key":"`+key+`"}`); code != http.StatusBadRequest {
+		t.Errorf("link-qr of a revoked link: %d", code)
+	}
 }

@@ -98,7 +98,7 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 	}
 	defer h.untrack(s, hr)
 
-	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
+	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seat: s.actor.Seat(), Seq: hr.fan.seq.Load()}
 	if s.role == room.Participant {
 		welcome.Participant = s.participant
 		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())

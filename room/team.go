@@ -162,6 +162,10 @@ func (r *Room) seat(id SeatID) *seat {
 	return r.team[id-1]
 }
 
+// Seat is the seat of the team a acts from, 0 for the organiser and every
+// other role.
+func (a Actor) Seat() SeatID { return seatOf(a) }
+
 // seatOf is the seat an actor acts from, 0 for the organiser (and every
 // other role).
 func seatOf(a Actor) SeatID {
