@@ -48,7 +48,7 @@ export const dictionaries = {
     'filter.count': '{shown} of {total}',
     'filter.none': 'No question matches the search.',
     'keys.search': 'Search the questions (Escape clears)',
-    'keys.panels': 'Show a panel: polls, speakers, agenda, announce, handled, share, settings, ledger',
+    'keys.panels': 'Show a panel: polls, speakers, agenda, announce, handled, share, settings, ledger, team',
     'poll.unfold': 'Answer the poll',
     'poll.unfoldVoted': 'Your vote and the results',
     'announcement.now': 'Announcement',
@@ -519,6 +519,52 @@ export const dictionaries = {
     'op.poll.visibility': 'Poll results visibility',
     'op.poll.lock': 'Poll ballot lock changed',
     'op.poll.show': 'Poll on screen changed',
+    'op.team.add': 'Moderator link created',
+    'op.team.revoke': 'Moderator link revoked',
+    'op.room.charter': 'Rules changed',
+
+    'team.tab': 'Team',
+    'team.title': 'Moderation team',
+    'team.notes': 'Backstage notes',
+    'team.noteLabel': 'Note to the moderators',
+    'team.noteHint': 'Seen by the moderation team only: never by participants, the screen or the report.',
+    'team.noteSend': 'Send note',
+    'team.notesEmpty': 'No note yet.',
+    'team.organiser': 'Organiser',
+    'team.you': 'You moderate as: {name}',
+    'team.links': 'Moderator links',
+    'team.nameLabel': 'Role name',
+    'team.namePlaceholder': 'Chair, Moderator 2, Backstage',
+    'team.scopeLabel': 'This link may',
+    'team.scope.all': 'Do everything but the team and the rules',
+    'team.scope.questions': 'Moderate questions only',
+    'team.scope.backstage': 'Backstage: see everything, send notes',
+    'team.add': 'Create the link',
+    'team.created': 'The link of {name}, shown this once: copy it or scan its QR code.',
+    'team.qrAlt': 'QR code of the moderator link of {name}',
+    'team.hide': 'Done: hide this link',
+    'team.revoke': 'Revoke',
+    'team.revokeWhat': 'Revoke the link of {name}',
+    'team.revoked': 'revoked at {time}',
+    'team.empty': 'No moderator link yet: everyone uses the organiser’s.',
+    'team.hint': 'Each link has its own key and is named in the ledger and the report. Revoking a link cuts it off at once.',
+    'charter.title': 'Moderation rules',
+    'charter.label': 'Rules, one per line',
+    'charter.save': 'Publish the rules',
+    'charter.reset': 'Back to the default rules',
+    'charter.hint': 'Shown to participants before they ask, and in the report. A refusal may cite a rule by its number.',
+    'charter.intro': 'Questions are moderated by these rules:',
+    'charter.rule1': 'Respect everyone: no insults, threats or personal attacks.',
+    'charter.rule2': 'Stay on the topic of the meeting.',
+    'charter.rule3': 'One question at a time, short and clear; questions already asked are merged.',
+    'charter.rule4': 'No advertising, and no personal information about anyone.',
+    'charter.ruleN': 'rule {n}',
+    'mod.rule': 'Rule applied',
+    'mod.noRule': 'None',
+    'ledger.by': 'By',
+    'done.noteSent': 'Note sent.',
+    'done.revoked': 'Link revoked.',
+    'done.charter': 'Rules published.',
 
     'err.bad_message': 'The server did not understand the request.',
     'err.unknown_op': 'This action is not known to the server.',
@@ -587,7 +633,7 @@ export const dictionaries = {
     'filter.count': '{shown} sur {total}',
     'filter.none': 'Aucune question ne correspond à la recherche.',
     'keys.search': 'Chercher dans les questions (Échap efface)',
-    'keys.panels': 'Afficher un panneau : sondages, prises de parole, ordre du jour, annoncer, traitées, partager, réglages, registre',
+    'keys.panels': 'Afficher un panneau : sondages, prises de parole, ordre du jour, annoncer, traitées, partager, réglages, registre, équipe',
     'poll.unfold': 'Répondre au sondage',
     'poll.unfoldVoted': 'Votre vote et les résultats',
     'announcement.now': 'Annonce',
@@ -1058,6 +1104,52 @@ export const dictionaries = {
     'op.poll.visibility': 'Visibilité des résultats',
     'op.poll.lock': 'Verrouillage des votes modifié',
     'op.poll.show': 'Sondage à l’écran modifié',
+    'op.team.add': 'Lien de modération créé',
+    'op.team.revoke': 'Lien de modération révoqué',
+    'op.room.charter': 'Règles modifiées',
+
+    'team.tab': 'Équipe',
+    'team.title': 'Équipe de modération',
+    'team.notes': 'Notes de coulisse',
+    'team.noteLabel': 'Note aux modérateurs',
+    'team.noteHint': 'Vue par l’équipe de modération seulement : jamais par les participants, l’écran ou le compte rendu.',
+    'team.noteSend': 'Envoyer la note',
+    'team.notesEmpty': 'Aucune note pour le moment.',
+    'team.organiser': 'Organisateur',
+    'team.you': 'Vous modérez en tant que : {name}',
+    'team.links': 'Liens de modération',
+    'team.nameLabel': 'Nom du rôle',
+    'team.namePlaceholder': 'Président, Modérateur 2, Coulisse',
+    'team.scopeLabel': 'Ce lien peut',
+    'team.scope.all': 'Tout faire sauf l’équipe et les règles',
+    'team.scope.questions': 'Modérer les questions seulement',
+    'team.scope.backstage': 'Coulisse : tout voir, envoyer des notes',
+    'team.add': 'Créer le lien',
+    'team.created': 'Le lien de {name}, affiché cette seule fois : copiez-le ou scannez son QR code.',
+    'team.qrAlt': 'QR code du lien de modération de {name}',
+    'team.hide': 'C’est fait : masquer ce lien',
+    'team.revoke': 'Révoquer',
+    'team.revokeWhat': 'Révoquer le lien de {name}',
+    'team.revoked': 'révoqué à {time}',
+    'team.empty': 'Aucun lien de modération : tout le monde utilise celui de l’organisateur.',
+    'team.hint': 'Chaque lien a sa propre clé et est nommé dans le journal et le compte rendu. Révoquer un lien le coupe aussitôt.',
+    'charter.title': 'Règles de modération',
+    'charter.label': 'Règles, une par ligne',
+    'charter.save': 'Publier les règles',
+    'charter.reset': 'Revenir aux règles par défaut',
+    'charter.hint': 'Montrées aux participants avant qu’ils posent une question, et dans le compte rendu. Un refus peut citer une règle par son numéro.',
+    'charter.intro': 'Les questions sont modérées selon ces règles :',
+    'charter.rule1': 'Respectez chacun : ni insultes, ni menaces, ni attaques personnelles.',
+    'charter.rule2': 'Restez dans le sujet de la réunion.',
+    'charter.rule3': 'Une question à la fois, courte et claire ; les questions déjà posées sont fusionnées.',
+    'charter.rule4': 'Pas de publicité, ni d’information personnelle sur quiconque.',
+    'charter.ruleN': 'règle {n}',
+    'mod.rule': 'Règle appliquée',
+    'mod.noRule': 'Aucune',
+    'ledger.by': 'Par',
+    'done.noteSent': 'Note envoyée.',
+    'done.revoked': 'Lien révoqué.',
+    'done.charter': 'Règles publiées.',
 
     'err.bad_message': 'Le serveur n’a pas compris la demande.',
     'err.unknown_op': 'Cette action est inconnue du serveur.',
@@ -1106,6 +1198,20 @@ export function extend(more) {
       if (!(k in dictionaries[l])) dictionaries[l][k] = v;
     }
   }
+}
+
+/** How many rules the default moderation charter has (room.DefaultRules). */
+export const defaultRules = 4;
+
+/**
+ * The moderation rules in force: the organiser's, else the default ones in
+ * the current language.
+ * @param {string[]|undefined} charter the meeting's
+ * @returns {string[]}
+ */
+export function charterRules(charter) {
+  if (charter && charter.length) return charter;
+  return Array.from({ length: defaultRules }, (_, i) => t(`charter.rule${i + 1}`));
 }
 
 /** The languages offered, by their own names. */
