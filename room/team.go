@@ -71,9 +71,10 @@ const seatPrefix = "seat-"
 // SeatActor is the Actor.ID of seat id's sessions.
 func SeatActor(id SeatID) string { return seatPrefix + strconv.Itoa(int(id)) }
 
-// parseSeat returns the seat an actor id names, or 0 and false when it
-// names none (the organiser). "seat-03" names none: ids are written one
-// way.
+// parseSeat returns the seat an actor id names, and whether it is a
+// seat's id at all: false for the organiser. An id with the seat prefix
+// that is not written as SeatActor writes it ("seat-03", "seat-x") is a
+// seat's, numbered 0: no seat, so it acts on nothing.
 func parseSeat(id string) (SeatID, bool) {
 	s, ok := strings.CutPrefix(id, seatPrefix)
 	if !ok {
@@ -81,7 +82,7 @@ func parseSeat(id string) (SeatID, bool) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || strconv.Itoa(n) != s {
-		return 0, false
+		return 0, true
 	}
 	return SeatID(n), true
 }

@@ -80,7 +80,8 @@ func TestTeamOps(t *testing.T) {
 		{name: "revoked notes", setup: revoked, actor: chair, cmd: Command{Op: OpNote, Text: "hello"}, err: ErrForbidden},
 		{name: "revoked announces", setup: revoked, actor: chair, cmd: Command{Op: OpAnnounce, Text: "hello"}, err: ErrForbidden},
 		{name: "unknown seat", setup: withTeam, actor: Actor{ID: SeatActor(9), Role: Moderator}, cmd: Command{Op: OpAnnounce, Text: "hi"}, err: ErrForbidden},
-		{name: "seat written another way", setup: withTeam, actor: Actor{ID: "seat-01", Role: Moderator}, cmd: Command{Op: OpAnnounce, Text: "hi"}},
+		{name: "seat written another way", setup: withTeam, actor: Actor{ID: "seat-01", Role: Moderator}, cmd: Command{Op: OpAnnounce, Text: "hi"}, err: ErrForbidden},
+		{name: "seat prefix alone", setup: withTeam, actor: Actor{ID: "seat-", Role: Moderator}, cmd: Command{Op: OpNote, Text: "hi"}, err: ErrForbidden},
 
 		// Scopes.
 		{name: "all scope announces", setup: asked, actor: chair, cmd: Command{Op: OpAnnounce, Text: "Break"},
