@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -210,4 +211,44 @@ func TestLinkQR(t *testing.T) {
 	if code, _ := post(cr.ModeratorKey, `{"key":"`+key+`"}`); code != http.StatusBadRequest {
 		t.Errorf("link-qr of a revoked link: %d", code)
 	}
+}
+
+// On a cluster, a link the organiser makes through one edge works on the
+// other, and its revocation, ordered by the primary, cuts its session on
+// that other edge and refuses its key there.
+func TestClusterTeamRevoke(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t)
+	cr := createRoom(t, c.a.url, `{"title":"Team on edges"}`)
+	org := dial(t, c.a.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	seat, key := addSeat(t, org, "Moderator 2", room.ScopeQuestions)
+	// The other edge applies the seat when the primary's event reaches it.
+	var m2 *client
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cl := dialRaw(t, c.b.url, cr.Code)
+		cl.name = "m2"
+		cl.send(map[string]any{"t": "hello", "v": ProtocolVersion, "role": "moderator", "key": key})
+		cl.waitFor(func() bool { return cl.hasView || cl.closed })
+		if cl.hasView {
+			m2 = cl
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the link never worked on the other edge")
+		}
+	}
+	if m2.welcome.Seat != seat {
+		t.Fatalf("welcome names seat %d, want %d", m2.welcome.Seat, seat)
+	}
+	m2.refused(room.Command{Op: room.OpStart}, "forbidden")
+	m2.must(room.Command{Op: room.OpNote, Text: "from the other edge"})
+	revoked := org.must(room.Command{Op: room.OpTeamRevoke, Seat: seat})
+	if code := m2.waitClosed(); code != statusRevoked {
+		t.Fatalf("revoked on the other edge: closed with %d", code)
+	}
+	refusedKey(t, c.b.url, cr.Code, key)
+	org.waitSeq(revoked) // this edge has applied it too
+	refusedKey(t, c.a.url, cr.Code, key)
 }
