@@ -117,6 +117,7 @@ type Question struct {
 	Archived   bool                `json:"archived,omitempty"`
 	MergedInto room.QuestionID     `json:"mergedInto,omitempty"`
 	Reason     room.Reason         `json:"reason,omitempty"` // why it was refused
+	Rule       int                 `json:"rule,omitempty"`   // the charter's rule the refusal applied
 }
 
 // Poll is a poll that ran (drafts and deleted polls are left out).
@@ -466,7 +467,7 @@ func (m *meeting) report() *Report {
 			qs.Pending++
 		case room.Rejected:
 			qs.Rejected++
-			out.Reason = q.Reason
+			out.Reason, out.Rule = q.Reason, q.Rule
 		case room.Withdrawn:
 			qs.Withdrawn++
 		case room.Merged:

@@ -309,6 +309,7 @@ func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
 		{field: field("archived", "boolean", "Archived by a moderator", true), value: func(q room.QuestionView) string { return strconv.FormatBool(q.Archived) }},
 		{field: field("merged_into", "integer", "Merged into question", false), value: func(q room.QuestionView) string { return optInt(int(q.MergedInto)) }},
 		{field: field("reason", "string", "Why it was refused", false, reasons...), value: func(q room.QuestionView) string { return string(q.Reason) }},
+		{field: field("rule", "integer", "Rule of the moderation charter the refusal applied (from 1)", false), value: func(q room.QuestionView) string { return optInt(q.Rule) }},
 		{field: describe(field("participant", "string", "Author (pseudonymous participant id)", true), "moderators only"),
 			value: func(q room.QuestionView) string { return q.Author }, only: Full},
 		{field: field("name", "string", "Name given by the author", false), value: func(q room.QuestionView) string { return q.Name }, only: Full},

@@ -35,6 +35,10 @@ func TestTeamRecord(t *testing.T) {
 	outcome := f.do(chair, room.Command{Op: room.OpOutcome, Step: 0, Text: "Welcomed by the chair."})
 	f.do(mod, room.Command{Op: room.OpTeamRevoke, Seat: 2})
 	f.do(mod, room.Command{Op: room.OpCharter, Rules: []string{"Be kind", "Stay on topic"}})
+	f.ids["ann"] = "p-0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+	f.join("ann", room.InRoom)
+	f.do(f.p("ann"), room.Command{Op: room.OpAsk, Text: "An advert for cheap watches zqx"})
+	f.do(chair, room.Command{Op: room.OpReject, Question: 1, Reason: room.OffTopic, Rule: 2})
 	f.do(mod, room.Command{Op: room.OpEnd})
 	rows, err := f.st.Load(t.Context(), f.code)
 	if err != nil {
@@ -59,6 +63,9 @@ func TestTeamRecord(t *testing.T) {
 	if byChair == nil || byChair.Role != "Chair" || byChair.By != 1 {
 		t.Fatalf("the chair's act: %+v", byChair)
 	}
+	if q := r.Questions.List[0]; q.Rule != 2 || q.Reason != room.OffTopic {
+		t.Errorf("the refused question %+v does not cite rule 2", q)
+	}
 	if len(r.Charter) != 2 || r.Charter[1] != "Stay on topic" {
 		t.Errorf("charter %q", r.Charter)
 	}
@@ -75,6 +82,9 @@ func TestTeamRecord(t *testing.T) {
 				t.Errorf("%s contains %q", name, s)
 			}
 		}
+	}
+	if q := string(z["questions.csv"]); !strings.Contains(q, "off-topic,2") {
+		t.Errorf("questions.csv does not cite the rule:\n%s", q)
 	}
 	if m := string(z["moderation.csv"]); !strings.Contains(m, ",Chair") || !strings.Contains(m, ",organiser") {
 		t.Errorf("moderation.csv does not name the roles:\n%s", m)
