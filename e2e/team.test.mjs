@@ -69,7 +69,7 @@ test('a backstage link: created, used for a note, then revoked', async (t) => {
   // Revoked: the backstage page is cut off at once, and stays so.
   await chair.getByRole('button', { name: 'Revoke the link of Backstage' }).click();
   await until(async () => !(await back.locator('#fatal').isHidden()), 'the revoked page cut off');
-  assert.match(await back.locator('#fatal').textContent(), /not valid/);
+  assert.match(await back.locator('#fatal').textContent(), /not valid, or was revoked/);
   await until(async () => (await chair.locator('#team li.seat.revoked').count()) === 1, 'the link shown revoked');
   const again = await newPage(env.browser, t);
   await again.goto(link);
