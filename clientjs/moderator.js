@@ -224,15 +224,19 @@ byId('bulk-reject').addEventListener('click', () => {
   }
   const select = h('select', { id: 'bulk-reason' }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
   const [noteBox, note] = noteField('bulk-note');
+  const rule = ruleSelect('bulk-rule');
   const fields = [
     h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
+    h('div', { class: 'field' }, h('label', { for: rule.id }, t('mod.rule')), rule),
     noteBox,
   ];
   replace(byId('bulk-form'), inlineForm(fields, t('mod.rejectSelected'), () => { closeBulkForm(); byId('bulk-reject').focus(); }, (status) => {
     status.textContent = t('sending');
-    const cmd = (id) => (note.value.trim()
-      ? { op: 'question.reject', question: id, reason: select.value, note: note.value.trim() }
-      : { op: 'question.reject', question: id, reason: select.value });
+    const cmd = (id) => ({
+      op: 'question.reject', question: id, reason: select.value,
+      ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      ...(Number(rule.value) > 0 ? { rule: Number(rule.value) } : {}),
+    });
     bulk(cmd, 'done.rejectedN').then((err) => {
       if (err) status.textContent = errorText(err);
       else byId('bulk-reject').focus();
@@ -400,6 +404,16 @@ function noteField(id) {
   return [h('div', { class: 'field' }, h('label', { for: id }, t('mod.noteLabel')), note, hint), note];
 }
 
+/**
+ * The charter's rule a refusal applies, by number: "0" for none.
+ * @param {string} id
+ * @returns {HTMLSelectElement}
+ */
+function ruleSelect(id) {
+  return /** @type {HTMLSelectElement} */ (h('select', { id }, h('option', { value: '0' }, t('mod.noRule')),
+    charterRules(client.state.view.meeting.charter).map((r, i) => h('option', { value: String(i + 1) }, `${i + 1}. ${truncate(r, 60)}`))));
+}
+
 function actionForm(q, kind) {
   const id = q.id;
   const status = h('p', { class: 'form-status', role: 'status' });
@@ -413,9 +427,7 @@ function actionForm(q, kind) {
   if (kind === 'reject') {
     const select = h('select', { id: `${f}-reason` }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
     const [noteBox, note] = noteField(`${f}-note`);
-    // The charter's rule the refusal applies, by number: 0 for none.
-    const rule = h('select', { id: `${f}-rule` }, h('option', { value: '0' }, t('mod.noRule')),
-      charterRules(client.state.view.meeting.charter).map((r, i) => h('option', { value: String(i + 1) }, `${i + 1}. ${truncate(r, 60)}`)));
+    const rule = ruleSelect(`${f}-rule`);
     const form = h('form', { class: 'inline-action', novalidate: true },
       h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
       h('div', { class: 'field' }, h('label', { for: rule.id }, t('mod.rule')), rule),

@@ -58,6 +58,17 @@ test('a backstage link: created, used for a note, then revoked', async (t) => {
   assert.deepEqual(violations2, [], formatViolations(violations2));
   await screenshot(phone, 'team-charter-phone');
 
+  // A refusal cites a rule, and its author reads which.
+  await phone.getByLabel('Your question', { exact: true }).fill('Buy cheap watches at our shop today');
+  await phone.getByRole('button', { name: 'Send question' }).click();
+  const waiting = chair.locator('#queue > li').filter({ hasText: 'cheap watches' });
+  await waiting.getByRole('button', { name: 'Reject', exact: true }).click();
+  await chair.getByLabel('Reason').selectOption('off-topic');
+  await chair.getByLabel('Rule applied').selectOption('2');
+  await chair.getByRole('button', { name: 'Reject the question' }).click();
+  const mine = phone.locator('#mine > li').filter({ hasText: 'cheap watches' });
+  await until(async () => /Not published: off topic \(rule 2\)/.test(await mine.textContent()), 'the rule, for the author');
+
   // A note from backstage reaches the organiser, and no participant.
   await back.getByLabel('Note to the moderators').fill('The speaker is over time');
   await back.getByRole('button', { name: 'Send note' }).click();
