@@ -62,6 +62,25 @@ export function mountTeam({ client, code, key, base, mark }) {
     }, (err) => { status.textContent = errorText(err); });
   });
 
+  // The latest note from someone else, beside the meeting's status, so
+  // that the chair reads "the speaker's time is up" whatever panel is
+  // shown, until dismissed.
+  let dismissed = 0;
+  const flashText = h('span', { class: 'note-flash-text' });
+  const flash = h('p', { id: 'note-flash', class: 'note-flash', hidden: true }, flashText, ' ',
+    h('button', { type: 'button', class: 'small', on: { click: () => { dismissed = Number(flash.dataset.seq); flash.hidden = true; } } }, t('team.dismiss')));
+  byId('meeting-status').parentElement.append(flash);
+  function renderFlash(view) {
+    const notes = (view.notes || []).filter((n) => (n.by || 0) !== seat);
+    const last = notes[notes.length - 1];
+    flash.hidden = !last || last.seq <= dismissed;
+    if (!last) return;
+    flash.dataset.seq = String(last.seq);
+    setText(flashText, `${roleName(last.by)} (${clockTime(last.at)}): ${last.text}`);
+    const b = flash.querySelector('button');
+    if (b) setText(b, t('team.dismiss'));
+  }
+
   function renderNotes(view) {
     const notes = view.notes || [];
     const list = byId('notes');
@@ -223,6 +242,7 @@ export function mountTeam({ client, code, key, base, mark }) {
     const mine = (view.team || []).find((s) => s.id === seat);
     document.body.dataset.scope = organiser ? 'organiser' : mine ? mine.scope : '';
     renderNotes(view);
+    renderFlash(view);
     if (organiser) {
       renderTeam(view);
       renderCharter(view);

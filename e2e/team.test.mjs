@@ -74,6 +74,15 @@ test('a backstage link: created, used for a note, then revoked', async (t) => {
   await back.getByRole('button', { name: 'Send note' }).click();
   await until(async () => (await chair.locator('#notes li').first().textContent())?.includes('The speaker is over time'), 'the note on the dashboard');
   assert.match(await chair.locator('#notes li').first().textContent(), /Backstage/);
+  // Whatever panel is shown, the chair reads it beside the meeting's status.
+  await chair.getByRole('tab', { name: 'Polls' }).click();
+  assert.match(await chair.locator('#note-flash').textContent(), /Backstage .*The speaker is over time/);
+  const fit = await chair.evaluate(() => [document.scrollingElement.scrollHeight, innerHeight]);
+  assert.ok(fit[0] <= fit[1], `the dashboard with a note is ${fit[0]} px high in ${fit[1]}`);
+  await screenshot(chair, 'team-note-received');
+  await chair.locator('#note-flash').getByRole('button', { name: 'Seen' }).click();
+  assert.ok(await chair.locator('#note-flash').isHidden(), 'the note dismissed');
+  await chair.getByRole('tab', { name: 'Team' }).click();
   const seen = await phone.evaluate(() => JSON.stringify(window.tribune.state));
   assert.ok(!seen.includes('over time') && !seen.includes('Backstage'), 'a participant holds the note or the team');
 
