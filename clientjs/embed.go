@@ -5,7 +5,8 @@
 //
 // The files are plain ES modules, HTML and CSS, with no build step. The
 // server serves FS at /assets/ and the pages at /, /j/{code}, /m/{code},
-// /s/{code}, /r/{code} and /about. Pages reference assets by absolute path
+// /s/{code}, /r/{code}, /about, and a consultation's at /c/{id},
+// /c/{id}/trace and /c/{id}/organise. Pages reference assets by absolute path
 // (/assets/style.css) and load no inline script or style, so they work under
 // a Content-Security-Policy of script-src 'self'; style-src 'self'.
 //
@@ -26,4 +27,5 @@ var files embed.FS
 var FS fs.FS = files
 
 // Pages are the HTML pages the server maps to paths.
-var Pages = []string{"home.html", "participant.html", "moderator.html", "screen.html", "report.html", "about.html"}
+var Pages = []string{"home.html", "participant.html", "moderator.html", "screen.html", "report.html", "about.html",
+	"consultation.html", "trace.html", "organise.html"}

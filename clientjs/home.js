@@ -109,3 +109,54 @@ function showCreated() {
 }
 
 onLangChange(showCreated);
+
+/** The last consultation created, so a language switch can redraw its links. */
+let consultation = null;
+
+byId('consultation-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const status = byId('c-status');
+  const input = byId('c-title-input');
+  const title = input.value.trim();
+  if (!title) {
+    status.textContent = t('home.needConsultationTitle');
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  const body = { title, description: byId('c-description').value.trim(), opens: byId('c-opens').value, closes: byId('c-closes').value };
+  status.textContent = t('sending');
+  try {
+    const res = await fetch('/api/consultations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      status.textContent = t('err.other', { message: (data.error && data.error.message) || String(res.status) });
+      return;
+    }
+    status.textContent = '';
+    consultation = data;
+    showConsultation();
+    byId('c-created').focus();
+    announce(t('home.consultationCreated'));
+  } catch {
+    status.textContent = t('err.network');
+  }
+});
+
+function showConsultation() {
+  if (!consultation) return;
+  const { links } = consultation;
+  byId('c-created').hidden = false;
+  replace(byId('c-created-links'),
+    h('p', { class: 'button-row' }, h('a', { href: links.organiser, class: 'button-link primary' }, t('home.openOrganiser'))),
+    h('dl', { class: 'links' },
+      h('dt', {}, t('share.organiser')), h('dd', {}, h('a', { href: links.organiser }, links.organiser)),
+      h('dt', {}, t('share.public')), h('dd', {}, h('a', { href: links.public }, links.public))));
+}
+
+onLangChange(showConsultation);

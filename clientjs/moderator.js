@@ -3,12 +3,15 @@
 
 import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
+import { createDuplicates } from './duplicates.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange, charterRules } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
 import { mountTeam } from './team.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch } from './ui.js';
+import { broadcastPanel } from './broadcast.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch, whoAsked } from './ui.js';
+import { provenance } from './consultation-data.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -33,6 +36,8 @@ const key = (() => {
 })();
 
 const client = new Client({ code, role: 'moderator', key });
+/** The published questions each waiting one likely repeats (duplicates.js). */
+const dups = createDuplicates({ code, key, onChange: () => renderQueue() });
 connectionBanner(byId('conn'), client);
 // For the browser console and the end-to-end tests: the client's state.
 Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
@@ -126,6 +131,7 @@ if (!code || !key) {
 } else {
   const later = perFrame(() => render());
   client.on('state', () => later(''));
+  client.on('joins', renderJoins);
   client.on('error', (err) => {
     if (err.code === 'bad_key') fatal(t('fatal.bad_key'));
     else if (err.code === 'no_room') fatal(t('fatal.no_room'));
@@ -176,6 +182,18 @@ function questionText(id) {
   return q ? q.text : `#${id}`;
 }
 
+/**
+ * New participants in the last minute, and those the room's limit turned
+ * away: a surge of scripted joins shows here (PROTOCOL.md, "joins").
+ */
+function renderJoins(m) {
+  const el = byId('joins');
+  el.hidden = !m.minute && !m.refused;
+  el.classList.toggle('warn', m.refused > 0);
+  setText(el, [t('joins.minute', { n: m.minute }), m.refused ? t('joins.refused', { n: m.refused, limit: m.limit }) : ''].filter(Boolean).join(' · '));
+}
+onLangChange(() => { if (client.joins) renderJoins(client.joins); });
+
 function renderQueue() {
   const all = pendingQuestions(client.state.view);
   const list = all.filter(matches);
@@ -187,6 +205,7 @@ function renderQueue() {
   for (const id of selected) if (!list.some((q) => q.id === id)) selected.delete(id);
   keyedList(byId('queue'), list, (q) => q.id, questionItem, updateQuestion);
   renderBulk();
+  dups.refresh(client.state.view);
 }
 
 // --- several waiting questions at once --------------------------------------
@@ -283,7 +302,8 @@ function questionItem(q) {
     h('div', { class: 'q-body' },
       h('p', { class: 'q-text', id: `mq-${q.id}-text` }),
       h('p', { class: 'q-meta' }),
-      h('p', { class: 'q-answer' })),
+      h('p', { class: 'q-answer' }),
+      h('p', { class: 'q-dup', hidden: true })),
     h('div', { class: 'actions' }),
     h('div', { class: 'action-form' }));
 }
@@ -292,13 +312,15 @@ function updateQuestion(li, q) {
   const view = client.state.view;
   const want = openForm && openForm.id === q.id ? openForm.kind : '';
   // Long lists stay fast: an unchanged question costs no DOM work.
-  const sig = JSON.stringify([q, view.meeting.highlight === q.id, want, document.documentElement.lang]);
+  const likely = q.status === 'pending' ? dups.likelyFor(q.id) : [];
+  const sig = JSON.stringify([q, view.meeting.highlight === q.id, want, document.documentElement.lang, likely]);
   if (li.dataset.sig === sig) return;
   li.dataset.sig = sig;
   li.dataset.id = String(q.id);
   li.dataset.status = q.status;
   li.querySelector('.q-text').textContent = q.text;
-  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at), t('votes', { n: q.votes })];
+  const meta = [`#${q.id}`, ...whoAsked(q), clockTime(q.at), t('votes', { n: q.votes })];
+  if (q.carriedTo) meta.push(provenance({ carriedTo: q.carriedTo }));
   if (q.status !== 'live' && q.status !== 'pending' && !q.mergedInto) meta.push(t(`qstatus.${q.status}`));
   if (q.archived) meta.push(t('qstatus.archived'));
   if (q.pinned) meta.push(t('q.pinned'));
@@ -312,6 +334,7 @@ function updateQuestion(li, q) {
   answer.textContent = [q.answer ? t('q.answer', { text: q.answer }) : '', q.note ? t('mod.note', { note: q.note }) : ''].filter(Boolean).join(' ');
   li.classList.toggle('highlighted', view.meeting.highlight === q.id);
   li.classList.toggle('pinned', !!q.pinned);
+  renderLikely(li.querySelector('.q-dup'), q, likely);
 
   // Buttons are rebuilt only when the question's state or the language
   // changes, so focus stays put while votes come in.
@@ -334,6 +357,21 @@ function updateQuestion(li, q) {
     const first = form.querySelector('select, textarea, input');
     if (first) first.focus();
   }
+}
+
+/** Shows the published question q likely repeats, with a merge into it. */
+function renderLikely(el, q, likely) {
+  const target = likely.map((id) => client.state.view.questions.find((x) => x.id === id)).find(Boolean);
+  el.hidden = !target;
+  if (!target) {
+    replace(el);
+    return;
+  }
+  replace(el,
+    h('span', {}, t('dup.likely', { id: target.id, text: truncate(target.text, 80) })), ' ',
+    button('merge-dup', t('dup.merge', { id: target.id }),
+      () => act({ op: 'question.merge', question: q.id, into: target.id }, t('done.merged')),
+      { 'aria-describedby': `mq-${q.id}-text` }));
 }
 
 function button(action, label, onClick, extra = {}) {
@@ -556,13 +594,15 @@ function pollEditForm(p) {
   const f = `mp-${p.id}-edit`;
   const title = h('input', { id: `${f}-title`, type: 'text', maxlength: '200', value: p.title });
   const fields = [h('div', { class: 'field' }, h('label', { for: title.id }, t('poll.question')), title)];
-  const choice = p.kind === 'single' || p.kind === 'multiple';
+  const choice = hasOptions(p.kind);
   const options = h('textarea', { id: `${f}-options`, rows: '4', value: formatOptions(p), 'aria-describedby': 'poll-options-hint' });
   const max = h('input', { id: `${f}-max`, type: 'number', min: '1', max: '20', value: String(p.max || 2) });
   const scale = h('input', { id: `${f}-scale`, type: 'number', min: '2', max: '10', value: String(p.scale || 5) });
   if (choice) fields.push(h('div', { class: 'field' }, h('label', { for: options.id }, t('poll.options')), options));
   if (p.kind === 'multiple') fields.push(h('div', { class: 'field' }, h('label', { for: max.id }, t('poll.maxLabel')), max));
   if (p.kind === 'rating') fields.push(h('div', { class: 'field' }, h('label', { for: scale.id }, t('poll.scaleLabel')), scale));
+  const weights = weightFields(f, p);
+  fields.push(...weights.fields);
   const close = () => {
     pollForms.delete(p.id);
     renderPolls();
@@ -578,10 +618,11 @@ function pollEditForm(p) {
       cmd.options = parsed.options;
       if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); options.focus(); return; }
       if (cur.kind === 'single' && parsed.correct.length > 1) { status.textContent = t('poll.oneRight'); options.focus(); return; }
-      if (parsed.correct.length) cmd.correct = parsed.correct;
+      if (parsed.correct.length && !weighed(cur.kind)) cmd.correct = parsed.correct;
     }
     if (cur.kind === 'multiple') cmd.max = Number(max.value) || 0;
     if (cur.kind === 'rating') cmd.scale = Number(scale.value) || 5;
+    if (!weights.read(cur.kind, cmd, status)) return;
     status.textContent = t('sending');
     client.send(cmd).then(() => { announce(t('done.pollEdited')); close(); }, (err) => { status.textContent = errorText(err); });
   });
@@ -593,10 +634,48 @@ function fillVisibility() {
   replace(sel, visibilities.map((v) => h('option', { value: v, selected: v === cur }, t(`poll.vis.${v}`))));
 }
 
+/** Whether polls of kind have options the moderator writes. */
+const hasOptions = (kind) => kind === 'single' || kind === 'multiple' || weighed(kind);
+/** Whether kind weighs every option: ranking and points polls. */
+const weighed = (kind) => kind === 'ranking' || kind === 'points';
+
+/**
+ * Reads the places of a ranking, or the budget and per-option maximum of a
+ * points poll, from the inputs given, into cmd; says what is wrong in status
+ * and returns false when the budget is missing or out of range.
+ */
+function readWeights(kind, cmd, status, places, budget, perOption) {
+  if (kind === 'ranking') cmd.max = Number(places.value) || 0;
+  if (kind !== 'points') return true;
+  cmd.budget = Number(budget.value) || 0;
+  cmd.max = Number(perOption.value) || 0;
+  if (cmd.budget < 1 || cmd.budget > 100 || !Number.isInteger(cmd.budget)) {
+    status.textContent = t('poll.needBudget');
+    budget.focus();
+    return false;
+  }
+  return true;
+}
+
+/** The edit form's inputs for a ranking's places or a points poll's budget. */
+function weightFields(f, p) {
+  const field = (input, key) => h('div', { class: 'field' }, h('label', { for: input.id }, t(key)), input);
+  const places = h('input', { id: `${f}-places`, type: 'number', min: '1', max: '12', value: p.kind === 'ranking' && p.max < (p.options || []).length ? String(p.max) : '' });
+  const budget = h('input', { id: `${f}-budget`, type: 'number', min: '1', max: '100', value: String(p.budget || 10) });
+  const perOption = h('input', { id: `${f}-permax`, type: 'number', min: '1', max: '100', value: p.kind === 'points' && p.max < p.budget ? String(p.max) : '' });
+  const fields = p.kind === 'ranking' ? [field(places, 'poll.placesLabel')]
+    : p.kind === 'points' ? [field(budget, 'poll.budgetLabel'), field(perOption, 'poll.perOptionLabel')] : [];
+  return { fields, read: (kind, cmd, status) => readWeights(kind, cmd, status, places, budget, perOption) };
+}
+
 function pollKindChanged() {
   const kind = byId('poll-kind').value;
-  byId('poll-options-field').hidden = !(kind === 'single' || kind === 'multiple');
+  byId('poll-options-field').hidden = !hasOptions(kind);
+  byId('poll-options-hint').hidden = weighed(kind); // no quiz for these
   byId('poll-max-field').hidden = kind !== 'multiple';
+  byId('poll-places-field').hidden = kind !== 'ranking';
+  byId('poll-budget-field').hidden = kind !== 'points';
+  byId('poll-permax-field').hidden = kind !== 'points';
   byId('poll-scale-field').hidden = kind !== 'rating';
 }
 byId('poll-kind').addEventListener('change', pollKindChanged);
@@ -607,15 +686,16 @@ byId('poll-form').addEventListener('submit', (ev) => {
   const kind = byId('poll-kind').value;
   const cmd = { op: 'poll.create', kind, text: byId('poll-title').value.trim(), visibility: byId('poll-visibility').value };
   if (!cmd.text) { status.textContent = t('poll.needTitle'); byId('poll-title').focus(); return; }
-  if (kind === 'single' || kind === 'multiple') {
+  if (hasOptions(kind)) {
     const { options, correct } = parseOptions(byId('poll-options').value);
     cmd.options = options;
     if (cmd.options.length < 2) { status.textContent = t('poll.needOptions'); byId('poll-options').focus(); return; }
     if (kind === 'single' && correct.length > 1) { status.textContent = t('poll.oneRight'); byId('poll-options').focus(); return; }
-    if (correct.length) cmd.correct = correct;
+    if (correct.length && !weighed(kind)) cmd.correct = correct;
   }
   if (kind === 'multiple') cmd.max = Number(byId('poll-max').value) || 0;
   if (kind === 'rating') cmd.scale = Number(byId('poll-scale').value) || 5;
+  if (!readWeights(kind, cmd, status, byId('poll-places'), byId('poll-budget'), byId('poll-permax'))) return;
   const step = client.state.view ? client.state.view.meeting.step : -1;
   if (step >= 0) cmd.step = step;
   status.textContent = t('sending');
@@ -1065,3 +1145,6 @@ setInterval(() => {
   modFloorTimer.classList.toggle('over', left !== null && left <= 0);
   setText(modFloorTimer, left === null ? '' : left > 0 ? t('timer.left', { time: formatSeconds(left) }) : t('timer.over', { time: formatSeconds(-left) }));
 }, 500);
+
+// The overlay, the embed snippet and the recording (broadcast.js).
+broadcastPanel(byId('share'), client, { code, base: () => shareBase.base, copy });

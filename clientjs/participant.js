@@ -9,7 +9,10 @@ import {
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
 import { t, initI18n, onLangChange, charterRules } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
-import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine } from './ui.js';
+import { renderWatch } from './watch.js';
+import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine, whoAsked } from './ui.js';
+import { rankingBallot, pointsBallot } from './rankvote.js';
+import { provenance } from './consultation-data.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -245,7 +248,11 @@ function renderNow(view) {
   const j = joined();
   const stream = byId('stream');
   const url = webLink(m.settings.streamURL);
-  stream.hidden = !(url && j && j.channel === 'remote');
+  // Remote participants watch here (watch.js); the link is for a stream no
+  // page can show.
+  const watching = renderWatch(byId('watch'), m.settings, j ? j.channel : '');
+  document.body.classList.toggle('watching', watching);
+  stream.hidden = watching || !(url && j && j.channel === 'remote');
   if (!stream.hidden) {
     replace(stream, h('a', { href: url, class: 'stream-link', target: '_blank', rel: 'noopener noreferrer' }, t('stream.watch')));
   }
@@ -253,7 +260,7 @@ function renderNow(view) {
   const access = [['signURL', 'stream.sign'], ['captionsURL', 'stream.captions']]
     .map(([k, label]) => [webLink(m.settings[k]), label]).filter(([u]) => u);
   const links = byId('access-links');
-  links.hidden = access.length === 0;
+  links.hidden = access.length === 0 || watching; // the watch slot has them
   const accessSig = JSON.stringify([access, document.documentElement.lang]);
   if (links.dataset.sig !== accessSig) {
     links.dataset.sig = accessSig;
@@ -530,7 +537,10 @@ function updateQuestion(li, q) {
   if (li.dataset.sig === sig) return;
   li.dataset.sig = sig;
   li.querySelector('.q-text').textContent = q.text;
-  const meta = [`#${q.id}`, q.name || t('anonymous'), t(`channel.${q.channel}`), clockTime(q.at)];
+  // A question carried from an earlier step meeting has no author here:
+  // where it comes from stands in their place.
+  const meta = [`#${q.id}`, ...whoAsked(q), clockTime(q.at)];
+  if (q.carriedTo) meta.push(provenance({ carriedTo: q.carriedTo }));
   if (q.pinned) meta.unshift(t('q.pinned'));
   if (lit) meta.unshift(t('q.highlighted'));
   if (mine) meta.push(t('q.yours'));
@@ -573,7 +583,7 @@ function renderAnswered(view) {
   keyedList(byId('answered'), list, (q) => q.id, (q) => h('li', { class: 'question answered', id: `q-${q.id}`, tabindex: '-1' },
     h('p', { class: 'q-text' }), h('p', { class: 'q-meta' }), h('p', { class: 'q-answer' })), (li, q) => {
     li.querySelector('.q-text').textContent = q.text;
-    li.querySelector('.q-meta').textContent = [q.name || t('anonymous'), t('votes', { n: q.votes })].join(' · ');
+    li.querySelector('.q-meta').textContent = [...whoAsked(q, false), t('votes', { n: q.votes })].join(' · ');
     const a = li.querySelector('.q-answer');
     a.hidden = !q.answer;
     a.textContent = q.answer ? t('q.answer', { text: q.answer }) : '';
@@ -626,7 +636,7 @@ function updatePoll(el, p) {
   el.querySelector('.poll-send').classList.toggle('waiting', !!sending && !sending.sent);
   // The form is rebuilt only when what it asks changes, so a choice in
   // progress survives updates of the counts.
-  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
+  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.budget, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
   const formBox = el.querySelector('.poll-form');
   if (formBox.dataset.sig !== sig) {
     formBox.dataset.sig = sig;
@@ -634,7 +644,7 @@ function updatePoll(el, p) {
     replace(formBox, p.status === 'open' && !(p.locked && ballot) ? pollForm(p, ballot) : ballotLine(p, ballot));
     if (hadFocus) {
       // The vote just went in: keep the keyboard where it was.
-      const next = formBox.querySelector('input:checked, input:enabled, button');
+      const next = formBox.querySelector('input:checked, input:enabled, .rank-item, button:enabled');
       const title = el.querySelector('.poll-title');
       if (next) {
         next.focus();
@@ -666,6 +676,8 @@ function ballotLine(p, ballot) {
 function describeBallot(p, b) {
   if (p.kind === 'rating') return String(b.rating);
   if (p.kind === 'open') return b.text || '';
+  if (p.kind === 'ranking') return (b.choices || []).map((i, n) => `${n + 1}. ${(p.options || [])[i]}`).join(', ');
+  if (p.kind === 'points') return (p.options || []).map((o, i) => [o, (b.points || [])[i] || 0]).filter(([, n]) => n > 0).map(([o, n]) => `${o}: ${n}`).join(', ');
   return (b.choices || []).map((i) => (p.options || [])[i]).join(', ');
 }
 
@@ -674,7 +686,11 @@ function pollForm(p, ballot) {
   const fields = h('fieldset', {}, h('legend', { class: 'visually-hidden' }, p.title));
   const capped = p.kind === 'multiple' && p.max > 0 && p.max < (p.options || []).length;
   const maxHint = h('p', { class: 'hint', id: `${name}-max` }, t('poll.max', { n: p.max }));
-  if (p.kind === 'single' || p.kind === 'multiple') {
+  // Ranking and points ballots are built by rankvote.js.
+  const weighed = p.kind === 'ranking' ? rankingBallot(p, ballot, announce) : p.kind === 'points' ? pointsBallot(p, ballot, announce) : null;
+  if (weighed) {
+    fields.append(weighed.el);
+  } else if (p.kind === 'single' || p.kind === 'multiple') {
     if (capped) {
       fields.append(maxHint);
       fields.setAttribute('aria-describedby', maxHint.id);
@@ -721,7 +737,11 @@ function pollForm(p, ballot) {
     ev.preventDefault();
     const cmd = { op: 'poll.vote', poll: p.id };
     const checked = Array.from(form.querySelectorAll(`input[name="${name}"]:checked`)).map((i) => Number(i.value));
-    if (p.kind === 'single' || p.kind === 'multiple') {
+    if (weighed) {
+      const { error, ...given } = weighed.read();
+      if (error) { status.textContent = error; return; }
+      Object.assign(cmd, given);
+    } else if (p.kind === 'single' || p.kind === 'multiple') {
       if (!checked.length) { status.textContent = t('poll.pick'); return; }
       cmd.choices = checked;
     } else if (p.kind === 'rating') {

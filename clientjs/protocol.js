@@ -17,7 +17,7 @@
  * @typedef {'pending'|'live'|'answered'|'rejected'|'withdrawn'|'merged'} QuestionStatus
  * @typedef {'draft'|'open'|'closed'} PollStatus
  * @typedef {'live'|'voted'|'closed'|'hidden'} Visibility
- * @typedef {'single'|'multiple'|'rating'|'open'} PollKind
+ * @typedef {'single'|'multiple'|'rating'|'open'|'ranking'|'points'} PollKind
  *
  * @typedef {object} Settings
  * @property {boolean} qaOpen
@@ -67,11 +67,17 @@
  * @property {string} [author]
  * @property {string} [reason]
  * @property {string} [note]
+ * @property {Link} [from] carried here from another step meeting of a consultation
+ * @property {Link} [carriedTo] carried on to another step meeting
+ *
+ * @typedef {{consultation: string, code: string, question: number, votes: number, step?: string}} Link
  *
  * @typedef {object} Results
- * @property {number[]} [tally] one count per option, or per scale value 1..scale
+ * @property {number[]} [tally] one count per option, or per scale value 1..scale; ranking: Borda score per option; points: points per option
  * @property {number} [average] rating polls
  * @property {{word: string, count: number}[]} [words] open polls
+ * @property {number[]} [first] ranking polls: ballots putting each option first
+ * @property {number[]} [voters] points polls: ballots giving each option points
  *
  * @typedef {object} FloorRequest
  * @property {number} id
@@ -87,8 +93,9 @@
  * @property {PollKind} kind
  * @property {string} title
  * @property {string[]} [options]
- * @property {number} [max]
+ * @property {number} [max] multiple: most choices; ranking: places to fill; points: most points per option
  * @property {number} [scale]
+ * @property {number} [budget] points polls: points each participant spreads
  * @property {Visibility} visibility
  * @property {PollStatus} status
  * @property {boolean} [locked]
@@ -495,12 +502,30 @@ export function pollResults(state, id) {
 /**
  * Bars for a poll's results: one per option (or scale value), with its
  * count and its share of the largest possible total, in percent (0..100,
- * rounded). Open polls give their words.
+ * rounded). Open polls give their words. A ranking's bar is its Borda score
+ * against the most an option could score (first on every ballot), with
+ * `first`, its share of first places in percent; a points poll's bar is its
+ * share of all points given, with `voters`, the ballots that gave it any.
  * @param {Poll} p
  * @param {Results} r
- * @returns {{label: string, count: number, percent: number}[]}
+ * @returns {{label: string, count: number, percent: number, first?: number, voters?: number}[]}
  */
 export function resultBars(p, r) {
+  if (p.kind === 'ranking' || p.kind === 'points') {
+    const opts = p.options || [];
+    const tally = r.tally || [];
+    const ballots = Math.max(p.ballots, 1);
+    const base = p.kind === 'ranking'
+      ? Math.max((opts.length - 1) * p.ballots, 1)
+      : Math.max(tally.reduce((s, n) => s + n, 0), 1);
+    return opts.map((label, i) => {
+      const count = tally[i] || 0;
+      const bar = { label, count, percent: Math.round((100 * count) / base) };
+      return p.kind === 'ranking'
+        ? { ...bar, first: Math.round((100 * ((r.first || [])[i] || 0)) / ballots) }
+        : { ...bar, voters: (r.voters || [])[i] || 0 };
+    });
+  }
   if (p.kind === 'open') {
     const words = r.words || [];
     const top = words.reduce((m, w) => Math.max(m, w.count), 0);

@@ -91,6 +91,14 @@ const strings = {
     'r.poll.kind.multiple': 'Multiple choice',
     'r.poll.kind.rating': 'Rating',
     'r.poll.kind.open': 'Open answers (word counts)',
+    'r.poll.kind.ranking': 'Ranking (Borda count)',
+    'r.poll.kind.points': 'Points to spread',
+    'r.poll.borda': 'Borda points',
+    'r.poll.firsts': 'Ranked first',
+    'r.poll.points': 'Points',
+    'r.poll.voters': 'People giving points',
+    'r.poll.bordaNote': 'With {n} options, a first place is worth {top} points, each place below one fewer; an option left out of a partial ranking gets 0.',
+    'r.poll.budgetNote': 'Each person spread up to {budget} points, at most {max} per option.',
     'r.poll.meta': '{kind} · {ballots} · {status}',
     'r.poll.ballots': { one: '{n} ballot', other: '{n} ballots' },
     'r.poll.hidden': 'The moderators kept the results of this poll hidden.',
@@ -236,6 +244,14 @@ const strings = {
     'r.poll.kind.multiple': 'Choix multiple',
     'r.poll.kind.rating': 'Note',
     'r.poll.kind.open': 'Réponses libres (nombre de mots)',
+    'r.poll.kind.ranking': 'Classement (méthode Borda)',
+    'r.poll.kind.points': 'Points à répartir',
+    'r.poll.borda': 'Points Borda',
+    'r.poll.firsts': 'Classé premier',
+    'r.poll.points': 'Points',
+    'r.poll.voters': 'Personnes ayant donné des points',
+    'r.poll.bordaNote': 'Avec {n} options, une première place vaut {top} points, chaque place suivante un de moins ; une option absente d’un classement partiel obtient 0.',
+    'r.poll.budgetNote': 'Chaque personne a réparti au plus {budget} points, au plus {max} par option.',
     'r.poll.meta': '{kind} · {ballots} · {status}',
     'r.poll.ballots': { one: '{n} vote', other: '{n} votes' },
     'r.poll.hidden': 'Les modérateurs ont gardé les résultats de ce sondage confidentiels.',
@@ -324,6 +340,7 @@ const opNames = {
     'poll.open': 'Poll opened', 'poll.close': 'Poll closed', 'poll.visibility': 'Poll visibility changed',
     'poll.lock': 'Poll ballots locked or unlocked', 'poll.show': 'Poll shown on the screen',
     'team.add': 'Moderator link handed out', 'team.revoke': 'Moderator link revoked', 'room.charter': 'Moderation rules changed',
+    'room.recording': 'Recording given',
   },
   fr: {
     'room.edit': 'Réunion modifiée', 'room.settings': 'Réglages modifiés', 'room.start': 'Début de la réunion',
@@ -336,6 +353,7 @@ const opNames = {
     'poll.open': 'Sondage ouvert', 'poll.close': 'Sondage clos', 'poll.visibility': 'Visibilité du sondage modifiée',
     'poll.lock': 'Votes verrouillés ou déverrouillés', 'poll.show': 'Sondage affiché à l’écran',
     'team.add': 'Lien de modération remis', 'team.revoke': 'Lien de modération révoqué', 'room.charter': 'Règles de modération modifiées',
+    'room.recording': 'Enregistrement indiqué',
   },
 };
 
@@ -528,7 +546,8 @@ function renderQuestions(r) {
 
   const answerCell = (x) => h('div', {},
     x.answer ? h('p', { class: 'answer-text', text: x.answer }) : h('p', { class: 'hint', text: t('r.q.noAnswer') }),
-    x.late ? h('p', { class: 'badge late', text: `${t('r.q.late')} (${dateOf(x.answeredAt)})` }) : null);
+    x.late ? h('p', { class: 'badge late', text: `${t('r.q.late')} (${dateOf(x.answeredAt)})` }) : null,
+    recordingLink(x.recording));
 
   const section = (title, list, head, row) => [
     h('h3', { text: `${title} (${num(list.length)})` }),
@@ -570,7 +589,8 @@ function pollRows(p) {
   if (p.kind === 'open') return (res.words || []).slice(0, 20).map((w) => ({ label: w.word, count: w.count }));
   const tally = res.tally || [];
   if (p.kind === 'rating') return tally.map((n, i) => ({ label: String(i + 1), count: n }));
-  return (p.options || []).map((o, i) => ({ label: o, count: tally[i] || 0 }));
+  const other = (p.kind === 'ranking' ? res.first : p.kind === 'points' ? res.voters : null) || [];
+  return (p.options || []).map((o, i) => ({ label: o, count: tally[i] || 0, other: other[i] || 0 }));
 }
 
 /**
@@ -625,7 +645,21 @@ function renderPolls(r) {
       if (p.kind === 'rating' && p.ballots > 0) {
         parts.push(h('p', { class: 'average', text: t('r.poll.avg', { avg: (p.results.average || 0).toFixed(1), scale: p.scale }) }));
       }
-      if (rows.length > 0) {
+      if (p.kind === 'ranking') {
+        const n = (p.options || []).length;
+        parts.push(h('p', { class: 'average', text: t('r.poll.bordaNote', { n, top: n - 1 }) }));
+      }
+      if (p.kind === 'points') {
+        parts.push(h('p', { class: 'average', text: t('r.poll.budgetNote', { budget: p.budget || 0, max: p.max || p.budget || 0 }) }));
+      }
+      if (rows.length > 0 && (p.kind === 'ranking' || p.kind === 'points')) {
+        // The score, then first places (ranking) or people (points).
+        const head = p.kind === 'ranking'
+          ? [t('r.poll.option'), t('r.poll.borda'), t('r.poll.firsts')]
+          : [t('r.poll.option'), t('r.poll.points'), t('r.poll.voters')];
+        parts.push(h('figure', { class: 'chart-figure' }, barChart(p, rows), h('figcaption', { text: t('r.poll.chart', { title: p.title }) })));
+        parts.push(table('', head, rows.map((x) => [x.label, num(x.count), num(x.other)]), 'compact poll-table'));
+      } else if (rows.length > 0) {
         parts.push(h('figure', { class: 'chart-figure' }, barChart(p, rows), h('figcaption', { text: t('r.poll.chart', { title: p.title }) })));
         const first = p.kind === 'open' ? t('r.poll.word') : p.kind === 'rating' ? t('r.poll.value') : t('r.poll.option');
         const head = p.kind === 'open' ? [first, t('r.poll.uses')] : [first, t('r.poll.count'), t('r.poll.percent')];
@@ -667,9 +701,35 @@ function renderFloor(r) {
   }
   const rows = floor.map((f) => [
     String(f.id), t(`channel.${f.channel}`), f.topic || '',
-    t(`r.floor.${f.status}`), f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
+    t(`r.floor.${f.status}`), h('span', {}, f.calledAt ? `${timeOf(f.calledAt)}–${f.doneAt ? timeOf(f.doneAt) : t('r.agenda.open')}` : '',
+      f.recording ? [' ', recordingLink(f.recording)] : null),
   ]);
   replace(body, table('', [t('r.floor.n'), t('r.floor.who'), t('r.floor.topic'), t('r.floor.status'), t('r.floor.when')], rows, 'floor-table'));
+}
+
+/**
+ * A link to a moment of the meeting's recording (the server builds the
+ * address: room/recording.go), named by its time in the recording; null
+ * for none.
+ * @param {string|undefined} url
+ */
+function recordingLink(url) {
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const m = url.match(/[?&#](?:t|start)=(\d+)/);
+  const s = m ? Number(m[1]) : 0;
+  const two = (n) => String(n).padStart(2, '0');
+  const hours = Math.floor(s / 3600);
+  const time = hours ? `${hours}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
+  return h('a', { class: 'recording-link', href: url, target: '_blank', rel: 'noopener noreferrer', text: t('report.inRecording', { time }) });
+}
+
+/** The recording, under the report's title, once the moderators gave it. */
+function renderRecording(r) {
+  const el = byId('recording');
+  const url = r.recording && r.recording.url;
+  el.hidden = !url || !/^https?:\/\//i.test(url);
+  replace(el, el.hidden ? null : [h('strong', { text: t('report.recording') }), ' ',
+    h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: t('report.recordingLink') })]);
 }
 
 function renderLedger(r) {
@@ -777,6 +837,7 @@ function render() {
     figure(t('r.fig.refused'), num(r.questions.rejected)),
     figure(t('r.fig.polls'), num(r.polls.length)),
     figure(t('r.fig.ballots'), num(r.polls.reduce((s, p) => s + p.ballots, 0))));
+  renderRecording(r);
   renderAttendance(r);
   renderQuestions(r);
   renderPolls(r);

@@ -15,7 +15,7 @@ import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
-import { connectionBanner, languageSwitch, resultsView, perFrame, floorName } from './ui.js';
+import { connectionBanner, languageSwitch, resultsView, perFrame, floorName, whoAsked } from './ui.js';
 import { watchServerClock, currentAnnouncement, speechLeft, formatSeconds } from './clock.js';
 import { fitCloud } from './wordcloud.js';
 import { watchSetup, renderSetup } from './setup.js';
@@ -121,7 +121,7 @@ function renderHighlight(view, state) {
   byId('highlight-box').hidden = !hl;
   if (hl) {
     setFull(byId('highlight'), hl.text);
-    setText(byId('highlight-meta'), [hl.name || t('anonymous'), t('votes', { n: hl.votes })].join(' · '));
+    setText(byId('highlight-meta'), [...whoAsked(hl, false), t('votes', { n: hl.votes })].join(' · '));
   }
 }
 
@@ -371,8 +371,10 @@ function fit(el, floor, force = false) {
   el.style.fontSize = `${lo}px`;
   el.dataset.scale = String(lo / max);
   // Still too much at the smallest readable size: cut the longest texts,
-  // keeping their start, until it fits.
-  for (let guard = 0; !fits(el) && guard < 40; guard++) {
+  // keeping their start, until it fits (a few cuts each: twelve long poll
+  // options may all need them).
+  const limit = 40 + 5 * el.querySelectorAll('[data-full]').length;
+  for (let guard = 0; !fits(el) && guard < limit; guard++) {
     const texts = /** @type {HTMLElement[]} */ (Array.from(el.querySelectorAll('[data-full]')));
     let longest = null;
     let len = 0;

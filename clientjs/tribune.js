@@ -437,6 +437,11 @@ export class Client {
         }
         return;
       }
+      case 'joins':
+        // Moderators: new participants in the last minute (PROTOCOL.md).
+        this.joins = msg;
+        this.emit('joins', msg);
+        return;
       case 'hb':
       case 'pong':
         return; // the watchdog was fed on receipt

@@ -5,6 +5,7 @@
 import { h, replace, byId } from './dom.js';
 import { t, lang, setLang, onLangChange, otherLang, langName } from './i18n.js';
 import { resultBars } from './protocol.js';
+import { provenance } from './consultation-data.js';
 
 /**
  * Keeps el (role="status", aria-live="polite") saying the connection state.
@@ -106,15 +107,37 @@ export function resultsView(poll, results) {
     fill.style.width = `${b.percent}%`;
     const right = correct.includes(i);
     list.append(h('li', { class: ['result', right ? 'correct' : ''] },
-      h('span', { class: 'result-label' }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
+      // data-full: the big screen may cut a long label to fit (screen.js fit).
+      h('span', { class: 'result-label', dataset: right ? undefined : { full: b.label } }, b.label, right ? [' ', h('span', { class: 'right-mark' }, t('poll.rightMark'))] : null),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
-      h('span', { class: 'result-figure' }, poll.kind === 'open' ? String(b.count) : t('poll.share', { n: b.count, p: b.percent }))));
+      h('span', { class: 'result-figure' }, resultFigure(poll, b))));
   }
   const wrap = h('div', { class: 'results-wrap' }, list);
+  if (poll.kind === 'ranking') {
+    wrap.append(h('p', { class: 'average results-note' }, t('poll.bordaNote', { top: Math.max((poll.options || []).length - 1, 0) })));
+  }
+  if (poll.kind === 'points') {
+    wrap.append(h('p', { class: 'average results-note' }, t('poll.budgetNote', { budget: poll.budget || 0, max: poll.max || poll.budget || 0 })));
+  }
   if (poll.kind === 'rating' && results.average) {
     wrap.append(h('p', { class: 'average' }, t('poll.average', { avg: results.average.toFixed(1), scale: poll.scale })));
   }
   return wrap;
+}
+
+/**
+ * The figure beside a result bar: the count and share; a ranking's Borda
+ * score and share of first places; a points poll's points and voters.
+ * @param {import('./protocol.js').Poll} poll
+ * @param {{count: number, percent: number, first?: number, voters?: number}} b
+ */
+function resultFigure(poll, b) {
+  switch (poll.kind) {
+    case 'open': return String(b.count);
+    case 'ranking': return t('poll.rankFigure', { n: b.count, p: b.first || 0 });
+    case 'points': return t('poll.pointsFigure', { pts: b.count, n: b.voters || 0 });
+  }
+  return t('poll.share', { n: b.count, p: b.percent });
 }
 
 /**
@@ -319,6 +342,20 @@ export function matchesSearch(q, search, channel = '') {
   if (!words.length) return true;
   const hay = foldText(`${q.text} ${q.name || ''} ${q.answer || ''}`);
   return words.every((w) => (/^#\d+$/.test(w) ? Number(w.slice(1)) === q.id : hay.includes(w)));
+}
+
+/**
+ * Who asked question q, as its meta line says it: its name (or anonymous)
+ * and, with channel, its channel; for a question carried from an earlier
+ * step meeting, which has no author here, where it comes from and the
+ * votes it had there (room QuestionView.From).
+ * @param {{name?: string, channel?: string, from?: {code: string, step?: string, votes: number}}} q
+ * @param {boolean} [channel]
+ * @returns {string[]}
+ */
+export function whoAsked(q, channel = true) {
+  if (q.from) return [provenance({ from: q.from })];
+  return channel ? [q.name || t('anonymous'), t(`channel.${q.channel}`)] : [q.name || t('anonymous')];
 }
 
 /**

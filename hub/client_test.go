@@ -144,6 +144,7 @@ type client struct {
 	errs     []errorMsg  // errors without a command id
 	types    []string    // every message type, in order
 	heard    map[int]int // how many times each announcement id came in a patch
+	joins    joinsMsg    // the last "joins" (moderators)
 	closed   bool
 	closeErr error
 	n        int
@@ -288,6 +289,8 @@ func (cl *client) readLoop() {
 					cl.heard[a.ID]++
 				}
 			}
+		case "joins":
+			json.Unmarshal(b, &cl.joins)
 		case "mine":
 			cl.mine = *m.Mine
 		case "results":

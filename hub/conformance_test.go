@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -374,6 +375,9 @@ func TestEdgeLetsGo(t *testing.T) {
 
 	for i := range rooms {
 		cr := createRoom(t, e.url, `{"title":"One of many"}`)
+		// An edge whose primary answers late (a busy machine) says 503
+		// with Retry-After, and clients come back: so does this one.
+		awaitLoadable(t, e.url, cr.Code)
 		cl := dial(t, e.url, cr.Code, helloArgs{Role: "participant"})
 		cl.name = fmt.Sprintf("p%d", i)
 		cl.c.CloseNow()
@@ -394,5 +398,28 @@ func TestEdgeLetsGo(t *testing.T) {
 			t.Fatalf("after %d rooms left idle: the edge holds %d, the primary %d, subscriptions %d", rooms+1, onEdge, onPrimary, len(subs))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// awaitLoadable waits until base serves room code (GET /api/rooms/{code}
+// answers 200), coming back after each 503 as a client told to retry does.
+func awaitLoadable(t *testing.T, base, code string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/api/rooms/" + code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusOK:
+			return
+		case resp.StatusCode != http.StatusServiceUnavailable:
+			t.Fatalf("room %s: %d", code, resp.StatusCode)
+		case time.Now().After(deadline):
+			t.Fatalf("room %s: still 503 after 20 s", code)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -72,21 +72,26 @@ type fanout struct {
 	logger   *slog.Logger
 	metrics  *metrics
 
-	seq     atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
-	writers writerCount                    // running session writers (session.writers)
-	summary atomic.Pointer[roomSummary]    // title and status, for the HTTP API
-	seats   atomic.Pointer[[]room.SeatKey] // the team's keys, for hellos (team.go); never nil
+	seq        atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
+	writers    writerCount                    // running session writers (session.writers)
+	gate       *joinGate                      // the room's new participants, told to moderators (joins.go); nil in tests
+	joinLimit  int                            // per minute, 0 for none
+	joinsEvery time.Duration                  // joinsPeriod but in tests (Hub.newFanout); set before run
+	summary    atomic.Pointer[roomSummary]    // title and status, for the HTTP API
+	seats      atomic.Pointer[[]room.SeatKey] // the team's keys, for hellos (team.go); never nil
 
-	mu     sync.Mutex // guards the fields below
-	queue  []room.Event
-	joins  []join
-	leaves []*session
+	mu       sync.Mutex // guards the fields below
+	queue    []room.Event
+	joins    []join
+	leaves   []*session
+	inspects []func(*room.Room) // inspect
 
 	// Owned by run.
 	replica   *room.Room
 	changes   room.Changes
 	roles     [len(viewRoles)]roleState
 	byID      map[string][]*session // participant id -> sessions here
+	dups      dupIndex              // the published questions, for GET .../duplicates
 	sessions  int                   // sessions of every role
 	nextFlush time.Time             // the earliest tick that may send patches again
 	flushedAt int64                 // UnixNano, real clock: when the last flush began
@@ -112,7 +117,7 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 	if tick <= 0 {
 		tick = DefaultTick
 	}
-	f := &fanout{code: code, tick: tick, hbPeriod: heartbeatPeriod, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
+	f := &fanout{code: code, tick: tick, hbPeriod: heartbeatPeriod, joinsEvery: joinsPeriod, logger: logger, metrics: m, replica: replica, byID: make(map[string][]*session)}
 	for i := range f.roles {
 		f.roles[i] = roleState{sessions: make(map[*session]struct{}), lastSent: replica.Seq()}
 	}
@@ -124,8 +129,9 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 
 // roomSummary is what the HTTP API says of a room without a session.
 type roomSummary struct {
-	Title  string
-	Status room.Status
+	Title    string
+	Status   room.Status
+	Settings room.Settings // for the participant page's policy: csp.go
 }
 
 // info returns the room's title and status as of the last tick. It is safe
@@ -133,7 +139,7 @@ type roomSummary struct {
 func (f *fanout) info() roomSummary { return *f.summary.Load() }
 
 func (f *fanout) summarize() {
-	f.summary.Store(&roomSummary{Title: f.replica.Title(), Status: f.replica.Status()})
+	f.summary.Store(&roomSummary{Title: f.replica.Title(), Status: f.replica.Status(), Settings: f.replica.Settings()})
 }
 
 // publish queues committed events, in order. It never blocks for long.
@@ -169,6 +175,8 @@ func (f *fanout) run(ctx context.Context) {
 	defer hb.Stop()
 	watch := time.NewTicker(writeWatch)
 	defer watch.Stop()
+	joinsTick := time.NewTicker(f.joinsEvery)
+	defer joinsTick.Stop()
 	beats := 0
 	for {
 		select {
@@ -181,6 +189,8 @@ func (f *fanout) run(ctx context.Context) {
 			f.heartbeat(beats%2 == 0)
 		case now := <-watch.C:
 			f.checkWrites(now)
+		case now := <-joinsTick.C:
+			f.tellJoins(now)
 		}
 	}
 }
@@ -219,8 +229,8 @@ func (f *fanout) heartbeat(ping bool) {
 // newcomers.
 func (f *fanout) step(now time.Time) {
 	f.mu.Lock()
-	queue, joins, leaves := f.queue, f.joins, f.leaves
-	f.queue, f.joins, f.leaves = nil, nil, nil
+	queue, joins, leaves, inspects := f.queue, f.joins, f.leaves, f.inspects
+	f.queue, f.joins, f.leaves, f.inspects = nil, nil, nil, nil
 	f.mu.Unlock()
 
 	team, revoked := false, []room.SeatID(nil)
@@ -250,6 +260,9 @@ func (f *fanout) step(now time.Time) {
 	f.seq.Store(f.replica.Seq())
 	if len(queue) > 0 {
 		f.summarize()
+	}
+	for _, fn := range inspects {
+		fn(f.replica)
 	}
 	if idle := f.writers.idle.Load(); f.flushedAt != 0 && idle > f.flushedAt {
 		f.round = time.Duration(idle - f.flushedAt)
@@ -383,6 +396,9 @@ func (f *fanout) welcome(joins []join) {
 		}
 		rs.sessions[j.s] = struct{}{}
 		f.sessions++
+		if j.s.role == room.Moderator && f.gate != nil && f.gate.told.T != "" {
+			j.s.enqueue(encode(f.gate.told))
+		}
 		if j.s.role == room.Participant {
 			f.byID[j.s.participant] = append(f.byID[j.s.participant], j.s)
 			mine := f.replica.Mine(j.s.participant)

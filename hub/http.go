@@ -30,8 +30,14 @@ var pages = map[string]string{
 	"GET /j/{code}": "participant.html",
 	"GET /m/{code}": "moderator.html",
 	"GET /s/{code}": "screen.html",
+	"GET /o/{code}": "overlay.html",
 	"GET /r/{code}": "report.html",
 	"GET /about":    "about.html",
+	// A consultation: its public page, a question's trace, the organiser's
+	// page (the key in the fragment, never sent).
+	"GET /c/{id}":          "consultation.html",
+	"GET /c/{id}/trace":    "trace.html",
+	"GET /c/{id}/organise": "organise.html",
 }
 
 // Handler returns the hub's HTTP handler: pages, API, WebSocket and
@@ -45,7 +51,10 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("POST /api/rooms/{code}/link-qr", h.linkQR)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
+	mux.HandleFunc("GET /api/rooms/{code}/duplicates", h.duplicates)
+	mux.HandleFunc("GET /api/rooms/{code}/events", h.serveEvents)
 	h.archiveRoutes(mux)
+	h.consultationRoutes(mux) // consultation_http.go
 	health := h.cfg.Build.health()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -75,6 +84,9 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 func (h *Hub) page(file string) http.HandlerFunc {
+	if file == "participant.html" {
+		return h.participantPage // its policy depends on the meeting: csp.go
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		x, ok := h.asset(file)
 		if !ok {
@@ -210,10 +222,13 @@ func (h *Hub) roomInfo(w http.ResponseWriter, r *http.Request) {
 type aboutInfo struct {
 	Contact       string `json:"contact"`
 	RetentionDays int    `json:"retentionDays"`
+	// FrameAncestors are the sites that may embed the participant page
+	// (csp.go): the moderator's dashboard offers a snippet when there are.
+	FrameAncestors []string `json:"frameAncestors,omitempty"`
 }
 
 func (h *Hub) about(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour))})
+	writeJSON(w, http.StatusOK, aboutInfo{Contact: h.cfg.Contact, RetentionDays: int(h.cfg.Retention / (24 * time.Hour)), FrameAncestors: h.cfg.FrameAncestors})
 }
 
 // qr serves /qr/{code}.svg and /qr/{code}.png: the participant link, or

@@ -46,6 +46,10 @@ type Config struct {
 	// (an e-mail address or a URL), shown on /about. Empty says to ask the
 	// meeting's organiser.
 	Contact string
+	// FrameAncestors are the origins ("https://city.example") allowed to
+	// frame the participant page, for organisers who embed it in their
+	// own site (csp.go, ParseFrameAncestors). Empty: no site may.
+	FrameAncestors []string
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
 	// Registry receives the metrics. Defaults to a new registry, served at
@@ -58,6 +62,10 @@ type Config struct {
 	// Idle is how long a room nobody on this node is connected to stays
 	// loaded (retention.go). Defaults to 10 minutes.
 	Idle time.Duration
+	// JoinsPerMinute is how many new participants a room may gain in a
+	// minute (joins.go), half of them at once. Defaults to
+	// DefaultJoinsPerMinute; negative is no limit (load tests).
+	JoinsPerMinute int
 
 	// Cluster modes (backend.go, package cluster). Mode defaults to
 	// Embedded; Primary and Edge need Redis, a URL
@@ -101,12 +109,16 @@ type Hub struct {
 	// every second one pings them; a peer has pingTimeout to answer.
 	// heartbeatPeriod and pingTimeout, but for tests.
 	heartbeat, pingTimeout time.Duration
+	// joinsEvery is how often moderators hear of joins: joinsPeriod but
+	// for tests.
+	joinsEvery time.Duration
 
 	// creations bounds how fast meetings may be created, server-wide: the
 	// endpoint needs no account, so this is what stops a script from
 	// filling the database.
 	creations *rate.Limiter
 
+	cons     consultations // the consultations loaded: consultation.go
 	archives *archiveCache // the public archive outputs, by log head
 	assets   *assets       // Config.Assets in memory, unless LiveAssets
 
@@ -146,6 +158,7 @@ type hubRoom struct {
 
 	mu       sync.Mutex // guards limiters
 	limiters map[string]*rate.Limiter
+	joins    *joinGate // new participants (joins.go)
 
 	sessions  int                // guarded by Hub.mu: sessions tracked in this room
 	idleSince time.Time          // guarded by Hub.mu: when the last session left (zero while any is here)
@@ -166,6 +179,7 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 		stopping: make(map[string]chan struct{}),
 
 		heartbeat:    heartbeatPeriod,
+		joinsEvery:   joinsPeriod,
 		pingTimeout:  pingTimeout,
 		closeTimeout: closeTimeout,
 		idle:         cfg.Idle,
@@ -235,7 +249,7 @@ func (h *Hub) room(ctx context.Context, code string) (*hubRoom, error) {
 			h.mu.Unlock()
 			return nil, ErrClosing
 		}
-		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter)}
+		hr = &hubRoom{code: code, ready: make(chan struct{}), limiters: make(map[string]*rate.Limiter), joins: newJoinGate(h.joinsPerMinute())}
 		h.rooms[code] = hr
 		stopped = h.stopping[code]
 	}
@@ -278,23 +292,32 @@ func (h *Hub) load(hr *hubRoom) error {
 		return err
 	}
 	fan := h.newFanout(hr.code, o.Replica)
+	fan.gate, fan.joinLimit = hr.joins, max(0, h.joinsPerMinute())
 	loaded := o.Replica.Seq() // the replica belongs to fan.run from here on
 	hr.keyHash, hr.link, hr.fan = o.KeyHash, o.Room, fan
 	rctx, stop := context.WithCancel(h.ctx)
 	hr.stop = stop
 	h.wg.Add(2)
 	hr.running.Add(2)
-	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, fan.publish) }()
+	go func() { defer h.wg.Done(); defer hr.running.Done(); o.Room.Run(rctx, h.stepFeed(hr.code, fan.publish)) }()
 	go func() { defer h.wg.Done(); defer hr.running.Done(); fan.run(rctx) }()
 	h.metrics.rooms.Inc()
 	h.logger.Info("room loaded", "room", hr.code, "seq", loaded)
 	return nil
 }
 
+// joinsPerMinute is Config.JoinsPerMinute with its default.
+func (h *Hub) joinsPerMinute() int {
+	if h.cfg.JoinsPerMinute == 0 {
+		return DefaultJoinsPerMinute
+	}
+	return h.cfg.JoinsPerMinute
+}
+
 // newFanout is a fan-out for a room just loaded, with the hub's timings.
 func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
 	fan := newFanout(code, replica, h.cfg.Tick, h.logger, h.metrics)
-	fan.hbPeriod = h.heartbeat
+	fan.hbPeriod, fan.joinsEvery = h.heartbeat, h.joinsEvery
 	return fan
 }
 

@@ -157,6 +157,7 @@ var errorCodes = []struct {
 	{errBadVersion, "bad_version", false},
 	{ErrBadToken, "bad_token", false},
 	{ErrBadKey, "bad_key", false},
+	{ErrJoinsLimited, "joins_limited", true},
 }
 
 // codeInternal is the code of an error errorCodes does not know: a failure

@@ -54,7 +54,19 @@ var (
 	floodStrikes = 40
 )
 
-// session is one WebSocket connection in one room. Its reader is the
+// conn is what a session writes to: a WebSocket (*websocket.Conn), or a
+// read-only Server-Sent Events stream (sseConn, sse.go).
+type conn interface {
+	Write(ctx context.Context, typ websocket.MessageType, msg []byte) error
+	Ping(ctx context.Context) error
+	Close(code websocket.StatusCode, reason string) error
+	CloseNow() error
+}
+
+var _ conn = (*websocket.Conn)(nil)
+
+// session is one WebSocket connection in one room (or one Server-Sent
+// Events stream: sse.go). Its reader is the
 // goroutine that serves the upgrade (serveWS); its writer exists only while
 // messages wait (flush), so that an idle connection, most of a large room,
 // costs no second goroutine. The two are paired: a failed write cancels the
@@ -68,8 +80,8 @@ type session struct {
 	holder string
 	join   room.Command // guarded by mu: the join it sent, for rejoin
 
-	c           *websocket.Conn // nil only in benchmarks, where nothing is written
-	cancel      func()          // ends the reader
+	c           conn   // nil only in benchmarks, where nothing is written
+	cancel      func() // ends the reader
 	metrics     *metrics
 	pingTimeout time.Duration
 

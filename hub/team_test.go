@@ -206,8 +206,25 @@ func TestLinkQR(t *testing.T) {
 	if org.welcome.Seat != 0 {
 		t.Errorf("the organiser's welcome names seat %d", org.welcome.Seat)
 	}
+	dups := func(key string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", th.url+"/api/rooms/"+cr.Code+"/duplicates", nil)
+		req.Header.Set(keyHeader, key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := dups(key); code != http.StatusOK {
+		t.Errorf("a link's duplicates: %d", code)
+	}
 	org.waitSeq(org.must(room.Command{Op: room.OpTeamRevoke, Seat: seat}))
 	cl.waitClosed()
+	if code := dups(key); code != http.StatusForbidden {
+		t.Errorf("a revoked link's duplicates: %d", code)
+	}
 	if code, _ := post(cr.ModeratorKey, `{"key":"`+key+`"}`); code != http.StatusBadRequest {
 		t.Errorf("link-qr of a revoked link: %d", code)
 	}

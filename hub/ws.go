@@ -166,11 +166,17 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 	default:
 		return nil, in, fmt.Errorf("%w: channel must be room or remote", errBadHello)
 	}
-	id := newParticipantID()
+	var id string
 	if in.Token != "" {
 		if id, err = h.signer.check(in.Token, hr.code, h.now()); err != nil {
 			return nil, in, err
 		}
+	} else {
+		// Someone new: counted against the room's limit (joins.go).
+		if !hr.joins.admit(h.now()) {
+			return nil, in, ErrJoinsLimited
+		}
+		id = newParticipantID()
 	}
 	return newSession(role, room.Actor{ID: id, Role: role}), in, nil
 }
@@ -188,12 +194,16 @@ func (h *Hub) refuseHello(c *websocket.Conn, err error) {
 		return
 	case errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w: no hello within %s", errBadHello, helloTimeout)
-	case !errors.Is(err, errBadHello) && !errors.Is(err, errBadVersion) && !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrBadKey):
+	case !errors.Is(err, errBadHello) && !errors.Is(err, errBadVersion) && !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrBadKey) && !errors.Is(err, ErrJoinsLimited):
 		err = fmt.Errorf("%w: %v", errBadHello, err) // a frame no hello could be
 	}
-	code, _ := errorCode(err)
+	code, retry := errorCode(err)
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
-	c.Write(ctx, websocket.MessageText, encode(errorMsg{T: "error", Code: code, Message: err.Error()}))
+	c.Write(ctx, websocket.MessageText, encode(errorMsg{T: "error", Code: code, Message: err.Error(), Retry: retry}))
+	if retry {
+		c.Close(websocket.StatusTryAgainLater, code)
+		return
+	}
 	c.Close(websocket.StatusPolicyViolation, code)
 }

@@ -82,6 +82,9 @@ const (
 	// that step (a decision, what is carried forward); empty Text clears
 	// it. Replacing the agenda keeps each outcome with its step's title.
 	OpOutcome Op = "agenda.outcome"
+	// OpRecording (Moderator, also once ended): Recording, where the
+	// meeting's recording is (recording.go); an empty URL removes it.
+	OpRecording Op = "room.recording"
 	// OpAnnounce (Moderator): Text, and Seconds, how long it stays up
 	// (0: until another replaces it, 1 to MaxAnnounceSeconds).
 	OpAnnounce Op = "announce"
@@ -133,9 +136,12 @@ const (
 	OpCarry Op = "question.carry"
 
 	// OpPollCreate (Moderator): Kind, Text (the question asked), Options,
-	// Max, Scale, Visibility, Step, and for a quiz Correct (the right
-	// options of a choice poll, shown to participants once it closes). The
-	// poll id is assigned in Poll.
+	// Max, Scale, Budget, Visibility, Step, and for a quiz Correct (the
+	// right options of a choice poll, shown to participants once it
+	// closes). Max is the most choices of a multiple-choice poll, the places
+	// a ranking ballot fills, or the most points one option may get; Budget
+	// the points each participant spreads in a points poll (poll_rank.go).
+	// The poll id is assigned in Poll.
 	OpPollCreate Op = "poll.create"
 	// OpPollEdit (Moderator, no ballot cast yet): Poll and the fields of
 	// OpPollCreate.
@@ -152,8 +158,9 @@ const (
 	OpPollLock Op = "poll.lock"
 	// OpPollShow (Moderator): Poll, or 0, shown on the big screen.
 	OpPollShow Op = "poll.show"
-	// OpVote (Participant): Poll, and Choices (single, multiple), Rating
-	// (rating) or Text (open).
+	// OpVote (Participant): Poll, and Choices (single, multiple; ranking:
+	// options in order of preference), Rating (rating), Text (open) or
+	// Points (points: the points given to each option).
 	OpVote Op = "poll.vote"
 
 	// OpFloorRequest (Participant, meeting live): Text, an optional topic;
@@ -223,6 +230,9 @@ const (
 	Multiple PollKind = "multiple"
 	Rating   PollKind = "rating"
 	Open     PollKind = "open" // short free answers, shown as a word cloud
+	// Ranking and Points are decided in poll_rank.go.
+	Ranking PollKind = "ranking" // options put in order, counted by Borda
+	Points  PollKind = "points"  // each participant spreads Budget points
 )
 
 // Visibility says who sees a poll's results, and when. The moderator always
@@ -303,17 +313,21 @@ type Command struct {
 
 	Kind       PollKind   `json:"kind,omitempty"`
 	Options    []string   `json:"options,omitempty"`
-	Max        int        `json:"max,omitempty"`   // most choices in a Multiple poll
-	Scale      int        `json:"scale,omitempty"` // a Rating poll runs 1..Scale
+	Max        int        `json:"max,omitempty"`    // Multiple: most choices; Ranking: places; Points: most per option
+	Scale      int        `json:"scale,omitempty"`  // a Rating poll runs 1..Scale
+	Budget     int        `json:"budget,omitempty"` // points per participant in a Points poll
 	Visibility Visibility `json:"visibility,omitempty"`
 	Correct    []int      `json:"correct,omitempty"` // a quiz's right options, sorted
 	Choices    []int      `json:"choices,omitempty"`
 	Rating     int        `json:"rating,omitempty"`
+	Points     []int      `json:"points,omitempty"` // a Points ballot: points per option
 
 	Reaction Reaction         `json:"reaction,omitempty"`
 	Counts   map[Reaction]int `json:"counts,omitempty"`
 	Settings *Settings        `json:"settings,omitempty"`
 	Link     *Link            `json:"link,omitempty"`
+
+	Recording *Recording `json:"recording,omitempty"`
 }
 
 // Event is an accepted command: the room's log is a sequence of events,

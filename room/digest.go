@@ -173,6 +173,7 @@ func (r *Room) Digest() [32]byte {
 			canon.Ints(e, p.correct)
 		}
 	}
+	r.digestRanked(e)
 	if slices.ContainsFunc(r.floor, func(f *floorRequest) bool { return f.seconds != 0 }) {
 		e.Str("speaking times")
 		for _, f := range r.floor {
@@ -187,5 +188,6 @@ func (r *Room) Digest() [32]byte {
 	}
 	r.digestLinks(e)
 	r.digestTeam(e)
+	r.digestRecording(e)
 	return e.Sum()
 }

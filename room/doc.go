@@ -30,7 +30,8 @@
 //     everything else; the screen nothing;
 //   - OpCreate is the first event and only the first (ErrState);
 //   - the meeting has not ended (ErrEnded), except for written answers
-//     (OpAnswer), carrying a question to a later meeting (OpCarry) and
+//     (OpAnswer), carrying a question to a later meeting (OpCarry),
+//     the recording's address (OpRecording, recording.go) and
 //     presence (OpLeave, OpPresenceReset);
 //   - a participant has joined at least once (ErrNotJoined);
 //   - then the op's own rules: text (below), ids (ErrNoQuestion, ErrNoPoll),
@@ -86,10 +87,12 @@
 //     TestPollOps, TestReactions; FuzzRoom.
 //   - A forged event is refused by Apply and changes nothing.
 //     TestApplyRefusesForgedEvents.
-//   - Every tally equals the distinct valid ballots behind it; every
-//     question's votes equal its set of voters, each counted once, merges
-//     included. FuzzRoom (against a model built from the accepted events),
-//     TestMergeCarriesVotes, TestPollResults.
+//   - Every tally equals the distinct valid ballots behind it (a ranking's
+//     Borda scores and first places, a points poll's totals and voters
+//     included: poll_rank.go); every question's votes equal its set of
+//     voters, each counted once, merges included. FuzzRoom (against a
+//     model built from the accepted events), TestMergeCarriesVotes,
+//     TestPollResults, TestRankingAndPointsOps.
 //   - At most one question is highlighted, and only a live or answered
 //     one that is not archived. FuzzRoom, TestQuestionOps.
 //   - A participant's View and Mine hold nothing that participant may not

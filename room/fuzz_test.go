@@ -20,6 +20,7 @@ var fuzzOps = []Op{
 	OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop,
 	OpReact, OpReactions, OpImport, OpCarry, "bogus",
 	OpTeamAdd, OpTeamAdd, OpTeamRevoke, OpNote, OpNote, OpCharter,
+	OpRecording,
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
 	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
@@ -50,7 +51,9 @@ var (
 	fuzzOpts   = []string{"a", "b", "c", "d", "e", " ", "a"}
 	fuzzScales = []int{0, 2, 5, 11, 1}
 	fuzzVis    = []Visibility{Live, AfterVoting, AfterClose, Hidden, AfterVoting, "", "bad"}
-	fuzzKinds  = []PollKind{Single, Multiple, Rating, Open, ""}
+	fuzzKinds  = []PollKind{Single, Multiple, Rating, Open, "", Ranking, Points, Ranking, Points}
+	// Budgets of a points poll, in and out of range.
+	fuzzBudgets = []int{0, 1, 3, 10, 100, 101, -1}
 	// Durations, in and out of range: no limit, a speaker's, a day and more.
 	fuzzSeconds = []int{0, 0, 120, -1, 3600, 3601, 86400, 86401}
 	fuzzReason  = []Reason{Duplicate, OffTopic, Abusive, AlreadyAnswered, OtherReason, "", "bogus"}
@@ -136,6 +139,10 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 	case OpAnnounce:
 		c.Text = text()
 		c.Seconds = pick(in, fuzzSeconds)
+	case OpRecording:
+		if in.n(8) != 0 {
+			c.Recording = &Recording{URL: pick(in, fuzzRecordings), Start: pick(in, []int64{0, 0, t0, -1}), Offset: pick(in, fuzzSeconds)}
+		}
 	case OpJoin:
 		c.Channel = pick(in, []Channel{InRoom, Remote, InRoom, ""})
 		c.Name = pick(in, []string{"", "", "Ann", "a\nb"})
@@ -169,7 +176,7 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Question, c.Into = qid(), qid()
 	case OpPollCreate, OpPollEdit:
 		c.Poll, c.Kind, c.Text = pollID(), pick(in, fuzzKinds), text()
-		if c.Kind == Single || c.Kind == Multiple || in.n(8) == 0 {
+		if c.Kind == Single || c.Kind == Multiple || c.Kind == Ranking || c.Kind == Points || in.n(8) == 0 {
 			from, n := in.n(len(fuzzOpts)), 1+in.n(4)
 			for i := range n {
 				c.Options = append(c.Options, fuzzOpts[(from+i)%len(fuzzOpts)])
@@ -178,6 +185,9 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Visibility = pick(in, fuzzVis)
 		if in.n(4) == 0 {
 			c.Max, c.Scale = in.n(4), pick(in, fuzzScales)
+		}
+		if c.Kind == Points || in.n(8) == 0 {
+			c.Budget = pick(in, fuzzBudgets)
 		}
 		if in.n(3) == 0 { // a quiz, its right options sometimes out of range
 			for range 1 + in.n(2) {
@@ -199,8 +209,55 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 			if k := r.polls[c.Poll-1].kind; k == Single || k == Multiple {
 				shape = 2
 			}
+			if k := r.polls[c.Poll-1].kind; k == Ranking || k == Points {
+				shape = map[PollKind]int{Ranking: 5, Points: 6}[k]
+			}
 		}
 		switch shape {
+		case 5: // a ranking, mostly a permutation of the right length
+			p := r.polls[c.Poll-1]
+			n := len(p.options)
+			c.Choices = make([]int, n)
+			for i := range c.Choices {
+				c.Choices[i] = i
+			}
+			for i := n - 1; i > 0; i-- { // shuffled by the input
+				j := in.n(i + 1)
+				c.Choices[i], c.Choices[j] = c.Choices[j], c.Choices[i]
+			}
+			c.Choices = c.Choices[:p.max]
+			switch in.n(6) {
+			case 0: // a repeated option
+				c.Choices = append(c.Choices[:len(c.Choices)-1], c.Choices[0])
+			case 1: // out of range
+				c.Choices[0] = n
+			case 2: // a place too many or too few
+				c.Choices = append(c.Choices, in.n(n+1))[in.n(2):]
+			}
+		case 6: // points, mostly within the budget and per-option maximum
+			p := r.polls[c.Poll-1]
+			c.Points = make([]int, len(p.options))
+			left := p.budget
+			for range 1 + in.n(3) {
+				i := in.n(len(c.Points))
+				x := min(1+in.n(p.max), p.max-c.Points[i], left)
+				c.Points[i] += x
+				left -= x
+			}
+			switch in.n(8) {
+			case 0: // over the per-option maximum
+				c.Points[in.n(len(c.Points))] = p.max + 1
+			case 1: // negative
+				c.Points[in.n(len(c.Points))] = -1
+			case 2: // an option too many
+				c.Points = append(c.Points, 1)
+			case 3: // every option at its maximum: mostly over the budget
+				for i := range c.Points {
+					c.Points[i] = p.max
+				}
+			case 4: // no point at all
+				clear(c.Points)
+			}
 		case 0:
 			c.Rating = in.n(7)
 		case 1:
@@ -255,7 +312,7 @@ func (m *fuzzModel) apply(ev Event) {
 		if m.ballots[ev.Poll] == nil {
 			m.ballots[ev.Poll] = map[string]Ballot{}
 		}
-		m.ballots[ev.Poll][ev.Actor.ID] = Ballot{Choices: ev.Choices, Rating: ev.Rating, Text: ev.Text}
+		m.ballots[ev.Poll][ev.Actor.ID] = Ballot{Choices: ev.Choices, Rating: ev.Rating, Text: ev.Text, Points: ev.Points}
 	}
 }
 
@@ -289,6 +346,35 @@ func (m *fuzzModel) check(v View) error {
 			}
 			if len(bs) > 0 {
 				want.Average = float64(sum) / float64(len(bs))
+			}
+		case Ranking: // Borda: n-1 for first place ... and 0 for unranked
+			want.Tally, want.First = make([]int, len(p.Options)), make([]int, len(p.Options))
+			for _, b := range bs {
+				if len(b.Choices) != p.Max {
+					return fmt.Errorf("poll %d holds a ranking of %d places, want %d", p.ID, len(b.Choices), p.Max)
+				}
+				for i, x := range b.Choices {
+					want.Tally[x] += len(p.Options) - 1 - i
+				}
+				want.First[b.Choices[0]]++
+			}
+		case Points:
+			want.Tally, want.Voters = make([]int, len(p.Options)), make([]int, len(p.Options))
+			for _, b := range bs {
+				sum := 0
+				for i, x := range b.Points {
+					if x < 0 || x > p.Max {
+						return fmt.Errorf("poll %d holds %d points for one option, max %d", p.ID, x, p.Max)
+					}
+					sum += x
+					want.Tally[i] += x
+					if x > 0 {
+						want.Voters[i]++
+					}
+				}
+				if sum < 1 || sum > p.Budget {
+					return fmt.Errorf("poll %d holds a ballot of %d points, budget %d", p.ID, sum, p.Budget)
+				}
 			}
 		case Open:
 			words := map[string]int{}
@@ -458,3 +544,6 @@ func backstageLeak(r *Room) error {
 	}
 	return nil
 }
+
+// fuzzRecordings are recording links, valid or not.
+var fuzzRecordings = []string{"", "https://www.youtube.com/watch?v=abc", "https://peertube.example/w/xyz", "https://cdn.example/m.webm", "ftp://x", "bad \xff"}

@@ -88,7 +88,7 @@ func mineLeak(r *Room, mine *Mine, pid string) error {
 		}
 	}
 	for id, b := range mine.Ballots {
-		if sb, ok := r.polls[id-1].ballots[pid]; !ok || sb.Text != b.Text || sb.Rating != b.Rating || !slices.Equal(sb.Choices, b.Choices) {
+		if sb, ok := r.polls[id-1].ballots[pid]; !ok || sb.Text != b.Text || sb.Rating != b.Rating || !slices.Equal(sb.Choices, b.Choices) || !slices.Equal(sb.Points, b.Points) {
 			return fmt.Errorf("Mine of %s shows a ballot in poll %d that is not theirs", pid, id)
 		}
 	}

@@ -158,6 +158,8 @@ func (r *Room) Track(c *Changes, ev Event) {
 				}
 			}
 		}
+	case OpRecording:
+		c.meeting = true
 	case OpSettings:
 		// HideCount may have been turned off: send the counts again.
 		c.meeting, c.counts = true, true

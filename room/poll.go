@@ -22,8 +22,9 @@ type poll struct {
 	kind       PollKind
 	title      string
 	options    []string // replaced whole, never written in place
-	max        int      // Multiple
+	max        int      // Multiple; Ranking: places ranked; Points: most points per option
 	scale      int      // Rating
+	budget     int      // Points: points per participant
 	visibility Visibility
 	status     PollStatus
 	locked     bool
@@ -32,9 +33,11 @@ type poll struct {
 	correct    []int // a quiz's right options; replaced whole, never written in place
 
 	ballots map[string]Ballot // by participant
-	tally   []int             // per option (Single, Multiple) or per value 1..scale (Rating)
+	tally   []int             // per option (Single, Multiple, Ranking, Points) or per value 1..scale (Rating)
 	sum     int               // Rating: the sum of ratings
 	words   map[string]int    // Open: in how many ballots each word appears
+	first   []int             // Ranking: per option, the ballots that rank it first
+	givers  []int             // Points: per option, the ballots that give it points
 
 	// cache holds results() until the next ballot or definition: a word
 	// cloud is sorted once per change, not once per Mine.
@@ -96,21 +99,17 @@ func checkDefinition(c *Command) error {
 	} else if !validVisibility(c.Visibility) {
 		return fmt.Errorf("%w: unknown visibility %q", ErrInvalid, c.Visibility)
 	}
+	if c.Budget != 0 && c.Kind != Points {
+		return fmt.Errorf("%w: budget is for points polls", ErrInvalid)
+	}
 	switch c.Kind {
+	case Ranking, Points:
+		return checkRankDefinition(c)
 	case Single, Multiple:
-		if len(c.Options) < minOptions || len(c.Options) > maxOptions {
-			return fmt.Errorf("%w: a poll has %d to %d options", ErrInvalid, minOptions, maxOptions)
+		if err := checkOptions(c); err != nil {
+			return err
 		}
-		opts := make([]string, len(c.Options))
-		for i, o := range c.Options {
-			if opts[i], err = required(o, maxOption, oneLine); err != nil {
-				return fmt.Errorf("option %d: %w", i+1, err)
-			}
-			if slices.Contains(opts[:i], opts[i]) {
-				return fmt.Errorf("%w: option %d repeats an earlier one", ErrInvalid, i+1)
-			}
-		}
-		c.Options = opts
+		opts := c.Options
 		if c.Scale != 0 {
 			return fmt.Errorf("%w: scale is for rating polls", ErrInvalid)
 		}
@@ -148,6 +147,26 @@ func checkDefinition(c *Command) error {
 	default:
 		return fmt.Errorf("%w: unknown poll kind %q", ErrInvalid, c.Kind)
 	}
+	return nil
+}
+
+// checkOptions validates and normalises the options of a poll that has
+// them: minOptions to maxOptions, each required, none repeated.
+func checkOptions(c *Command) error {
+	if len(c.Options) < minOptions || len(c.Options) > maxOptions {
+		return fmt.Errorf("%w: a poll has %d to %d options", ErrInvalid, minOptions, maxOptions)
+	}
+	opts := make([]string, len(c.Options))
+	for i, o := range c.Options {
+		var err error
+		if opts[i], err = required(o, maxOption, oneLine); err != nil {
+			return fmt.Errorf("option %d: %w", i+1, err)
+		}
+		if slices.Contains(opts[:i], opts[i]) {
+			return fmt.Errorf("%w: option %d repeats an earlier one", ErrInvalid, i+1)
+		}
+	}
+	c.Options = opts
 	return nil
 }
 
@@ -190,9 +209,13 @@ func (r *Room) applyPollCreate(c *Command) {
 // define sets what c defines, and empty tallies to match.
 func (p *poll) define(c *Command) {
 	p.kind, p.title, p.options, p.max, p.scale, p.visibility = c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
-	p.correct = c.Correct
-	p.tally, p.sum, p.words, p.cache = nil, 0, nil, nil
+	p.correct, p.budget = c.Correct, c.Budget
+	p.tally, p.sum, p.words, p.cache, p.first, p.givers = nil, 0, nil, nil, nil, nil
 	switch p.kind {
+	case Ranking:
+		p.tally, p.first = make([]int, len(p.options)), make([]int, len(p.options))
+	case Points:
+		p.tally, p.givers = make([]int, len(p.options)), make([]int, len(p.options))
 	case Single, Multiple:
 		p.tally = make([]int, len(p.options))
 	case Rating:
@@ -301,7 +324,14 @@ func (r *Room) checkVote(a Actor, c *Command) error {
 	if p.status != PollOpen {
 		return ErrPollClosed
 	}
+	if len(c.Points) != 0 && p.kind != Points {
+		return fmt.Errorf("%w: points are for points polls", ErrInvalid)
+	}
 	switch p.kind {
+	case Ranking, Points:
+		if err := p.checkRankBallot(c); err != nil {
+			return err
+		}
 	case Single:
 		if len(c.Choices) != 1 || c.Choices[0] < 0 || c.Choices[0] >= len(p.options) || c.Rating != 0 || c.Text != "" {
 			return fmt.Errorf("%w: choose one option of %d", ErrInvalid, len(p.options))
@@ -343,7 +373,7 @@ func (r *Room) checkVote(a Actor, c *Command) error {
 }
 
 func sameBallot(b Ballot, c *Command) bool {
-	return b.Rating == c.Rating && b.Text == c.Text && slices.Equal(b.Choices, c.Choices)
+	return b.Rating == c.Rating && b.Text == c.Text && slices.Equal(b.Choices, c.Choices) && slices.Equal(b.Points, c.Points)
 }
 
 func (r *Room) applyVote(a Actor, c *Command) {
@@ -354,7 +384,7 @@ func (r *Room) applyVote(a Actor, c *Command) {
 	if p.ballots == nil {
 		p.ballots = make(map[string]Ballot)
 	}
-	b := Ballot{Choices: c.Choices, Rating: c.Rating, Text: c.Text}
+	b := Ballot{Choices: c.Choices, Rating: c.Rating, Text: c.Text, Points: c.Points}
 	p.ballots[a.ID] = b
 	p.count(b, +1)
 }
@@ -370,6 +400,8 @@ func (p *poll) count(b Ballot, d int) {
 	case Rating:
 		p.tally[b.Rating-1] += d
 		p.sum += d * b.Rating
+	case Ranking, Points:
+		p.countRank(b, d)
 	case Open:
 		for _, w := range ballotWords(b.Text) {
 			if p.words[w] += d; p.words[w] == 0 {
@@ -387,6 +419,7 @@ func (p *poll) results() *Results {
 	c := *p.cache
 	c.Tally = slices.Clone(c.Tally)
 	c.Words = slices.Clone(c.Words)
+	c.First, c.Voters = slices.Clone(c.First), slices.Clone(c.Voters)
 	return &c
 }
 
@@ -400,6 +433,10 @@ func (p *poll) compute() *Results {
 		if n := len(p.ballots); n > 0 {
 			res.Average = float64(p.sum) / float64(n)
 		}
+	case Ranking:
+		res.Tally, res.First = slices.Clone(p.tally), slices.Clone(p.first)
+	case Points:
+		res.Tally, res.Voters = slices.Clone(p.tally), slices.Clone(p.givers)
 	case Open:
 		res.Words = cloud(p.words)
 	}

@@ -25,6 +25,7 @@ type Room struct {
 	step        int      // -1 for none
 	highlight   QuestionID
 	screenPoll  PollID
+	recording   Recording // OpRecording: recording.go
 
 	announcements []Announcement  // every announcement; views show the last keptAnnouncements
 	floor         []*floorRequest // floor[id-1]: every request to speak
@@ -223,6 +224,7 @@ var opRules = map[Op]opRule{
 	OpGoto:          {roles: moderatorOnly},
 	OpOutcome:       {roles: moderatorOnly, afterEnd: true},
 	OpAnnounce:      {roles: moderatorOnly},
+	OpRecording:     {roles: moderatorOnly, afterEnd: true},
 	OpJoin:          {roles: systemOnly},
 	OpLeave:         {roles: systemOnly, afterEnd: true},
 	OpRename:        {roles: participantOnly},
@@ -342,6 +344,8 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkFloorMove(c, FloorSpeaking)
 	case OpAnnounce:
 		return r.checkAnnounce(c)
+	case OpRecording:
+		return r.checkRecording(c)
 	case OpJoin:
 		return r.checkJoin(a, c)
 	case OpLeave:
@@ -448,6 +452,8 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.applyFloorEnd(c, FloorDropped, at)
 	case OpAnnounce:
 		r.announcements = append(r.announcements, r.announcement(c, at))
+	case OpRecording:
+		r.recording = *c.Recording
 	case OpJoin:
 		r.applyJoin(a, c)
 	case OpLeave:
@@ -551,6 +557,8 @@ func strip(c *Command) {
 		k.Floor = c.Floor
 	case OpAnnounce:
 		k.Text, k.Seconds = c.Text, c.Seconds
+	case OpRecording:
+		k.Recording = c.Recording
 	case OpJoin:
 		k.Channel, k.Name = c.Channel, c.Name
 	case OpRename:
@@ -583,7 +591,7 @@ func strip(c *Command) {
 		k.Question, k.Link = c.Question, c.Link
 	case OpPollCreate, OpPollEdit:
 		k.Poll, k.Kind, k.Text, k.Options, k.Max, k.Scale, k.Visibility = c.Poll, c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
-		k.Correct = c.Correct
+		k.Correct, k.Budget = c.Correct, c.Budget
 	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
 		k.Poll = c.Poll
 	case OpPollVisibility:
@@ -591,7 +599,7 @@ func strip(c *Command) {
 	case OpPollLock:
 		k.Poll, k.On = c.Poll, c.On
 	case OpVote:
-		k.Poll, k.Choices, k.Rating, k.Text = c.Poll, c.Choices, c.Rating, c.Text
+		k.Poll, k.Choices, k.Rating, k.Text, k.Points = c.Poll, c.Choices, c.Rating, c.Text, c.Points
 	}
 	*c = k
 }

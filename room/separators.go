@@ -52,6 +52,11 @@ func separators(c *Command) error {
 			return err
 		}
 	}
+	if rec := c.Recording; rec != nil {
+		if err := bad(rec.URL); err != nil {
+			return err
+		}
+	}
 	if l := c.Link; l != nil {
 		return bad(l.Consultation, l.Code, l.Step)
 	}

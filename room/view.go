@@ -50,9 +50,10 @@ type MeetingView struct {
 	Step          int            `json:"step"`               // index into Agenda, -1 for none
 	Highlight     QuestionID     `json:"highlight"`          // 0 for none
 	ScreenPoll    PollID         `json:"screenPoll"`
-	Announcements []Announcement `json:"announcements"`   // the last keptAnnouncements; null in a patch, whose Patch.Announcements has the new ones
-	Floor         []FloorView    `json:"floor,omitempty"` // the speaker first, then who waits, in order; absent when nobody
-	Refused       map[Reason]int `json:"refused"`         // questions refused, by reason: public
+	Announcements []Announcement `json:"announcements"`       // the last keptAnnouncements; null in a patch, whose Patch.Announcements has the new ones
+	Floor         []FloorView    `json:"floor,omitempty"`     // the speaker first, then who waits, in order; absent when nobody
+	Refused       map[Reason]int `json:"refused"`             // questions refused, by reason: public
+	Recording     *Recording     `json:"recording,omitempty"` // where the recording is (recording.go); absent when none
 	// Charter is the moderation rules the organiser wrote, absent while
 	// the default charter (the pages' text, DefaultRules rules) is in use.
 	Charter []string `json:"charter,omitempty"`
@@ -126,6 +127,7 @@ type PollView struct {
 	Options    []string   `json:"options,omitempty"`
 	Max        int        `json:"max,omitempty"`
 	Scale      int        `json:"scale,omitempty"`
+	Budget     int        `json:"budget,omitempty"` // Points: points per participant
 	Visibility Visibility `json:"visibility"`
 	Status     PollStatus `json:"status"`
 	Locked     bool       `json:"locked,omitempty"`
@@ -136,12 +138,15 @@ type PollView struct {
 }
 
 // Results are a poll's tallies. Tally has one count per option (Single,
-// Multiple) or per scale value 1..Scale (Rating). Words is the word cloud of
-// an Open poll, most frequent first, at most MaxWords.
+// Multiple), per scale value 1..Scale (Rating), the Borda score of each
+// option (Ranking) or the points each option got (Points). Words is the
+// word cloud of an Open poll, most frequent first, at most MaxWords.
 type Results struct {
 	Tally   []int       `json:"tally,omitempty"`
 	Average float64     `json:"average,omitempty"` // Rating only
 	Words   []WordCount `json:"words,omitempty"`
+	First   []int       `json:"first,omitempty"`  // Ranking: per option, the ballots that put it first
+	Voters  []int       `json:"voters,omitempty"` // Points: per option, the ballots that gave it points
 }
 
 // MaxWords is how many words a word cloud shows.
@@ -158,6 +163,7 @@ type Ballot struct {
 	Choices []int  `json:"choices,omitempty"`
 	Rating  int    `json:"rating,omitempty"`
 	Text    string `json:"text,omitempty"`
+	Points  []int  `json:"points,omitempty"` // Points: per option
 }
 
 // LedgerEntry is one moderator action, for the moderation ledger.

@@ -60,7 +60,13 @@ func (r *Room) meetingView() MeetingView {
 	if agenda == nil {
 		agenda = []string{}
 	}
+	var rec *Recording
+	if r.recording != (Recording{}) {
+		x := r.recording
+		rec = &x
+	}
 	return MeetingView{
+		Recording:     rec,
 		Title:         r.title,
 		Description:   r.description,
 		Code:          r.code,
@@ -134,6 +140,7 @@ func (p *poll) view(full bool) PollView {
 		Options:    slices.Clip(p.options), // replaced whole, never written: shared
 		Max:        p.max,
 		Scale:      p.scale,
+		Budget:     p.budget,
 		Visibility: p.visibility,
 		Status:     p.status,
 		Locked:     p.locked,

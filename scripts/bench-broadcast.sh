@@ -17,6 +17,9 @@
 # Centrifugo is not in this repository; build it with
 #   GOBIN=/opt/centrifugo-bin go install github.com/centrifugal/centrifugo/v6@v6.9.1
 set -u
+# A load test is thousands of newcomers at once: no per-meeting limit
+# (tribune serve -joins-per-minute; binaries before it ignore this).
+export TRIBUNE_JOINS_PER_MINUTE=-1
 cd "$(dirname "$0")/.."
 bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
 centrifugo=${CENTRIFUGO_BIN:-/opt/centrifugo-bin/centrifugo}

@@ -12,6 +12,9 @@
 # It ends by writing scripts/figures/single-node.tsv (vote p99 by audience)
 # and redrawing scripts/figures/p99-participants.svg (bench-charts.sh).
 set -u
+# A load test is thousands of newcomers at once: no per-meeting limit
+# (tribune serve -joins-per-minute; binaries before it ignore this).
+export TRIBUNE_JOINS_PER_MINUTE=-1
 cd "$(dirname "$0")/.."
 bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
 go build -o "$bin" ./cmd/tribune || exit 1

@@ -32,7 +32,7 @@ test('every key the pages use is translated', () => {
     'reason.': ['duplicate', 'off-topic', 'abusive', 'already-answered', 'other'],
     'reaction.': ['applause', 'agree', 'disagree', 'louder', 'slower', 'break'],
     'poll.status.': ['draft', 'open', 'closed'],
-    'poll.kind.': ['single', 'multiple', 'rating', 'open'],
+    'poll.kind.': ['single', 'multiple', 'rating', 'open', 'ranking', 'points'],
     'poll.vis.': ['live', 'voted', 'closed', 'hidden'],
     'poll.hidden.': ['live', 'voted', 'closed', 'hidden'],
     'poll.screenHidden.': ['live', 'voted', 'closed', 'hidden'],
@@ -43,6 +43,11 @@ test('every key the pages use is translated', () => {
     // The client's own; the server's codes are checked against the hub's
     // list, and PROTOCOL.md, by TestErrorCodesListed (hub/codes_test.go).
     'err.': ['closed', 'offline'],
+    // A consultation's: a commitment's progress, a step meeting's and a
+    // proposal's status.
+    'c.progress.': ['not_started', 'limited', 'substantial', 'complete', 'withdrawn'],
+    'c.stepStatus.': ['upcoming', 'live', 'ended'],
+    'c.pstatus.': ['draft', 'published', 'merged', 'withdrawn'],
   };
   for (const [prefix, rest] of Object.entries(families)) for (const r of rest) used.add(prefix + r);
   const missing = [...used].filter((k) => !(k in dictionaries.en) || !(k in dictionaries.fr));

@@ -195,6 +195,15 @@ test('result bars', () => {
   assert.deepEqual(resultBars(rating, { tally: [0, 0, 0], average: 0 }).map((b) => [b.label, b.percent]), [['1', 0], ['2', 0], ['3', 0]]);
   const open = { ...single, kind: 'open', options: undefined };
   assert.deepEqual(resultBars(open, { words: [{ word: 'bus', count: 4 }, { word: 'bike', count: 2 }] }).map((b) => b.percent), [100, 50]);
+  // Ranking: Borda against (options - 1) x ballots, and the share of first places.
+  const ranking = { ...single, kind: 'ranking', ballots: 2 };
+  assert.deepEqual(resultBars(ranking, { tally: [3, 2, 1], first: [1, 1, 0] }), [
+    { label: 'a', count: 3, percent: 75, first: 50 }, { label: 'b', count: 2, percent: 50, first: 50 }, { label: 'c', count: 1, percent: 25, first: 0 }]);
+  // Points: the share of all points given, and the voters per option.
+  const points = { ...single, kind: 'points', budget: 10, ballots: 3 };
+  assert.deepEqual(resultBars(points, { tally: [12, 8, 0], voters: [3, 2, 0] }), [
+    { label: 'a', count: 12, percent: 60, voters: 3 }, { label: 'b', count: 8, percent: 40, voters: 2 }, { label: 'c', count: 0, percent: 0, voters: 0 }]);
+  assert.deepEqual(resultBars({ ...ranking, ballots: 0 }, { tally: [0, 0, 0], first: [0, 0, 0] }).map((b) => b.percent), [0, 0, 0]);
 });
 
 test('text length counts code points; codes are normalised', () => {

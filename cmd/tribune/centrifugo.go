@@ -138,7 +138,7 @@ func awaitReply(ctx context.Context, c *websocket.Conn, buf *bytes.Buffer, id ui
 // isPing reports whether line is the server's ping, an empty object.
 func isPing(line []byte) bool { return bytes.Equal(line, []byte("{}")) }
 
-func (t *centrifugoTarget) subscriber(ctx context.Context, i int) (*websocket.Conn, error) {
+func (t *centrifugoTarget) subscriber(ctx context.Context, i int) (func(), error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	c, err := t.dial(dctx, "sub-"+strconv.Itoa(i))
@@ -146,7 +146,7 @@ func (t *centrifugoTarget) subscriber(ctx context.Context, i int) (*websocket.Co
 		return nil, err
 	}
 	go t.read(ctx, c)
-	return c, nil
+	return func() { c.Close(websocket.StatusNormalClosure, "") }, nil
 }
 
 // read is a subscriber's reader: every push of a publication carries one

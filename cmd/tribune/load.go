@@ -38,6 +38,7 @@ type loadConfig struct {
 	urls         []string // clients are spread over these, round-robin
 	participants int
 	scenario     string
+	poll         room.PollKind // vote: the poll's kind
 	window       time.Duration
 	protocol     int // the protocol version said in hello: an older server's, for before/after runs
 	duration     time.Duration
@@ -58,6 +59,14 @@ func loadCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs.IntVar(&c.participants, "participants", 500, "simulated participants")
 	fs.StringVar(&c.scenario, "scenario", "vote", "vote: everyone votes once within -window; steady: -upvotes and -questions per second for -duration; idle: connect and measure memory; broadcast: -rate messages per second from one publisher to every participant for -duration, against -target")
 	fs.DurationVar(&c.window, "window", 10*time.Second, "vote: the window in which everyone votes")
+	fs.Func("poll", "vote: the poll's kind: single (one of 4 options; the default), ranking (a full ranking of 6 options) or points (10 points over 6 options)", func(s string) error {
+		switch k := room.PollKind(s); k {
+		case room.Single, room.Ranking, room.Points:
+			c.poll = k
+			return nil
+		}
+		return fmt.Errorf("single, ranking or points, not %q", s)
+	})
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "steady, idle and broadcast: how long to run")
 	fs.IntVar(&c.protocol, "protocol", hub.ProtocolVersion, "the protocol version to speak: an earlier server's, to measure it with this generator (the vote, steady and idle scenarios read versions 2 and 3 alike)")
 	fs.Float64Var(&c.upvotes, "upvotes", 200, "steady: upvotes (and take-backs) per second")
@@ -72,6 +81,9 @@ func loadCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if c.participants < 1 {
 		return errors.New("-participants must be at least 1")
+	}
+	if c.poll == "" {
+		c.poll = room.Single
 	}
 	if err := c.bcast.check(c); err != nil {
 		return err
@@ -241,7 +253,11 @@ type loadResult struct {
 
 func (r *loadResult) print(w io.Writer, c loadConfig) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
-	fmt.Fprintf(w, "scenario %s, %d participants, server %s\n", c.scenario, c.participants, strings.Join(c.urls, ","))
+	scenario := c.scenario
+	if scenario == "vote" && c.poll != "" {
+		scenario += " (" + string(c.poll) + " poll)"
+	}
+	fmt.Fprintf(w, "scenario %s, %d participants, server %s\n", scenario, c.participants, strings.Join(c.urls, ","))
 	fmt.Fprintf(w, "connect:      p50 %s  p99 %s  max %s\n", ms(r.connect.quantile(.5)), ms(r.connect.quantile(.99)), ms(time.Duration(r.connect.max.Load())))
 	fmt.Fprintf(w, "ack:          p50 %s  p99 %s  max %s  (%d acked, %d refused)\n", ms(r.ack.quantile(.5)), ms(r.ack.quantile(.99)), ms(time.Duration(r.ack.max.Load())), r.acked.Load(), r.refused.Load())
 	fmt.Fprintf(w, "propagation:  p50 %s  p99 %s  max %s  (%d deliveries)\n", ms(r.prop.quantile(.5)), ms(r.prop.quantile(.99)), ms(time.Duration(r.prop.max.Load())), r.prop.n.Load())
@@ -518,6 +534,9 @@ func (lr *loadRun) read(ctx context.Context, cl *loadClient, ready chan struct{}
 				res.disconnects.Add(1)
 				if res.disconnects.Load() <= 3 {
 					fmt.Fprintf(lr.log, "load: disconnected: %v\n", err)
+					if websocket.CloseStatus(err) == websocket.StatusTryAgainLater {
+						fmt.Fprintln(lr.log, "load: the server limits newcomers per meeting: start it with -joins-per-minute -1 for a load test")
+					}
 				}
 			}
 			return
@@ -635,10 +654,11 @@ func (lr *loadRun) do(ctx context.Context, cl *loadClient, cmd room.Command, mea
 	}
 }
 
-// vote: a poll opens, and every participant votes once at a random moment
-// within the window.
+// vote: a poll opens (-poll: single choice, ranking or points), and every
+// participant votes once at a random moment within the window.
 func (lr *loadRun) vote(ctx context.Context, mod *loadClient, clients []*loadClient) error {
-	if _, err := lr.do(ctx, mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Which priority first?", Options: []string{"Open data", "Participation", "Integrity", "Accountability"}}, false); err != nil {
+	poll, ballot := loadPoll(lr.cfg.poll)
+	if _, err := lr.do(ctx, mod, poll, false); err != nil {
 		return err
 	}
 	if _, err := lr.do(ctx, mod, room.Command{Op: room.OpPollOpen, Poll: 1}, false); err != nil {
@@ -651,7 +671,7 @@ func (lr *loadRun) vote(ctx context.Context, mod *loadClient, clients []*loadCli
 		wg.Add(1)
 		time.AfterFunc(time.Until(start.Add(delay)), func() {
 			defer wg.Done()
-			r, err := lr.do(ctx, cl, room.Command{Op: room.OpVote, Poll: 1, Choices: []int{rand.IntN(4)}}, true)
+			r, err := lr.do(ctx, cl, ballot(), true)
 			if err != nil || r.code != "" {
 				lr.res.errs.Add(1)
 			}
@@ -659,6 +679,35 @@ func (lr *loadRun) vote(ctx context.Context, mod *loadClient, clients []*loadCli
 	}
 	wg.Wait()
 	return nil
+}
+
+// loadPoll returns the poll the vote scenario opens for kind (Single when
+// empty), and a function drawing a random valid ballot for it.
+func loadPoll(kind room.PollKind) (room.Command, func() room.Command) {
+	opts := []string{"Open data", "Participation", "Integrity", "Accountability", "Transparency", "Inclusion"}
+	switch kind {
+	case room.Ranking:
+		return room.Command{Op: room.OpPollCreate, Kind: room.Ranking, Text: "Order the priorities", Options: opts},
+			func() room.Command {
+				return room.Command{Op: room.OpVote, Poll: 1, Choices: rand.Perm(len(opts))}
+			}
+	case room.Points:
+		return room.Command{Op: room.OpPollCreate, Kind: room.Points, Text: "Spread 10 points", Options: opts, Budget: 10, Max: 5},
+			func() room.Command {
+				pts := make([]int, len(opts))
+				for left := 1 + rand.IntN(10); left > 0; {
+					if i := rand.IntN(len(opts)); pts[i] < 5 {
+						pts[i]++
+						left--
+					}
+				}
+				return room.Command{Op: room.OpVote, Poll: 1, Points: pts}
+			}
+	}
+	return room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Which priority first?", Options: opts[:4]},
+		func() room.Command {
+			return room.Command{Op: room.OpVote, Poll: 1, Choices: []int{rand.IntN(4)}}
+		}
 }
 
 // steady: questions asked and approved, upvotes at a steady rate, the

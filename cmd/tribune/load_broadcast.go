@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -32,7 +33,7 @@ import (
 
 // broadcastConfig is what the broadcast scenario adds to loadConfig.
 type broadcastConfig struct {
-	target     string // "tribune" or "centrifugo"
+	target     string // "tribune", "tribune-sse" or "centrifugo"
 	secret     string // centrifugo: the HMAC key its connection tokens are signed with
 	channel    string // centrifugo: the channel
 	rate       float64
@@ -40,7 +41,7 @@ type broadcastConfig struct {
 }
 
 func (b *broadcastConfig) flags(fs *flag.FlagSet) {
-	fs.StringVar(&b.target, "target", "tribune", "broadcast: the server under -url, tribune or centrifugo (-url ws://127.0.0.1:8000/connection/websocket)")
+	fs.StringVar(&b.target, "target", "tribune", "broadcast: the server under -url, tribune, tribune-sse (subscribers read the Server-Sent Events feed) or centrifugo (-url ws://127.0.0.1:8000/connection/websocket)")
 	fs.StringVar(&b.secret, "secret", "", "broadcast, centrifugo: the client.token.hmac_secret_key of the server")
 	fs.StringVar(&b.channel, "channel", "meeting", "broadcast, centrifugo: the channel subscribed and published to")
 	fs.Float64Var(&b.rate, "rate", 10, "broadcast: messages published per second, for -duration")
@@ -50,8 +51,10 @@ func (b *broadcastConfig) flags(fs *flag.FlagSet) {
 // check validates the broadcast flags against the rest of c.
 func (b *broadcastConfig) check(c loadConfig) error {
 	switch {
-	case b.target != "tribune" && b.target != "centrifugo":
-		return fmt.Errorf("-target %q: tribune or centrifugo", b.target)
+	case b.target != "tribune" && b.target != "tribune-sse" && b.target != "centrifugo":
+		return fmt.Errorf("-target %q: tribune, tribune-sse or centrifugo", b.target)
+	case b.target == "tribune-sse" && c.scenario != "broadcast":
+		return errors.New("-target tribune-sse: only with -scenario broadcast")
 	case b.target == "centrifugo" && c.scenario != "broadcast":
 		return errors.New("-target centrifugo: only with -scenario broadcast")
 	case b.target == "centrifugo" && (c.url == "" || b.secret == ""):
@@ -78,10 +81,10 @@ func (b *broadcastConfig) publisherConns() int {
 
 // broadcastTarget opens connections to one server under test.
 type broadcastTarget interface {
-	// subscriber connects subscriber i and returns once it receives. Its
-	// reader hands every message published to br.deliver until the
-	// connection ends.
-	subscriber(ctx context.Context, i int) (*websocket.Conn, error)
+	// subscriber connects subscriber i and returns once it receives, with
+	// what closes it. Its reader hands every message published to
+	// br.deliver until the connection ends.
+	subscriber(ctx context.Context, i int) (func(), error)
 	// publisher connects publisher connection i.
 	publisher(ctx context.Context, i int) (broadcastPublisher, error)
 }
@@ -239,6 +242,7 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 		if err != nil {
 			return nil, err
 		}
+		tt.sse = c.bcast.target == "tribune-sse"
 		t = tt
 	}
 
@@ -250,11 +254,11 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 	}
 
 	fmt.Fprintf(log, "load: connecting %d subscribers to %s...\n", c.participants, c.bcast.target)
-	conns := make([]*websocket.Conn, 0, c.participants)
+	conns := make([]func(), 0, c.participants)
 	defer func() {
 		br.closing.Store(true)
-		for _, conn := range conns {
-			conn.Close(websocket.StatusNormalClosure, "")
+		for _, close := range conns {
+			close()
 		}
 	}()
 	var mu sync.Mutex
@@ -293,7 +297,7 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 			return res, fmt.Errorf("load: publisher: %w", err)
 		}
 		pubs[i] = p
-		conns = append(conns, p.conn())
+		conns = append(conns, func() { p.conn().Close(websocket.StatusNormalClosure, "") })
 	}
 	fmt.Fprintf(log, "load: connected (p99 %s); publishing %g msgs/s for %s over %d connections\n",
 		res.connect.quantile(.99), c.bcast.rate, c.duration, n)
@@ -403,6 +407,7 @@ func (r *broadcastResult) print(w io.Writer, c loadConfig) {
 // tribuneTarget is a Tribune server: one room, its participants subscribe,
 // the moderator publishes announcements.
 type tribuneTarget struct {
+	sse     bool // subscribers read GET /api/rooms/{code}/events
 	br      *broadcastRun
 	base    string // http://host:port
 	code    string
@@ -468,7 +473,10 @@ func (t *tribuneTarget) dial(ctx context.Context, hello map[string]any) (*websoc
 	return c, nil
 }
 
-func (t *tribuneTarget) subscriber(ctx context.Context, i int) (*websocket.Conn, error) {
+func (t *tribuneTarget) subscriber(ctx context.Context, i int) (func(), error) {
+	if t.sse {
+		return t.sseSubscriber(ctx)
+	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	c, err := t.dial(dctx, map[string]any{"role": "participant", "channel": "room"})
@@ -479,12 +487,63 @@ func (t *tribuneTarget) subscriber(ctx context.Context, i int) (*websocket.Conn,
 	go t.read(ctx, c, ready)
 	select {
 	case <-ready:
-		return c, nil
+		return func() { c.Close(websocket.StatusNormalClosure, "") }, nil
 	case <-dctx.Done():
 		c.CloseNow()
 		return nil, errors.New("no snapshot")
 	}
 }
+
+// sseSubscriber follows the meeting's Server-Sent Events feed, the screen's
+// view, as a city's site or a captioning system would.
+func (t *tribuneTarget) sseSubscriber(ctx context.Context) (func(), error) {
+	sctx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(sctx, http.MethodGet, t.base+"/api/rooms/"+t.code+"/events", nil)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp, err := sseClient.Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		cancel()
+		return nil, fmt.Errorf("events: status %d", resp.StatusCode)
+	}
+	ready := make(chan struct{})
+	go func() {
+		defer resp.Body.Close()
+		var seen seenSet
+		snapshot := false
+		r := bufio.NewReaderSize(resp.Body, 64<<10)
+		for {
+			line, err := r.ReadSlice('\n')
+			if err != nil {
+				t.br.disconnected(ctx, err)
+				return
+			}
+			b, ok := bytes.CutPrefix(line, []byte("data: "))
+			if !ok {
+				continue
+			}
+			t.handle(bytes.TrimSuffix(b, []byte("\n")), t.br.now(), &seen, &snapshot, ready)
+		}
+	}()
+	select {
+	case <-ready:
+		return cancel, nil
+	case <-time.After(30 * time.Second):
+		cancel()
+		return nil, errors.New("events: no snapshot")
+	}
+}
+
+// sseClient holds one connection per stream: as many idle connections as
+// subscribers, where http.DefaultTransport would keep two.
+var sseClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: -1, DisableCompression: true}}
 
 // read is a participant's reader: it finds the announcements in what the
 // server sends, wherever a patch carries them (see announcementCache.get).
@@ -499,29 +558,35 @@ func (t *tribuneTarget) read(ctx context.Context, c *websocket.Conn, ready chan 
 			br.disconnected(ctx, err)
 			return
 		}
-		now := br.now()
-		br.res.msgs.Add(1)
-		br.res.bytes.Add(int64(len(b)))
-		h, ok := scanHeader(b)
-		if !ok {
-			br.res.errs.Add(1)
-			continue
+		t.handle(b, br.now(), &seen, &snapshot, ready)
+	}
+}
+
+// handle counts message b, received at now, and delivers the announcements
+// it carries; the first snapshot closes ready.
+func (t *tribuneTarget) handle(b []byte, now int64, seen *seenSet, snapshot *bool, ready chan struct{}) {
+	br := t.br
+	br.res.msgs.Add(1)
+	br.res.bytes.Add(int64(len(b)))
+	h, ok := scanHeader(b)
+	if !ok {
+		br.res.errs.Add(1)
+		return
+	}
+	switch h.T {
+	case "snapshot":
+		if !*snapshot {
+			*snapshot = true
+			close(ready)
 		}
-		switch h.T {
-		case "snapshot":
-			if !snapshot {
-				snapshot = true
-				close(ready)
-			}
-		case "patch":
-			stamps, err := t.patches.get(h.From, h.To, b)
-			if err != nil {
-				br.res.errs.Add(1)
-				continue
-			}
-			for _, st := range stamps {
-				br.deliver(&seen, st, now)
-			}
+	case "patch":
+		stamps, err := t.patches.get(h.From, h.To, b)
+		if err != nil {
+			br.res.errs.Add(1)
+			return
+		}
+		for _, st := range stamps {
+			br.deliver(seen, st, now)
 		}
 	}
 }

@@ -59,17 +59,22 @@ func TestStampText(t *testing.T) {
 // TestLoadBroadcast: a short broadcast against a real server reaches every
 // subscriber with every announcement, once.
 func TestLoadBroadcast(t *testing.T) {
-	base := startServe(t, "-tick", "20ms")
-	var out, log bytes.Buffer
-	err := run(context.Background(), []string{"load", "-url", base, "-scenario", "broadcast", "-participants", "20", "-rate", "20", "-duration", "1s", "-settle", "10s"},
-		func(string) string { return "" }, &out, &log)
-	t.Logf("%s\n%s", log.String(), out.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"published=20 refused=0 expected=400 received=400 lost=0", "disconnects=0"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("no %q in the report", want)
-		}
+	// WebSocket participants, then readers of the Server-Sent Events feed.
+	for _, target := range []string{"tribune", "tribune-sse"} {
+		t.Run(target, func(t *testing.T) {
+			base := startServe(t, "-tick", "20ms")
+			var out, log bytes.Buffer
+			err := run(context.Background(), []string{"load", "-url", base, "-scenario", "broadcast", "-target", target, "-participants", "20", "-rate", "20", "-duration", "1s", "-settle", "10s"},
+				func(string) string { return "" }, &out, &log)
+			t.Logf("%s\n%s", log.String(), out.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"target=" + target + " ", "published=20 refused=0 expected=400 received=400 lost=0", "disconnects=0"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("no %q in the report", want)
+				}
+			}
+		})
 	}
 }

@@ -62,8 +62,8 @@ type command struct {
 // commands are tribune's subcommands, in the order usage lists them.
 var commands = []command{
 	{"serve", "[flags]", "serve meetings (the default command)", serve},
-	{"export", "-room CODE [flags]", "a meeting's log (JSON) or data package (zip)", exportCmd},
-	{"verify", "FILE", "recompute a log export, check its hash chain",
+	{"export", "-room CODE [flags]", "a meeting's (or -consultation's) log (JSON) or data package (zip)", exportCmd},
+	{"verify", "FILE [MEETING...]", "recompute a log export, check its hash chain; cross-check a consultation",
 		func(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
 			return verifyCmd(ctx, args, stdout, stderr)
 		}},
@@ -223,21 +223,23 @@ func buildInfo() hub.BuildInfo {
 
 // serveConfig is what the serve flags set.
 type serveConfig struct {
-	addr      string
-	db        string
-	publicURL string
-	contact   string
-	retention string
-	origins   string
-	tick      time.Duration
-	assets    string
-	logLevel  string
-	role      string // embedded, primary or edge (hub.ParseMode)
-	redis     string
-	nodeID    string
-	debugAddr string
-	proxies   string // -trusted-proxies
-	tls       tlsFlags
+	addr           string
+	db             string
+	publicURL      string
+	contact        string
+	retention      string
+	origins        string
+	frameAncestors string // -frame-ancestors
+	tick           time.Duration
+	joins          int
+	assets         string
+	logLevel       string
+	role           string // embedded, primary or edge (hub.ParseMode)
+	redis          string
+	nodeID         string
+	debugAddr      string
+	proxies        string // -trusted-proxies
+	tls            tlsFlags
 }
 
 // parseRetention reads a retention period: a number of days ("180d") or a
@@ -295,6 +297,18 @@ func (f flagSet) dur(p *time.Duration, name string, def time.Duration, usage str
 	return nil
 }
 
+func (f flagSet) integer(p *int, name string, def int, usage string) error {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("$%s: %w", envName(name), err)
+		}
+		def = n
+	}
+	f.IntVar(p, name, def, usage+" ($"+envName(name)+")")
+	return nil
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	fs := flagSet{flag.NewFlagSet("tribune serve", flag.ContinueOnError), getenv}
@@ -305,6 +319,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.retention, "retention", "", "delete each meeting, log and all, this long after it ended and its moderators last wrote to it: 180d, 4380h (default: keep every meeting)")
 	fs.str(&c.contact, "contact", "", "who people write to about accessibility and personal data, an e-mail address or a URL (shown on /about)")
 	fs.str(&c.origins, "origins", "", "extra allowed WebSocket origins, comma-separated host patterns")
+	fs.str(&c.frameAncestors, "frame-ancestors", "", "sites allowed to embed the participant page in a frame, origins separated by spaces or commas: \"https://city.example https://other.example\" (default: none)")
 	fs.str(&c.assets, "assets", "", "serve web pages from this directory instead of the embedded ones (for editing clientjs/)")
 	fs.str(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
@@ -316,10 +331,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.dur(&c.tick, "tick", hub.DefaultTick, "how often each room sends what changed"); err != nil {
 		return err
 	}
+	if err := fs.integer(&c.joins, "joins-per-minute", hub.DefaultJoinsPerMinute, "new participants a meeting may gain in a minute, half of them at once; the rest are told to come back in a few seconds, and moderators see them; -1: no limit (load tests)"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 
+	if c.joins == 0 || c.joins < -1 {
+		return fmt.Errorf("-joins-per-minute: %d lets nobody in; give a number of newcomers a minute, or -1 for no limit", c.joins)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
@@ -365,6 +386,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			origins = append(origins, o)
 		}
 	}
+	frameAncestors, err := hub.ParseFrameAncestors(c.frameAncestors)
+	if err != nil {
+		return fmt.Errorf("-frame-ancestors: %w", err)
+	}
 	var proxies []netip.Prefix
 	for _, p := range strings.Split(c.proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -377,10 +402,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		proxies = append(proxies, pfx.Masked())
 	}
 	h, err := hub.New(ctx, hub.Config{
-		Store: st, Logger: logger, Tick: c.tick, Origins: origins,
+		Store: st, Logger: logger, Tick: c.tick, Origins: origins, JoinsPerMinute: c.joins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
-		Build: buildInfo(),
+		Build: buildInfo(), FrameAncestors: frameAncestors,
 	})
 	if err != nil {
 		return err

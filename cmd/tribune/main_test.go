@@ -231,7 +231,7 @@ func TestServeContact(t *testing.T) {
 // hundred participants vote within two seconds and every one of them ends
 // with the server's state.
 func TestLoadSmoke(t *testing.T) {
-	base := startServe(t, "-tick", "20ms")
+	base := startServe(t, "-tick", "20ms", "-joins-per-minute", "-1")
 	var out, log bytes.Buffer
 	err := run(context.Background(), []string{"load", "-url", base, "-participants", "300", "-window", "2s", "-settle", "20s"},
 		func(string) string { return "" }, &out, &log)

@@ -478,6 +478,15 @@ func TestValidator(t *testing.T) {
 			t.Errorf("validated: %q", bad)
 		}
 	}
+	days := Schema{Fields: []Field{dateField("due", "", false)}}
+	if _, err := validate([]byte("due\n2026-09-30\n\n"), days); err != nil {
+		t.Errorf("good dates: %v", err)
+	}
+	for _, bad := range []string{"due\n30/09/2026\n", "due\n2026-09-30T00:00:00Z\n", "due\n2026-02-30\n"} {
+		if _, err := validate([]byte(bad), days); err == nil {
+			t.Errorf("validated: %q", bad)
+		}
+	}
 }
 
 // validate checks a CSV table against its Table Schema, for the types and
@@ -547,6 +556,13 @@ func checkCell(f Field, cell string, missing bool) error {
 		}
 		if _, err := time.Parse(timeFormat, cell); err != nil {
 			return fmt.Errorf("%q is not an ISO 8601 UTC datetime", cell)
+		}
+	case "date":
+		if f.Format != "" && f.Format != "default" {
+			return fmt.Errorf("format %q not supported", f.Format)
+		}
+		if _, err := time.Parse(time.DateOnly, cell); err != nil {
+			return fmt.Errorf("%q is not an ISO 8601 date", cell)
 		}
 	default:
 		return fmt.Errorf("type %q not supported by this validator", f.Type)

@@ -18,4 +18,15 @@
 // without its topic; open answers appear only as word counts; results of
 // polls whose results were hidden are left out. TestOpenData and
 // TestPublicRecordNamesNobody guard it.
+//
+// A consultation (room/consultation) has its record here too, from its
+// stored rows ([]store.ConsultationRow): the same log export with a kind,
+// "consultation" (WriteConsultationLog; ExportKind tells the two apart),
+// VerifyConsultation, which checks its chain, replays it and, given its
+// step meetings' exports, cross-checks the links between the logs
+// (consultation.CrossCheck), and its open data (ConsultationTables,
+// ConsultationPackage), built from the public view alone: no organiser's
+// id, no proposal that was never published. TestConsultationVerifyTamper,
+// TestConsultationCrossCheck and TestConsultationRecordNamesNobody guard
+// them.
 package archive

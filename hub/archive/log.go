@@ -139,7 +139,9 @@ func ReadLog(r io.Reader) (*Log, error) {
 // event.
 func near(b []byte, offset int64, err error) error {
 	offset = min(max(offset, 0), int64(len(b)))
-	start := bytes.LastIndexByte(b[:offset], '\n') + 1
+	// A syntax error's offset is just past the byte at fault, which may be
+	// the newline that ends an event's line: look for the line before it.
+	start := bytes.LastIndexByte(b[:max(offset-1, 0)], '\n') + 1
 	line := bytes.Count(b[:start], []byte("\n"))
 	if line == 0 || bytes.HasPrefix(b[start:], []byte("],")) || bytes.HasPrefix(b[start:], []byte(`"final"`)) {
 		return fmt.Errorf("archive: not a valid log export: byte %d: %w", offset, err)

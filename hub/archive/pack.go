@@ -62,11 +62,12 @@ type descriptor struct {
 }
 
 type provenance struct {
-	Room    string `json:"room"`
-	Variant string `json:"variant"`
-	Events  uint64 `json:"events"`
-	Head    string `json:"head"`   // hex hash of the last event of the log
-	Digest  string `json:"digest"` // hex digest of the final state
+	Room         string `json:"room,omitempty"`
+	Consultation string `json:"consultation,omitempty"`
+	Variant      string `json:"variant"`
+	Events       uint64 `json:"events"`
+	Head         string `json:"head"`   // hex hash of the last event of the log
+	Digest       string `json:"digest"` // hex digest of the final state
 }
 
 type resource struct {

@@ -52,7 +52,7 @@ func (c *counter) observe(ev room.Event) {
 		c.polls[ev.Poll] = &ballotBox{kind: ev.Kind, size: size, ballots: map[string]room.Ballot{}}
 	case room.OpVote:
 		if b := c.polls[ev.Poll]; b != nil {
-			b.ballots[ev.Actor.ID] = room.Ballot{Choices: ev.Choices, Rating: ev.Rating, Text: ev.Text}
+			b.ballots[ev.Actor.ID] = room.Ballot{Choices: ev.Choices, Rating: ev.Rating, Text: ev.Text, Points: ev.Points}
 		}
 	}
 }
@@ -76,6 +76,12 @@ func (m *meeting) recountVotes() error {
 		if p.Kind == room.Open || p.Results == nil {
 			continue
 		}
+		if p.Kind == room.Ranking || p.Kind == room.Points {
+			if err := recountRanked(p, box, seq); err != nil {
+				return err
+			}
+			continue
+		}
 		tally := make([]int, box.size)
 		sum := 0
 		for _, b := range box.ballots {
@@ -93,6 +99,42 @@ func (m *meeting) recountVotes() error {
 		if p.Kind == room.Rating && p.Ballots > 0 && float64(sum)/float64(p.Ballots) != p.Results.Average {
 			return &VerifyError{Seq: seq, Reason: fmt.Sprintf("poll %d: average recounted %g, the room says %g", p.ID, float64(sum)/float64(p.Ballots), p.Results.Average)}
 		}
+	}
+	return nil
+}
+
+// recountRanked recounts a Ranking poll (Borda: with n options, place i of
+// a ballot scores n-1-i, an option left out 0; and first places) or a
+// Points poll (points per option, and the ballots giving each any).
+func recountRanked(p room.PollView, box *ballotBox, seq uint64) error {
+	n := box.size
+	tally, other := make([]int, n), make([]int, n)
+	for _, b := range box.ballots {
+		if p.Kind == room.Ranking {
+			for place, x := range b.Choices {
+				tally[x] += n - 1 - place
+				if place == 0 {
+					other[x]++
+				}
+			}
+			continue
+		}
+		for x, pts := range b.Points {
+			tally[x] += pts
+			if pts > 0 {
+				other[x]++
+			}
+		}
+	}
+	what, said := "first places", p.Results.First
+	if p.Kind == room.Points {
+		what, said = "voters per option", p.Results.Voters
+	}
+	if !slices.Equal(tally, p.Results.Tally) {
+		return &VerifyError{Seq: seq, Reason: fmt.Sprintf("poll %d: %s tally recounted %v, the room says %v", p.ID, p.Kind, tally, p.Results.Tally)}
+	}
+	if !slices.Equal(other, said) {
+		return &VerifyError{Seq: seq, Reason: fmt.Sprintf("poll %d: %s recounted %v, the room says %v", p.ID, what, other, said)}
 	}
 	return nil
 }

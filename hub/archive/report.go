@@ -38,6 +38,10 @@ type Report struct {
 	Reactions     map[room.Reaction]int `json:"reactions"`
 	Announcements []room.Announcement   `json:"announcements"`
 	Floor         []FloorRequest        `json:"floor"` // every request to speak, in order, and what became of it
+	// Recording is where the meeting's recording is, when the moderator
+	// gave it (room.OpRecording); each answered question and speech then
+	// links to its moment in it (recording.go).
+	Recording *room.Recording `json:"recording,omitempty"`
 }
 
 // LedgerEntry is one moderation act, with the role name of the seat that
@@ -116,8 +120,9 @@ type Question struct {
 	Late       bool                `json:"late,omitempty"` // answered after the meeting ended
 	Archived   bool                `json:"archived,omitempty"`
 	MergedInto room.QuestionID     `json:"mergedInto,omitempty"`
-	Reason     room.Reason         `json:"reason,omitempty"` // why it was refused
-	Rule       int                 `json:"rule,omitempty"`   // the charter's rule the refusal applied
+	Reason     room.Reason         `json:"reason,omitempty"`    // why it was refused
+	Rule       int                 `json:"rule,omitempty"`      // the charter's rule the refusal applied
+	Recording  string              `json:"recording,omitempty"` // the recording at the moment it was answered (recording.go)
 }
 
 // Poll is a poll that ran (drafts and deleted polls are left out).
@@ -129,6 +134,7 @@ type Poll struct {
 	Options    []string        `json:"options,omitempty"`
 	Max        int             `json:"max,omitempty"`
 	Scale      int             `json:"scale,omitempty"`
+	Budget     int             `json:"budget,omitempty"` // points polls: points per participant
 	Visibility room.Visibility `json:"visibility"`
 	Status     room.PollStatus `json:"status"`
 	Step       int             `json:"step"`
@@ -144,13 +150,14 @@ type Poll struct {
 // Topic is empty when the request was taken back or taken off the line
 // (topicPublic), as the text of a withdrawn or refused question is.
 type FloorRequest struct {
-	ID       room.FloorID     `json:"id"`
-	Channel  room.Channel     `json:"channel"`
-	Topic    string           `json:"topic,omitempty"`
-	Status   room.FloorStatus `json:"status"`
-	At       int64            `json:"at"`
-	CalledAt int64            `json:"calledAt,omitempty"` // given the floor
-	DoneAt   int64            `json:"doneAt,omitempty"`   // speech ended
+	ID        room.FloorID     `json:"id"`
+	Channel   room.Channel     `json:"channel"`
+	Topic     string           `json:"topic,omitempty"`
+	Status    room.FloorStatus `json:"status"`
+	At        int64            `json:"at"`
+	CalledAt  int64            `json:"calledAt,omitempty"`  // given the floor
+	DoneAt    int64            `json:"doneAt,omitempty"`    // speech ended
+	Recording string           `json:"recording,omitempty"` // the recording at the moment the floor was given (recording.go)
 }
 
 // Step is one agenda step and what happened while it was current.
@@ -424,6 +431,9 @@ func (m *meeting) report() *Report {
 		Agenda:        []Step{},
 		Floor:         []FloorRequest{},
 	}
+	if rec := m.room.Recording(); rec.URL != "" {
+		r.Recording = &rec
+	}
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
@@ -432,7 +442,8 @@ func (m *meeting) report() *Report {
 	}
 
 	for _, f := range m.room.Floor() {
-		out := FloorRequest{ID: f.ID, Channel: f.Channel, Status: f.Status, At: f.At, CalledAt: f.CalledAt, DoneAt: f.DoneAt}
+		out := FloorRequest{ID: f.ID, Channel: f.Channel, Status: f.Status, At: f.At, CalledAt: f.CalledAt, DoneAt: f.DoneAt,
+			Recording: m.speechLink(f)}
 		if topicPublic(f) {
 			out.Topic = f.Topic
 		}
@@ -475,6 +486,7 @@ func (m *meeting) report() *Report {
 		}
 		if out.Public = m.public(q); out.Public {
 			out.Text, out.Answer, out.AnsweredAt = q.Text, q.Answer, q.AnsweredAt
+			out.Recording = m.answerLink(q)
 		}
 		qs.List = append(qs.List, out)
 	}
@@ -484,7 +496,7 @@ func (m *meeting) report() *Report {
 			continue
 		}
 		out := Poll{
-			ID: p.ID, Kind: p.Kind, Title: p.Title, Options: p.Options, Max: p.Max, Scale: p.Scale,
+			ID: p.ID, Kind: p.Kind, Title: p.Title, Options: p.Options, Max: p.Max, Scale: p.Scale, Budget: p.Budget,
 			Visibility: p.Visibility, Status: p.Status, Step: p.Step, Ballots: p.Ballots,
 			OpenedAt: m.opened[p.ID], ClosedAt: m.closed[p.ID],
 		}
@@ -557,4 +569,23 @@ func roleName(team []room.SeatView, id room.SeatID) string {
 		return ""
 	}
 	return team[id-1].Name
+}
+
+// answerLink is the recording at the moment q was answered: "" unless it
+// was answered during the meeting (a written answer afterwards has no
+// moment in it) and a recording was given.
+func (m *meeting) answerLink(q room.QuestionView) string {
+	if q.Status != room.Answered || (m.ended != 0 && q.AnsweredAt >= m.ended) {
+		return ""
+	}
+	return m.room.Recording().Link(m.started, q.AnsweredAt)
+}
+
+// speechLink is the recording at the moment f was given the floor: "" if
+// it never was, or no recording was given.
+func (m *meeting) speechLink(f room.FloorView) string {
+	if f.CalledAt == 0 {
+		return ""
+	}
+	return m.room.Recording().Link(m.started, f.CalledAt)
 }

@@ -63,7 +63,7 @@ type Reference struct {
 }
 
 // Field is a Table Schema field. Type is one of string, integer, number,
-// boolean, datetime.
+// boolean, datetime, date (a consultation's calendar days, YYYY-MM-DD).
 type Field struct {
 	Name        string       `json:"name"`
 	Type        string       `json:"type"`
@@ -181,7 +181,7 @@ var (
 	questionStatuses = enumOf(room.Pending, room.Approved, room.Answered, room.Rejected, room.Withdrawn, room.Merged)
 	channels         = enumOf(room.InRoom, room.Remote)
 	reasons          = enumOf(room.Reasons...)
-	pollKinds        = enumOf(room.Single, room.Multiple, room.Rating, room.Open)
+	pollKinds        = enumOf(room.Single, room.Multiple, room.Rating, room.Open, room.Ranking, room.Points)
 	pollStatuses     = enumOf(room.Draft, room.PollOpen, room.PollEnded)
 	visibilities     = enumOf(room.Live, room.AfterVoting, room.AfterClose, room.Hidden)
 )
@@ -273,6 +273,8 @@ func (m *meeting) floorTable(v Variant) Table {
 		{field: field("asked_at", "datetime", "Asked (UTC)", true), value: func(f room.FloorView) string { return isoTime(f.At) }},
 		{field: field("called_at", "datetime", "Given the floor (UTC)", false), value: func(f room.FloorView) string { return optTime(f.CalledAt) }},
 		{field: field("done_at", "datetime", "Speech ended (UTC)", false), value: func(f room.FloorView) string { return optTime(f.DoneAt) }},
+		{field: describe(field("recording", "string", "The speech in the recording", false), "the recording's address at the moment the floor was given, once the moderators gave it"),
+			value: m.speechLink},
 	}
 	return table("floor", v, []string{"id"}, cols, m.room.Floor())
 }
@@ -307,6 +309,8 @@ func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
 			return strconv.FormatBool(q.Status == room.Answered && m.ended != 0 && q.AnsweredAt >= m.ended)
 		}},
 		{field: field("archived", "boolean", "Archived by a moderator", true), value: func(q room.QuestionView) string { return strconv.FormatBool(q.Archived) }},
+		{field: describe(field("recording", "string", "The answer in the recording", false), "the recording's address at the moment the question was answered, once the moderators gave it"),
+			value: m.answerLink},
 		{field: field("merged_into", "integer", "Merged into question", false), value: func(q room.QuestionView) string { return optInt(int(q.MergedInto)) }},
 		{field: field("reason", "string", "Why it was refused", false, reasons...), value: func(q room.QuestionView) string { return string(q.Reason) }},
 		{field: field("rule", "integer", "Rule of the moderation charter the refusal applied (from 1)", false), value: func(q room.QuestionView) string { return optInt(q.Rule) }},
@@ -334,7 +338,10 @@ func (m *meeting) pollsTable(v Variant, stepTitle func(int) string) Table {
 		{field: field("step", "integer", "Agenda step (from 1)", false), value: func(p room.PollView) string { return stepNumber(p.Step) }},
 		{field: field("step_title", "string", "Agenda step title", false), value: func(p room.PollView) string { return stepTitle(p.Step) }},
 		{field: field("options", "integer", "Number of options (choice polls)", false), value: func(p room.PollView) string { return optInt(len(p.Options)) }},
-		{field: field("max_choices", "integer", "Most options per ballot (multiple choice)", false), value: func(p room.PollView) string { return optInt(p.Max) }},
+		{field: describe(field("max_choices", "integer", "Most options per ballot (multiple choice)", false),
+			"multiple choice: most options per ballot; ranking: places each ballot ranks; points: most points one option may get"),
+			value: func(p room.PollView) string { return optInt(p.Max) }},
+		{field: field("budget", "integer", "Points each participant spreads (points polls)", false), value: func(p room.PollView) string { return optInt(p.Budget) }},
 		{field: field("scale", "integer", "Rating scale 1..scale", false), value: func(p room.PollView) string { return optInt(p.Scale) }},
 		{field: field("opened_at", "datetime", "First opened (UTC)", false), value: func(p room.PollView) string { return isoTime(m.opened[p.ID]) }},
 		{field: field("closed_at", "datetime", "Last closed (UTC)", false), value: func(p room.PollView) string { return isoTime(m.closed[p.ID]) }},
@@ -358,6 +365,8 @@ type result struct {
 	position int
 	label    string
 	count    int
+	first    string // Ranking: ballots putting the option first; else ""
+	voters   string // Points: ballots giving the option points; else ""
 	correct  string // a closed quiz's option: "true" or "false"; else ""
 }
 
@@ -380,6 +389,16 @@ func (m *meeting) resultsTable(v Variant) Table {
 			for i, n := range p.Results.Tally {
 				rs = append(rs, result{poll: p.ID, position: i + 1, label: itoa(i + 1), count: n})
 			}
+		case room.Ranking, room.Points:
+			for i, n := range p.Results.Tally {
+				r := result{poll: p.ID, position: i + 1, label: p.Options[i], count: n}
+				if p.Kind == room.Ranking {
+					r.first = itoa(p.Results.First[i])
+				} else {
+					r.voters = itoa(p.Results.Voters[i])
+				}
+				rs = append(rs, r)
+			}
 		case room.Open:
 			for i, w := range p.Results.Words {
 				rs = append(rs, result{poll: p.ID, position: i + 1, label: w.Word, count: w.Count})
@@ -392,8 +411,15 @@ func (m *meeting) resultsTable(v Variant) Table {
 			"choice polls: the option's position from 1; rating: the value; open: the word's rank in the word cloud"),
 			value: func(r result) string { return itoa(r.position) }},
 		{field: field("label", "string", "Option, rating value or word", true), value: func(r result) string { return r.label }},
-		{field: describe(field("count", "integer", "Count", true), "ballots for the option or value; for an open poll, ballots using the word"),
+		{field: describe(field("count", "integer", "Count", true),
+			"ballots for the option or value; for an open poll, ballots using the word; "+
+				"ranking: the Borda score (with n options, n-1 points for each first place down to 0, and 0 where a partial ranking leaves the option out); "+
+				"points: the points the option got"),
 			value: func(r result) string { return itoa(r.count) }},
+		{field: describe(field("first_places", "integer", "Ballots ranking the option first", false), "ranking polls only; empty otherwise"),
+			value: func(r result) string { return r.first }},
+		{field: describe(field("voters", "integer", "Ballots giving the option points", false), "points polls only; empty otherwise"),
+			value: func(r result) string { return r.voters }},
 		{field: describe(field("correct", "boolean", "A right answer of the quiz", false), "closed quiz polls only; empty otherwise"),
 			value: func(r result) string { return r.correct }},
 	}
@@ -423,7 +449,7 @@ func (m *meeting) ballotsTable() Table {
 	cols := []column[ballot]{
 		{field: field("poll", "integer", "Poll number", true), value: func(b ballot) string { return itoa(int(b.poll)) }},
 		{field: field("participant", "string", "Pseudonymous participant id", true), value: func(b ballot) string { return b.participant }},
-		{field: describe(field("choices", "string", "Options chosen", false), "positions from 1, separated by spaces"),
+		{field: describe(field("choices", "string", "Options chosen", false), "positions from 1, separated by spaces; a ranking's in order of preference"),
 			value: func(b ballot) string {
 				s := make([]string, len(b.b.Choices))
 				for i, c := range b.b.Choices {
@@ -433,6 +459,14 @@ func (m *meeting) ballotsTable() Table {
 			}},
 		{field: field("rating", "integer", "Rating", false), value: func(b ballot) string { return optInt(b.b.Rating) }},
 		{field: field("text", "string", "Open answer", false), value: func(b ballot) string { return b.b.Text }},
+		{field: describe(field("points", "string", "Points given", false), "points polls: the points of each option in option order, separated by spaces"),
+			value: func(b ballot) string {
+				s := make([]string, len(b.b.Points))
+				for i, x := range b.b.Points {
+					s[i] = itoa(x)
+				}
+				return strings.Join(s, " ")
+			}},
 	}
 	t := table("ballots", Full, []string{"poll", "participant"}, cols, bs)
 	t.Schema.ForeignKeys = []ForeignKey{{Fields: []string{"poll"}, Reference: Reference{Resource: "polls", Fields: []string{"id"}}}}

@@ -61,48 +61,55 @@ type Summary struct {
 // (other errors for a file that is not a log export at all).
 // TestVerifyTamper guards it.
 func Verify(r io.Reader) (Summary, error) {
+	_, s, err := verifyMeeting(r)
+	return s, err
+}
+
+// verifyMeeting is Verify, returning also the replayed meeting (whose
+// moderator view VerifyConsultation cross-checks).
+func verifyMeeting(r io.Reader) (*meeting, Summary, error) {
 	l, err := ReadLog(r)
 	if err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	rows, err := l.rows()
 	if err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	if len(rows) == 0 {
-		return Summary{}, ErrEmpty
+		return nil, Summary{}, ErrEmpty
 	}
 	if err := store.VerifyChain(rows); err != nil {
 		var ce *store.ChainError
 		if errors.As(err, &ce) {
-			return Summary{}, &VerifyError{Seq: ce.Seq, Reason: ce.Reason}
+			return nil, Summary{}, &VerifyError{Seq: ce.Seq, Reason: ce.Reason}
 		}
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	if err := decodeEvents(l, rows); err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	m, err := replay(rows)
 	if err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	if m.code != l.Room {
-		return Summary{}, &VerifyError{Seq: 1, Reason: fmt.Sprintf("the log is of room %q, the export says %q", m.code, l.Room)}
+		return nil, Summary{}, &VerifyError{Seq: 1, Reason: fmt.Sprintf("the log is of room %q, the export says %q", m.code, l.Room)}
 	}
 	if err := m.recount(); err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	if err := m.recountVotes(); err != nil {
-		return Summary{}, err
+		return nil, Summary{}, err
 	}
 	s := m.summary()
 	if l.Final != nil {
 		if err := m.checkFinal(l.Final); err != nil {
-			return Summary{}, err
+			return nil, Summary{}, err
 		}
 		s.Final = true
 	}
-	return s, nil
+	return m, s, nil
 }
 
 // recount compares attendance as counted by the reducer with the count

@@ -80,13 +80,16 @@ func syncFile(path string) error {
 
 // Checked is what Check verified.
 type Checked struct {
-	Rooms  int
-	Events int
+	Rooms              int
+	Events             int // the meetings'
+	Consultations      int
+	ConsultationEvents int
 }
 
 // Check verifies the whole database: SQLite's integrity check (every page,
-// index and constraint), then every room's log with VerifyChain. It
-// returns the first problem found, naming the room.
+// index and constraint), then every room's log with VerifyChain and every
+// consultation's with VerifyConsultationChain. It returns the first
+// problem found, naming the room or the consultation.
 func (s *Store) Check(ctx context.Context) (Checked, error) {
 	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
 	if err != nil {
@@ -127,6 +130,24 @@ func (s *Store) Check(ctx context.Context) (Checked, error) {
 		}
 		c.Rooms++
 		c.Events += len(log)
+	}
+	cons, err := s.Consultations(ctx)
+	if err != nil {
+		return c, err
+	}
+	for _, r := range cons {
+		log, err := s.LoadConsultation(ctx, r.ID)
+		if err != nil {
+			return c, err
+		}
+		if len(log) == 0 {
+			return c, fmt.Errorf("store: consultation %s: %w", r.ID, &ChainError{Seq: 1, Reason: "no event"})
+		}
+		if err := VerifyConsultationChain(log); err != nil {
+			return c, fmt.Errorf("store: consultation %s: %w", r.ID, err)
+		}
+		c.Consultations++
+		c.ConsultationEvents += len(log)
 	}
 	return c, nil
 }

@@ -36,28 +36,44 @@ func (e *ChainError) Error() string {
 //
 // TestVerifyChain guards it: a flipped byte, a missing row, a forged hash.
 func VerifyChain(rows []Stored) error {
+	return verifyLinks(len(rows), func(i int) link {
+		r := &rows[i]
+		return link{r.Seq, r.JSON, r.Prev, r.Hash}
+	})
+}
+
+// link is what a chain's verification reads of one row.
+type link struct {
+	seq              uint64
+	json, prev, hash []byte
+}
+
+// verifyLinks checks n rows, row(i) the i-th, as VerifyChain documents:
+// meetings' logs and consultations' are chained the same way.
+func verifyLinks(n int, row func(int) link) error {
 	var prev [32]byte
-	for i, r := range rows {
+	for i := range n {
+		r := row(i)
 		want := uint64(i) + 1
-		if r.Seq != want {
-			return &ChainError{Seq: want, Reason: fmt.Sprintf("missing: the next row is event %d", r.Seq)}
+		if r.seq != want {
+			return &ChainError{Seq: want, Reason: fmt.Sprintf("missing: the next row is event %d", r.seq)}
 		}
-		if !bytes.Equal(r.Prev, prev[:]) {
-			return &ChainError{Seq: r.Seq, Reason: "prev is not the hash of the event before"}
+		if !bytes.Equal(r.prev, prev[:]) {
+			return &ChainError{Seq: r.seq, Reason: "prev is not the hash of the event before"}
 		}
-		if h := chainHash(prev, r.JSON); !bytes.Equal(r.Hash, h[:]) {
-			return &ChainError{Seq: r.Seq, Reason: "hash does not match the event's JSON"}
+		if h := chainHash(prev, r.json); !bytes.Equal(r.hash, h[:]) {
+			return &ChainError{Seq: r.seq, Reason: "hash does not match the event's JSON"}
 		}
 		var head struct {
 			Seq uint64 `json:"seq"`
 		}
-		if err := json.Unmarshal(r.JSON, &head); err != nil {
-			return &ChainError{Seq: r.Seq, Reason: "json does not decode: " + err.Error()}
+		if err := json.Unmarshal(r.json, &head); err != nil {
+			return &ChainError{Seq: r.seq, Reason: "json does not decode: " + err.Error()}
 		}
-		if head.Seq != r.Seq {
-			return &ChainError{Seq: r.Seq, Reason: fmt.Sprintf("json says event %d", head.Seq)}
+		if head.Seq != r.seq {
+			return &ChainError{Seq: r.seq, Reason: fmt.Sprintf("json says event %d", head.Seq)}
 		}
-		prev = [32]byte(r.Hash)
+		prev = [32]byte(r.hash)
 	}
 	return nil
 }

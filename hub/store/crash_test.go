@@ -17,8 +17,9 @@ import (
 const crashEnv = "TRIBUNE_STORE_CRASH_DB"
 
 // TestCrashHelper is not a test: run by TestCrash as a child process, it
-// appends to every room of the file in crashEnv, one goroutine per room,
-// and prints "ack ROOM SEQ" once each Append has returned. It runs until it
+// appends to every room and every consultation of the file in crashEnv,
+// one goroutine each, and prints "ack ROOM SEQ" (or "ack consultation/ID
+// SEQ") once each append has returned. It runs until it
 // is killed (or for a minute, should its parent be gone).
 func TestCrashHelper(t *testing.T) {
 	path := os.Getenv(crashEnv)
@@ -36,9 +37,27 @@ func TestCrashHelper(t *testing.T) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	cons, err := s.Consultations(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	var out sync.Mutex // one write per line, so lines never interleave
 	deadline := time.Now().Add(time.Minute)
 	var wg sync.WaitGroup
+	for _, rec := range cons {
+		wg.Go(func() {
+			for seq := uint64(2); time.Now().Before(deadline); seq++ {
+				if err := s.AppendConsultation(ctx, rec.ID, consultationEvents(seq, seq)); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(2)
+				}
+				out.Lock()
+				fmt.Fprintf(os.Stdout, "ack %s %d\n", consultationKey(rec.ID), seq)
+				out.Unlock()
+			}
+		})
+	}
 	for _, rec := range rooms {
 		wg.Go(func() {
 			for seq := uint64(2); time.Now().Before(deadline); seq++ {
@@ -73,6 +92,9 @@ func TestCrash(t *testing.T) {
 	for _, code := range codes {
 		mustCreate(t, s, code)
 	}
+	// A consultation, appended to beside the rooms by the same committer;
+	// its id is a room's code, and their logs stay apart.
+	mustCreateConsultation(t, s, codes[0])
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -130,4 +152,14 @@ func TestCrash(t *testing.T) {
 		}
 		mustLoad(t, s, code)
 	}
+	id := codes[0]
+	rows := mustLoadConsultation(t, s, id)
+	if acked := acked[consultationKey(id)]; acked == 0 || uint64(len(rows)) < acked {
+		t.Errorf("consultation %s: %d events after the crash, but %d were acknowledged", id, len(rows), acked)
+	}
+	next := uint64(len(rows)) + 1
+	if err := s.AppendConsultation(context.Background(), id, consultationEvents(next, next)); err != nil {
+		t.Fatalf("consultation %s: append after the crash: %v", id, err)
+	}
+	mustLoadConsultation(t, s, id)
 }

@@ -52,6 +52,7 @@ type migration struct {
 // (testdata/schema1.db is version 1's).
 var migrations = []migration{
 	{"rooms, events and meta", execSQL(schema1)},
+	{"consultations and their logs", execSQL(schema2)},
 }
 
 // schemaVersion is the latest schema: what Open creates and upgrades to.
@@ -92,6 +93,27 @@ CREATE TABLE IF NOT EXISTS events (
 	prev   BLOB NOT NULL,      -- hash of event seq-1, 32 zero bytes for seq 1
 	hash   BLOB NOT NULL,      -- SHA-256(prev || json)
 	PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+`
+
+// schema2 adds consultations (issue 11): a consultation and its own
+// hash-chained log, beside the meetings', chained the same way
+// (consultations.go).
+const schema2 = `
+CREATE TABLE consultations (
+	id         TEXT PRIMARY KEY,
+	key_hash   BLOB NOT NULL,    -- SHA-256 of the organiser key
+	created_at INTEGER NOT NULL  -- Unix milliseconds
+) WITHOUT ROWID;
+CREATE TABLE consultation_events (
+	consultation TEXT NOT NULL REFERENCES consultations(id),
+	seq          INTEGER NOT NULL CHECK (seq >= 1),
+	at           INTEGER NOT NULL, -- Unix milliseconds, the event's At
+	op           TEXT NOT NULL,    -- the event's Op, for queries
+	json         BLOB NOT NULL,    -- json.Marshal(consultation.Event): what the hash covers
+	prev         BLOB NOT NULL,    -- hash of event seq-1, 32 zero bytes for seq 1
+	hash         BLOB NOT NULL,    -- SHA-256(prev || json)
+	PRIMARY KEY (consultation, seq)
 ) WITHOUT ROWID;
 `
 

@@ -1,0 +1,112 @@
+package hub
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// getDuplicates asks for the room's likely duplicates with key.
+func getDuplicates(t *testing.T, base, code, key string) (int, duplicatesResponse, apiError) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/rooms/"+code+"/duplicates", nil)
+	if key != "" {
+		req.Header.Set(keyHeader, key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out duplicatesResponse
+	var e apiError
+	if resp.StatusCode == http.StatusOK {
+		json.NewDecoder(resp.Body).Decode(&out)
+	} else {
+		json.NewDecoder(resp.Body).Decode(&e)
+	}
+	return resp.StatusCode, out, e
+}
+
+// likely returns the published questions suggested for pending question q.
+func (d duplicatesResponse) likely(q room.QuestionID) []room.QuestionID {
+	for _, g := range d.Suggestions {
+		if g.Question == q {
+			var ids []room.QuestionID
+			for _, m := range g.Likely {
+				ids = append(ids, room.QuestionID(m.ID))
+			}
+			return ids
+		}
+	}
+	return nil
+}
+
+// TestDuplicates: a question waiting for moderation that asks again a
+// published one, in other words, is shown to the moderator with it; one
+// that asks something else is shown with nothing; the suggestion follows
+// the room (a question refused after its approval is suggested no more),
+// and only a moderator gets any of it.
+func TestDuplicates(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	cr := createRoom(t, th.url, `{"title":"Step meeting","settings":{"qaOpen":true,"preModeration":true}}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	alice := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "room"})
+	bob := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "remote"})
+	mod.must(room.Command{Op: room.OpStart})
+	for _, text := range []string{
+		"Will the budget be published as open data?",
+		"Quand les marchés publics seront-ils publiés en données ouvertes ?",
+		"How will citizens take part in choosing the commitments?",
+	} {
+		alice.must(room.Command{Op: room.OpAsk, Text: text})
+	}
+	for q := room.QuestionID(1); q <= 3; q++ {
+		mod.must(room.Command{Op: room.OpApprove, Question: q})
+	}
+	bob.must(room.Command{Op: room.OpAsk, Text: "quand publierez-vous les donnees ouvertes des marches publics ?"}) // 4: asks 2 again
+	bob.must(room.Command{Op: room.OpAsk, Text: "Is there a sign-language interpreter today?"})                     // 5: new
+
+	if code, _, e := getDuplicates(t, th.url, cr.Code, ""); code != http.StatusForbidden || e.Error.Code != "bad_key" || !strings.Contains(e.Error.Message, "duplicates") {
+		t.Fatalf("without the key: %d %+v", code, e)
+	}
+	if code, _, _ := getDuplicates(t, th.url, cr.Code, "not-the-key"); code != http.StatusForbidden {
+		t.Fatalf("with a wrong key: %d", code)
+	}
+	code, d, _ := getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if code != http.StatusOK {
+		t.Fatalf("duplicates: %d", code)
+	}
+	if got := d.likely(4); len(got) == 0 || got[0] != 2 {
+		t.Fatalf("question 4 likely repeats %v, want 2 first (%+v)", got, d)
+	}
+	if got := d.likely(5); len(got) != 0 {
+		t.Fatalf("question 5 asks something new, yet repeats %v", got)
+	}
+
+	// Question 2 refused after all: it is no longer a question to merge into.
+	seq := mod.must(room.Command{Op: room.OpReject, Question: 2, Reason: room.OffTopic})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if d.Seq < seq {
+		t.Fatalf("suggestions from seq %d, before the refusal at %d", d.Seq, seq)
+	}
+	if got := d.likely(4); len(got) != 0 {
+		t.Fatalf("question 4 suggested as a repeat of %v after 2 was refused", got)
+	}
+	// The one action the dashboard offers: merge, after which the question
+	// waits no more.
+	mod.must(room.Command{Op: room.OpApprove, Question: 2})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likely(4); len(got) == 0 || got[0] != 2 {
+		t.Fatalf("question 4 likely repeats %v once 2 is back, want 2", got)
+	}
+	mod.must(room.Command{Op: room.OpMerge, Question: 4, Into: 2})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likely(4); len(got) != 0 {
+		t.Fatalf("a merged question is still offered: %v", got)
+	}
+}
