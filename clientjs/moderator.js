@@ -5,9 +5,10 @@ import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { createDuplicates } from './duplicates.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, webLink, setText } from './dom.js';
-import { t, initI18n, onLangChange } from './i18n.js';
+import { t, initI18n, onLangChange, charterRules } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { watchSetup, renderSetup } from './setup.js';
+import { mountTeam } from './team.js';
 import { broadcastPanel } from './broadcast.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch, whoAsked } from './ui.js';
 import { provenance } from './consultation-data.js';
@@ -56,7 +57,7 @@ const pollForms = new Map();
 const queuePause = pauseControl(byId('queue-pause'), renderQueue, () => t('mod.queue'));
 const livePause = pauseControl(byId('live-pause'), renderLive, () => t('mod.live'));
 
-// The tools beside the two lists, one panel at a time: one key (1 to 8)
+// The tools beside the two lists, one panel at a time: one key (1 to 9)
 // or one click away. The panel shown is kept for this tab.
 const panelKey = `tribune:panel:${code}`;
 /** The requests to speak seen when the speakers' panel was last shown. */
@@ -65,6 +66,9 @@ const panels = tabList(byId('panel-tabs'), (id) => {
   try { sessionStorage.setItem(panelKey, id); } catch { /* not kept */ }
   if (id === 'tab-floor') seenFloor = floorWaiting();
 });
+// The Team panel (team.js): notes for every moderator; links and rules
+// for the organiser. shareBase is declared further down, and read later.
+const team = mountTeam({ client, code, key, base: () => shareBase, mark: (n) => panels.mark('tab-team', n) });
 try {
   const kept = sessionStorage.getItem(panelKey);
   if (kept && document.getElementById(kept)) panels.select(kept);
@@ -162,6 +166,7 @@ function render() {
   renderMeetingForm();
   renderLedger();
   renderShare();
+  team.render();
   renderAnnouncementsMade();
 }
 
@@ -238,15 +243,19 @@ byId('bulk-reject').addEventListener('click', () => {
   }
   const select = h('select', { id: 'bulk-reason' }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
   const [noteBox, note] = noteField('bulk-note');
+  const rule = ruleSelect('bulk-rule');
   const fields = [
     h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
+    h('div', { class: 'field' }, h('label', { for: rule.id }, t('mod.rule')), rule),
     noteBox,
   ];
   replace(byId('bulk-form'), inlineForm(fields, t('mod.rejectSelected'), () => { closeBulkForm(); byId('bulk-reject').focus(); }, (status) => {
     status.textContent = t('sending');
-    const cmd = (id) => (note.value.trim()
-      ? { op: 'question.reject', question: id, reason: select.value, note: note.value.trim() }
-      : { op: 'question.reject', question: id, reason: select.value });
+    const cmd = (id) => ({
+      op: 'question.reject', question: id, reason: select.value,
+      ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      ...(Number(rule.value) > 0 ? { rule: Number(rule.value) } : {}),
+    });
     bulk(cmd, 'done.rejectedN').then((err) => {
       if (err) status.textContent = errorText(err);
       else byId('bulk-reject').focus();
@@ -433,6 +442,16 @@ function noteField(id) {
   return [h('div', { class: 'field' }, h('label', { for: id }, t('mod.noteLabel')), note, hint), note];
 }
 
+/**
+ * The charter's rule a refusal applies, by number: "0" for none.
+ * @param {string} id
+ * @returns {HTMLSelectElement}
+ */
+function ruleSelect(id) {
+  return /** @type {HTMLSelectElement} */ (h('select', { id }, h('option', { value: '0' }, t('mod.noRule')),
+    charterRules(client.state.view.meeting.charter).map((r, i) => h('option', { value: String(i + 1) }, `${i + 1}. ${truncate(r, 60)}`))));
+}
+
 function actionForm(q, kind) {
   const id = q.id;
   const status = h('p', { class: 'form-status', role: 'status' });
@@ -446,14 +465,17 @@ function actionForm(q, kind) {
   if (kind === 'reject') {
     const select = h('select', { id: `${f}-reason` }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
     const [noteBox, note] = noteField(`${f}-note`);
+    const rule = ruleSelect(`${f}-rule`);
     const form = h('form', { class: 'inline-action', novalidate: true },
       h('div', { class: 'field' }, h('label', { for: select.id }, t('mod.reason')), select),
+      h('div', { class: 'field' }, h('label', { for: rule.id }, t('mod.rule')), rule),
       noteBox,
       h('div', { class: 'button-row' }, h('button', { type: 'submit', class: 'danger small' }, t('mod.confirmReject')), cancel), status);
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const cmd = { op: 'question.reject', question: id, reason: select.value };
       if (note.value.trim()) cmd.note = note.value.trim();
+      if (Number(rule.value) > 0) cmd.rule = Number(rule.value);
       submit(cmd, t('done.rejected'));
     });
     return form;
@@ -881,7 +903,7 @@ byId('live-sort').addEventListener('change', renderLive);
 
 function renderLedger() {
   const entries = (client.state.view.ledger || []).slice().reverse().slice(0, 200);
-  const sig = JSON.stringify([entries.length && entries[0].seq, entries.length, document.documentElement.lang]);
+  const sig = JSON.stringify([entries.length && entries[0].seq, entries.length, (client.state.view.team || []).length, document.documentElement.lang]);
   const body = byId('ledger-rows');
   if (body.dataset.sig === sig) return;
   body.dataset.sig = sig;
@@ -889,7 +911,8 @@ function renderLedger() {
     h('td', {}, clockTime(e.at)),
     h('td', {}, t(`op.${e.op}`) === `op.${e.op}` ? e.op : t(`op.${e.op}`)),
     h('td', {}, e.question ? `#${e.question} ${truncate(questionText(e.question), 40)}` : e.poll ? pollName(e.poll) : e.floor ? t('ledger.floor', { id: e.floor }) : ''),
-    h('td', {}, [e.reason ? t(`reason.${e.reason}`) : '', e.note || ''].filter(Boolean).join(' — ')))));
+    h('td', {}, [e.reason ? t(`reason.${e.reason}`) : '', e.rule ? t('charter.ruleN', { n: e.rule }) : '', e.note || ''].filter(Boolean).join(' — ')),
+    h('td', {}, team.roleName(e.by)))));
 }
 
 function pollName(id) {
@@ -970,9 +993,9 @@ const shortcuts = [
   ['j', 'keys.next'], ['k', 'keys.prev'], ['a', 'keys.approve'], ['r', 'keys.reject'],
   ['h', 'keys.highlight'], ['p', 'keys.pin'], ['m', 'keys.answer'], ['x', 'keys.archive'],
   ['n', 'keys.nextStep'], ['g', 'keys.giveFloor'], ['e', 'keys.endSpeech'],
-  ['/', 'keys.search'], ['1 – 8', 'keys.panels'], ['?', 'keys.helpKey'],
+  ['/', 'keys.search'], ['1 – 9', 'keys.panels'], ['?', 'keys.helpKey'],
 ];
-const panelOrder = ['tab-polls', 'tab-floor', 'tab-agenda', 'tab-announce', 'tab-done', 'tab-share', 'tab-settings', 'tab-ledger'];
+const panelOrder = ['tab-polls', 'tab-floor', 'tab-agenda', 'tab-announce', 'tab-done', 'tab-share', 'tab-settings', 'tab-ledger', 'tab-team'];
 function fillHelp() {
   replace(byId('help-keys'), shortcuts.map(([k, label]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, t(label))]));
 }
@@ -1020,7 +1043,7 @@ document.addEventListener('keydown', (ev) => {
     case 'e': floorAction('floor-done'); break;
     case '?': byId('help').showModal(); break;
     case '/': byId('q-search').focus(); byId('q-search').select(); break;
-    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
+    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
       panels.select(panelOrder[Number(ev.key) - 1], true);
       break;
     default: return;

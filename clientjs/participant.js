@@ -7,7 +7,7 @@ import {
   myBallot, pollResults, maxLength, textLength, rightAnswer, floorLine,
 } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, webLink, setText } from './dom.js';
-import { t, initI18n, onLangChange } from './i18n.js';
+import { t, initI18n, onLangChange, charterRules } from './i18n.js';
 import { watchServerClock, announcementLive, speechLeft, formatSeconds } from './clock.js';
 import { renderWatch } from './watch.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine, whoAsked } from './ui.js';
@@ -383,6 +383,25 @@ function renderAsk(view) {
   byId('ask').classList.toggle('closed', !open);
   text.placeholder = s.preModeration ? t('ask.placeholderModerated') : t('ask.placeholder');
   updateCount();
+  renderCharter(view);
+}
+
+// The moderation rules, under the question box, opened from the link on
+// the line of its status: no room taken until asked for.
+byId('charter-toggle').addEventListener('click', () => {
+  const box = byId('charter');
+  box.hidden = !box.hidden;
+  byId('charter-toggle').setAttribute('aria-expanded', String(!box.hidden));
+});
+
+/** The moderation rules in force, in the list the toggle shows. */
+function renderCharter(view) {
+  const rules = charterRules(view.meeting.charter);
+  const list = byId('charter-rules');
+  const sig = JSON.stringify([rules, document.documentElement.lang]);
+  if (list.dataset.sig === sig) return;
+  list.dataset.sig = sig;
+  replace(list, rules.map((r) => h('li', {}, r)));
 }
 
 function updateCount() {
@@ -419,7 +438,7 @@ function renderMine() {
       : q.status === 'merged' ? [t('mine.merged'), ' ', h('a', {
         href: `#q-${q.mergedInto}`, on: { click: (/** @type {Event} */ ev) => { ev.preventDefault(); showQuestion(q.mergedInto); } },
       }, t('mine.mergedInto', { id: q.mergedInto }))]
-        : q.status === 'pending' ? t('mine.pending') : t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) });
+        : q.status === 'pending' ? t('mine.pending') : [t('mine.rejected', { reason: t(`reason.${q.reason || 'other'}`) }), q.rule ? ` (${t('charter.ruleN', { n: q.rule })})` : ''];
     const body = h('div', { class: 'q-body' },
       h('p', { class: 'q-text', id: textID }, q.text),
       h('p', { class: 'q-meta' }, meta));

@@ -104,7 +104,11 @@
  * @property {Results} [results] absent where this role may not see them
  * @property {number[]} [correct] a quiz's right options: to moderators, to everyone once closed
  *
- * @typedef {{seq: number, at: number, op: string, question?: number, poll?: number, floor?: number, reason?: string, note?: string}} LedgerEntry
+ * @typedef {{seq: number, at: number, op: string, question?: number, poll?: number, floor?: number, reason?: string, note?: string, rule?: number, by?: number, seat?: number}} LedgerEntry
+ *   by: the seat of the moderation team that acted, absent for the organiser
+ *
+ * @typedef {{id: number, name: string, scope: 'all'|'questions'|'backstage', at: number, revokedAt?: number}} Seat
+ * @typedef {{seq: number, at: number, by?: number, text: string, question?: number}} Note
  *
  * @typedef {object} View
  * @property {number} seq
@@ -115,6 +119,8 @@
  * @property {Counts} [counts] absent when hidden from this role
  * @property {Object<string, number>} reactions
  * @property {LedgerEntry[]} [ledger] moderators only
+ * @property {Seat[]} [team] moderators only
+ * @property {Note[]} [notes] moderators only: backstage notes
  *
  * @typedef {object} Patch
  * @property {Meeting} [meeting]
@@ -127,6 +133,8 @@
  * @property {Counts} [counts]
  * @property {Object<string, number>} [reactions]
  * @property {LedgerEntry[]} [ledger]
+ * @property {Seat[]} [team] the whole team, when it changed
+ * @property {Note[]} [notes] appended like the ledger
  * @property {Announcement[]} [announcements] made since the last patch, each sent once
  *
  * @typedef {{choices?: number[], rating?: number, text?: string}} Ballot
@@ -213,6 +221,8 @@ export function applyPatch(state, msg) {
     });
   }
   if (p.ledger?.length) v.ledger = appendLedger(v.ledger || [], p.ledger);
+  if (p.team?.length) v.team = p.team;
+  if (p.notes?.length) v.notes = appendLedger(v.notes || [], p.notes);
   return { state: { ...state, seq: to, view: v }, outcome: 'applied' };
 }
 
@@ -288,9 +298,10 @@ function mergeById(list, changed, gone) {
 }
 
 /**
- * @param {LedgerEntry[]} ledger
- * @param {LedgerEntry[]} entries
- * @returns {LedgerEntry[]} in seq order, one entry per seq
+ * @template {{seq: number}} T
+ * @param {T[]} ledger
+ * @param {T[]} entries
+ * @returns {T[]} in seq order, one entry per seq (ledger entries, notes)
  */
 function appendLedger(ledger, entries) {
   const seen = new Set(ledger.map((e) => e.seq));

@@ -10,7 +10,7 @@
 // the key in the X-Tribune-Key header.
 
 import { h, replace, byId, pathCode } from './dom.js';
-import { extend, t, lang, initI18n, onLangChange } from './i18n.js';
+import { extend, t, lang, initI18n, onLangChange, charterRules } from './i18n.js';
 import { languageSwitch } from './ui.js';
 import { rightAnswer } from './protocol.js';
 
@@ -145,6 +145,12 @@ const strings = {
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'poll {n}',
     'r.ledger.floor': 'request to speak {n}',
+    'r.ledger.by': 'By',
+    'r.ledger.seat': 'link {n}',
+    'r.team': 'The moderation team: {list}.',
+    'r.team.revoked': '{name} (revoked)',
+    'r.charter': 'The moderation rules',
+    'r.ledger.rule': 'rule {n}',
 
     'r.record.text': 'This report is computed from the meeting’s log of {n} events. Each event carries the hash of the one before, so the log can be checked end to end with “tribune verify”.',
     'r.record.head': 'Hash of the last event',
@@ -292,6 +298,12 @@ const strings = {
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'sondage {n}',
     'r.ledger.floor': 'demande de parole {n}',
+    'r.ledger.by': 'Par',
+    'r.ledger.seat': 'lien {n}',
+    'r.team': 'L’équipe de modération : {list}.',
+    'r.team.revoked': '{name} (révoqué)',
+    'r.charter': 'Les règles de modération',
+    'r.ledger.rule': 'règle {n}',
 
     'r.record.text': 'Ce compte rendu est calculé à partir du journal de la réunion ({n} événements). Chaque événement porte l’empreinte du précédent : le journal se vérifie de bout en bout avec « tribune verify ».',
     'r.record.head': 'Empreinte du dernier événement',
@@ -327,6 +339,7 @@ const opNames = {
     'question.merge': 'Questions merged', 'poll.create': 'Poll created', 'poll.edit': 'Poll edited', 'poll.delete': 'Poll deleted',
     'poll.open': 'Poll opened', 'poll.close': 'Poll closed', 'poll.visibility': 'Poll visibility changed',
     'poll.lock': 'Poll ballots locked or unlocked', 'poll.show': 'Poll shown on the screen',
+    'team.add': 'Moderator link handed out', 'team.revoke': 'Moderator link revoked', 'room.charter': 'Moderation rules changed',
     'room.recording': 'Recording given',
   },
   fr: {
@@ -339,6 +352,7 @@ const opNames = {
     'question.merge': 'Questions fusionnées', 'poll.create': 'Sondage créé', 'poll.edit': 'Sondage modifié', 'poll.delete': 'Sondage supprimé',
     'poll.open': 'Sondage ouvert', 'poll.close': 'Sondage clos', 'poll.visibility': 'Visibilité du sondage modifiée',
     'poll.lock': 'Votes verrouillés ou déverrouillés', 'poll.show': 'Sondage affiché à l’écran',
+    'team.add': 'Lien de modération remis', 'team.revoke': 'Lien de modération révoqué', 'room.charter': 'Règles de modération modifiées',
     'room.recording': 'Enregistrement indiqué',
   },
 };
@@ -720,17 +734,24 @@ function renderRecording(r) {
 
 function renderLedger(r) {
   const body = byId('ledger-body');
-  if (r.ledger.length === 0) {
-    replace(body, h('p', { text: t('r.ledger.none') }));
-    return;
-  }
   const names = opNames[lang()] || opNames.en;
+  const team = r.team || [];
+  const seatName = (id) => (team.find((x) => x.id === id) || { name: t('r.ledger.seat', { n: id }) }).name;
   const rows = r.ledger.map((e) => [
     String(e.seq), timeOf(e.at), names[e.op] || e.op,
-    e.question ? t('r.ledger.question', { n: e.question }) : e.poll ? t('r.ledger.poll', { n: e.poll }) : e.floor ? t('r.ledger.floor', { n: e.floor }) : '',
-    e.reason ? t(`r.reason.${e.reason}`) : '', e.note || '',
+    e.question ? t('r.ledger.question', { n: e.question }) : e.poll ? t('r.ledger.poll', { n: e.poll }) : e.floor ? t('r.ledger.floor', { n: e.floor }) : e.seat ? seatName(e.seat) : '',
+    [e.reason ? t(`r.reason.${e.reason}`) : '', e.rule ? t('r.ledger.rule', { n: e.rule }) : ''].filter(Boolean).join(', '), e.note || '',
+    e.role || t('team.organiser'),
   ]);
-  replace(body, table('', [t('r.ledger.event'), t('r.ledger.time'), t('r.ledger.action'), t('r.ledger.object'), t('r.ledger.reason'), t('r.ledger.note')], rows, 'ledger-table'));
+  // Who moderated, by role name, and by which rules: before the acts.
+  const teamLine = team.length
+    ? h('p', { text: t('r.team', { list: team.map((x) => (x.revokedAt ? t('r.team.revoked', { name: x.name }) : x.name)).join(', ') }) })
+    : null;
+  const rules = charterRules(r.charter);
+  replace(body, teamLine,
+    h('h3', { text: t('r.charter') }), h('ol', {}, rules.map((x) => h('li', { text: x }))),
+    r.ledger.length === 0 ? h('p', { text: t('r.ledger.none') })
+      : table('', [t('r.ledger.event'), t('r.ledger.time'), t('r.ledger.action'), t('r.ledger.object'), t('r.ledger.reason'), t('r.ledger.note'), t('r.ledger.by')], rows, 'ledger-table'));
 }
 
 function renderRecord(r) {

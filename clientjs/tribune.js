@@ -151,7 +151,7 @@ function randomPrefix(random) {
 
 /**
  * A pending command: sent, or waiting to be (again).
- * @typedef {{id: string, cmd: object, resolve: (v: {seq: number}) => void, reject: (e: Error) => void, sent: boolean, attempts: number, timer: any, transient: boolean}} Pending
+ * @typedef {{id: string, cmd: object, resolve: (v: {seq: number, key?: string}) => void, reject: (e: Error) => void, sent: boolean, attempts: number, timer: any, transient: boolean}} Pending
  */
 
 /**
@@ -420,7 +420,8 @@ export class Client {
         if (!p) return;
         this.pending.delete(msg.id);
         this.clearTimeout(p.timer);
-        p.resolve({ seq: msg.seq });
+        // A team.add's ack carries the new link's key, this once.
+        p.resolve(msg.key ? { seq: msg.seq, key: msg.key } : { seq: msg.seq });
         return;
       }
       case 'error':

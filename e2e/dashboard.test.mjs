@@ -71,7 +71,7 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 1920, height: 108
     await accessible(mod, `dashboard ${size}`);
     await screenshot(mod, `dashboard-${size}`);
 
-    for (const [tab, name] of [['Speakers', 'speakers'], ['Agenda', 'agenda'], ['Announce', 'announce'], ['Handled', 'handled'], ['Share', 'share'], ['Settings', 'settings'], ['Ledger', 'ledger']]) {
+    for (const [tab, name] of [['Speakers', 'speakers'], ['Agenda', 'agenda'], ['Announce', 'announce'], ['Handled', 'handled'], ['Share', 'share'], ['Settings', 'settings'], ['Ledger', 'ledger'], ['Team', 'team']]) {
       await mod.getByRole('tab', { name: tab }).click();
       await mod.getByRole('tabpanel', { name: tab }).waitFor();
       await fits(mod, `${size}, ${name}`);
@@ -161,7 +161,7 @@ test('search and filters, from the keyboard; panels by key', async (t) => {
   const help = mod.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await help.waitFor();
   assert.match(await help.textContent(), /Search the questions/);
-  assert.match(await help.textContent(), /1 – 8/);
+  assert.match(await help.textContent(), /1 – 9/);
   await accessible(mod, 'dashboard, help');
   await mod.keyboard.press('Escape');
 });

@@ -240,7 +240,7 @@ test('wrong code, wrong key, missing key, a page older than the server', async (
 
   const room = await createRoom();
   await p.goto(`${env.server.url}/m/${room.code}#key=not-the-key`);
-  await until(async () => (await p.locator('#fatal').textContent()) === 'This moderator link is not valid.', 'a wrong key');
+  await until(async () => (await p.locator('#fatal').textContent()) === 'This moderator link is not valid, or was revoked.', 'a wrong key');
   assert.equal(await p.locator('#dash').isVisible(), false);
 
   const q = await page(t);

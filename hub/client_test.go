@@ -120,6 +120,7 @@ func createRoom(t testing.TB, base string, body string) createResponse {
 // reply is an ack or an error for one command.
 type reply struct {
 	Seq     uint64
+	Key     string // a team.add's seat key
 	Code    string
 	Message string
 	Retry   bool
@@ -241,6 +242,7 @@ type inMsg struct {
 	Code    string          `json:"code"`
 	Message string          `json:"message"`
 	Retry   bool            `json:"retry"`
+	Key     string          `json:"key"`
 	Raw     json.RawMessage `json:"-"`
 }
 
@@ -294,7 +296,7 @@ func (cl *client) readLoop() {
 		case "results":
 			cl.results[m.Poll] = *m.Results
 		case "ack":
-			cl.replies[m.ID] = reply{Seq: m.Seq}
+			cl.replies[m.ID] = reply{Seq: m.Seq, Key: m.Key}
 		case "error":
 			if m.ID == "" {
 				cl.errs = append(cl.errs, errorMsg{Code: m.Code, Message: m.Message, Retry: m.Retry})

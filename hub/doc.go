@@ -34,6 +34,12 @@
 // sequence number it saw, by the patches it missed (kept in a ring per role)
 // or a snapshot. No lock is held across network or disk I/O.
 //
+// A moderator session is the organiser's (the key made with the meeting,
+// kept hashed beside it) or a seat's of the moderation team (team.go): its
+// key's hash is in the room's log, checked against the fan-out's replica,
+// and the fan-out closes a seat's sessions when it applies the seat's
+// revocation.
+//
 // # Invariants and the tests that guard them
 //
 //   - An acknowledged command is in the log: TestKillDuringVoteBurst kills
@@ -45,6 +51,9 @@
 //   - A slow client never slows its room: TestSlowClientIsDropped.
 //   - Bad input changes nothing: TestBadFrames, TestBadCommands,
 //     TestHelloRefused, TestOversizedFrameCloses, TestFloodCloses.
+//   - A revoked moderator link acts no more: its sessions are closed and
+//     its key refused, after a restart and on every edge too:
+//     TestTeamRevoke, TestClusterTeamRevoke.
 //
 // The wire protocol is documented in PROTOCOL.md at the repository root.
 package hub

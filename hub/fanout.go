@@ -72,12 +72,13 @@ type fanout struct {
 	logger   *slog.Logger
 	metrics  *metrics
 
-	seq        atomic.Uint64               // the replica's sequence number, for welcome and heartbeats
-	writers    writerCount                 // running session writers (session.writers)
-	gate       *joinGate                   // the room's new participants, told to moderators (joins.go); nil in tests
-	joinLimit  int                         // per minute, 0 for none
-	joinsEvery time.Duration               // joinsPeriod but in tests (Hub.newFanout); set before run
-	summary    atomic.Pointer[roomSummary] // title and status, for the HTTP API
+	seq        atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
+	writers    writerCount                    // running session writers (session.writers)
+	gate       *joinGate                      // the room's new participants, told to moderators (joins.go); nil in tests
+	joinLimit  int                            // per minute, 0 for none
+	joinsEvery time.Duration                  // joinsPeriod but in tests (Hub.newFanout); set before run
+	summary    atomic.Pointer[roomSummary]    // title and status, for the HTTP API
+	seats      atomic.Pointer[[]room.SeatKey] // the team's keys, for hellos (team.go); never nil
 
 	mu       sync.Mutex // guards the fields below
 	queue    []room.Event
@@ -122,6 +123,7 @@ func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog
 	}
 	f.seq.Store(replica.Seq())
 	f.summarize()
+	f.seatKeys()
 	return f
 }
 
@@ -231,6 +233,7 @@ func (f *fanout) step(now time.Time) {
 	f.queue, f.joins, f.leaves, f.inspects = nil, nil, nil, nil
 	f.mu.Unlock()
 
+	team, revoked := false, []room.SeatID(nil)
 	for _, ev := range queue {
 		if ev.Seq <= f.replica.Seq() {
 			continue // already applied (a republish after a failed append)
@@ -240,6 +243,19 @@ func (f *fanout) step(now time.Time) {
 			break
 		}
 		f.replica.Track(&f.changes, ev)
+		switch ev.Op {
+		case room.OpTeamAdd:
+			team = true
+		case room.OpTeamRevoke:
+			team, revoked = true, append(revoked, ev.Seat)
+		}
+	}
+	if team {
+		// The keys first: a session cut here may reconnect at once.
+		f.seatKeys()
+	}
+	for _, seat := range revoked {
+		f.revoke(seat)
 	}
 	f.seq.Store(f.replica.Seq())
 	if len(queue) > 0 {
@@ -359,6 +375,11 @@ func (f *fanout) welcome(joins []join) {
 	var snaps [len(viewRoles)][]byte
 	seq := f.replica.Seq()
 	for _, j := range joins {
+		if !f.replica.Acts(j.s.actor) {
+			// Its seat was revoked between its hello and now.
+			j.s.close(statusRevoked, "moderator link revoked")
+			continue
+		}
 		i := roleIndex(j.s.role)
 		rs := &f.roles[i]
 		if missed, ok := rs.since(j.since, seq); ok {

@@ -44,7 +44,10 @@ type welcomeMsg struct {
 	Role        room.Role `json:"role"`
 	Participant string    `json:"participant,omitempty"`
 	Token       string    `json:"token,omitempty"`
-	Seq         uint64    `json:"seq"`
+	// Seat is the seat of the moderation team a moderator session acts
+	// as, absent for the organiser (team.go).
+	Seat room.SeatID `json:"seat,omitempty"`
+	Seq  uint64      `json:"seq"`
 }
 
 type snapshotMsg struct {
@@ -77,6 +80,9 @@ type ackMsg struct {
 	T   string `json:"t"`
 	ID  string `json:"id"`
 	Seq uint64 `json:"seq"`
+	// Key is the key of the seat a team.add made, sent to the organiser's
+	// session that asked, in its ack only (team.go).
+	Key string `json:"key,omitempty"`
 }
 
 type errorMsg struct {

@@ -386,6 +386,10 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 	}
 	h.metrics.commands.WithLabelValues("submitted").Inc()
 	id := in.ID
+	var seatKey string // the key of the seat a team.add makes
+	if cmd.Op == room.OpTeamAdd {
+		seatKey = h.prepareTeamAdd(hr, &cmd, id)
+	}
 	req := request{Actor: s.actor, Cmd: cmd, CmdID: id}
 	if cmd.Op == room.OpReact {
 		req = request{Actor: s.actor, React: cmd.Reaction}
@@ -400,7 +404,7 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 			s.enqueue(encodeError(id, err))
 			return
 		}
-		s.enqueue(encode(ackMsg{T: "ack", ID: id, Seq: seq}))
+		s.enqueue(encode(ackMsg{T: "ack", ID: id, Seq: seq, Key: seatKey}))
 	}
 	hr.link.Submit(req)
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/tribune-hub/tribune/room"
 )
 
-// moderatorID is the actor id of every moderator session: the key, not a
-// person, is what moderates, and co-moderators share it.
+// moderatorID is the actor id of every session of the organiser's key:
+// the key, not a person, is what moderates, and those who share it act
+// as one. A seat of the moderation team acts as room.SeatActor (team.go).
 const moderatorID = "moderator"
 
 // serveWS upgrades GET /ws/{code} and runs the session until it ends.
@@ -97,7 +98,7 @@ func (h *Hub) serveSession(c *websocket.Conn, hr *hubRoom, s *session, hello inb
 	}
 	defer h.untrack(s, hr)
 
-	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seq: hr.fan.seq.Load()}
+	welcome := welcomeMsg{T: "welcome", V: ProtocolVersion, Role: s.role, Seat: s.actor.Seat(), Seq: hr.fan.seq.Load()}
 	if s.role == room.Participant {
 		welcome.Participant = s.participant
 		welcome.Token = h.signer.issue(hr.code, s.participant, h.now())
@@ -150,10 +151,11 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 	case !ok || role == room.System:
 		return nil, in, fmt.Errorf("%w: unknown role", errBadHello)
 	case role == room.Moderator:
-		if !checkKey(in.Key, hr.keyHash) {
-			return nil, in, ErrBadKey
+		a, err := h.moderatorActor(in.Key, hr)
+		if err != nil {
+			return nil, in, err
 		}
-		return newSession(role, room.Actor{ID: moderatorID, Role: role}), in, nil
+		return newSession(role, a), in, nil
 	case role == room.Screen:
 		return newSession(role, room.Actor{Role: role}), in, nil
 	}

@@ -110,7 +110,8 @@ const (
 	OpUnvote Op = "question.unvote"
 	// OpApprove (Moderator): Question (pending or rejected).
 	OpApprove Op = "question.approve"
-	// OpReject (Moderator): Question, Reason, Note (optional detail).
+	// OpReject (Moderator): Question, Reason, Note (optional detail),
+	// Rule (optional): the number of the charter's rule it applies.
 	OpReject Op = "question.reject"
 	// OpAnswer (Moderator): Question, Text (the written answer, optional).
 	// Allowed after the room ended, for late written answers.
@@ -177,6 +178,20 @@ const (
 	OpFloorDone Op = "floor.done"
 	// OpFloorDrop (Moderator): Floor, a waiting request, taken off the line.
 	OpFloorDrop Op = "floor.drop"
+
+	// OpTeamAdd (Moderator, the organiser only, also once ended): Name
+	// (the role name), Scope, KeyHash (hex SHA-256 of the seat's key,
+	// which the hub makes). The seat id is assigned in Seat (team.go).
+	OpTeamAdd Op = "team.add"
+	// OpTeamRevoke (Moderator, the organiser only, also once ended): Seat.
+	// The seat acts no more.
+	OpTeamRevoke Op = "team.revoke"
+	// OpNote (Moderator, any scope): Text, a backstage note to the
+	// moderators only, and Question, the one it is about (optional).
+	OpNote Op = "team.note"
+	// OpCharter (Moderator, the organiser only): Rules, the moderation
+	// charter, replaced whole; none restores the default one.
+	OpCharter Op = "room.charter"
 
 	// OpReact (Participant): Reaction. Never logged on its own: the hub
 	// checks it with Room.CheckReact and logs OpReactions per tick.
@@ -289,6 +304,12 @@ type Command struct {
 	Channel Channel  `json:"channel,omitempty"`
 	Reason  Reason   `json:"reason,omitempty"`
 	Note    string   `json:"note,omitempty"`
+	Rule    int      `json:"rule,omitempty"` // a rule of the charter, from 1
+
+	Seat    SeatID   `json:"seat,omitempty"`
+	Scope   Scope    `json:"scope,omitempty"`
+	KeyHash string   `json:"keyHash,omitempty"` // hex SHA-256 of a seat's key
+	Rules   []string `json:"rules,omitempty"`
 
 	Kind       PollKind   `json:"kind,omitempty"`
 	Options    []string   `json:"options,omitempty"`

@@ -187,6 +187,7 @@ func (r *Room) Digest() [32]byte {
 		}
 	}
 	r.digestLinks(e)
+	r.digestTeam(e)
 	r.digestRecording(e)
 	return e.Sum()
 }

@@ -61,7 +61,8 @@
 //
 // [Room.View] is what a role sees, built once per role and shared by every
 // connection of that role; [Room.Mine] is what only one participant sees.
-// The moderator sees everything, with the moderation ledger. Participants
+// The moderator sees everything, with the moderation ledger (each entry
+// naming the seat that acted), the team and the backstage notes. Participants
 // and the screen see live and answered questions that are not archived,
 // without author, reason or note, with where a carried question came from
 // or went (QuestionView.From, CarriedTo); polls that are not drafts, with results
@@ -100,5 +101,10 @@
 //     but theirs, no results hidden from them, no draft poll.
 //     TestVisibility, FuzzRoom.
 //   - For each role, applying Patch(role, changes since view V) to V gives
-//     View(role) now. TestPatchInvariant, FuzzRoom.
+//     View(role) now. TestPatchInvariant, TestTeamPatch, FuzzRoom.
+//   - A revoked seat, or one the room never assigned, acts no more; a seat
+//     acts only within its Scope. TestTeamOps, FuzzRoom.
+//   - Backstage notes, the team and key hashes are in no participant's or
+//     screen's view, and notes and hashes in no ledger; no view holds a key
+//     hash. TestTeamVisibility, FuzzRoom (backstageLeak).
 package room

@@ -19,6 +19,7 @@ var fuzzOps = []Op{
 	OpPollVisibility, OpPollLock, OpPollShow, OpVote,
 	OpFloorRequest, OpFloorWithdraw, OpFloorCall, OpFloorDone, OpFloorDrop,
 	OpReact, OpReactions, OpImport, OpCarry, "bogus",
+	OpTeamAdd, OpTeamAdd, OpTeamRevoke, OpNote, OpNote, OpCharter,
 	OpRecording,
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
@@ -36,8 +37,17 @@ var fuzzText = []string{
 }
 
 var (
-	fuzzPIDs   = []string{"pid-a", "pid-b", "pid-c", "pid-d", "pid-e"}
-	fuzzMods   = []string{"mod-1", "mod-2"}
+	fuzzPIDs = []string{"pid-a", "pid-b", "pid-c", "pid-d", "pid-e"}
+	// The organiser (any id but a seat's), seats the room may have
+	// assigned, and one written another way.
+	fuzzMods   = []string{"mod-1", "moderator", "seat-1", "seat-2", "seat-3", "seat-01"}
+	fuzzScopes = []Scope{ScopeAll, ScopeQuestions, ScopeBackstage, "", "bogus"}
+	// fuzzNotes hold "backstage-": the leak check looks for it in the
+	// participants' and the screen's views.
+	fuzzNotes = []string{"backstage-dup", " backstage-time is up ", "", "backstage-\x00"}
+	// fuzzHashes are key hashes, the last not one; "beef" marks them for
+	// the leak check.
+	fuzzHashes = []string{strings.Repeat("beef", 16), strings.Repeat("beef", 15) + "0000", strings.Repeat("BEEF", 16)}
 	fuzzOpts   = []string{"a", "b", "c", "d", "e", " ", "a"}
 	fuzzScales = []int{0, 2, 5, 11, 1}
 	fuzzVis    = []Visibility{Live, AfterVoting, AfterClose, Hidden, AfterVoting, "", "bad"}
@@ -83,7 +93,7 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 	case rule.roles.has(System):
 		a = Actor{ID: pid, Role: System}
 	case rule.roles.has(Moderator):
-		a = Actor{ID: fuzzMods[who%2], Role: Moderator}
+		a = Actor{ID: fuzzMods[int(who)%len(fuzzMods)], Role: Moderator}
 	default:
 		a = Actor{ID: pid, Role: Participant}
 	}
@@ -146,6 +156,20 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Question = qid()
 	case OpReject:
 		c.Question, c.Reason, c.Note = qid(), pick(in, fuzzReason), pick(in, []string{"", "off topic", "\x00"})
+		c.Rule = in.n(7) - 1
+	case OpTeamAdd:
+		c.Name, c.Scope, c.KeyHash = pick(in, []string{"Chair", "Backstage", "", "a\nb"}), pick(in, fuzzScopes), pick(in, fuzzHashes)
+	case OpTeamRevoke:
+		c.Seat = SeatID(id(len(r.team)))
+	case OpNote:
+		c.Text = pick(in, fuzzNotes)
+		if in.n(2) == 0 {
+			c.Question = qid()
+		}
+	case OpCharter:
+		for range in.n(4) {
+			c.Rules = append(c.Rules, text())
+		}
 	case OpPin:
 		c.Question, c.On = qid(), in.n(2) == 1
 	case OpMerge:
@@ -439,7 +463,17 @@ func fuzzRoom(t *testing.T, data []byte) {
 			continue
 		}
 		before, seq := r.Digest(), r.Seq()
+		acts, scope := r.Acts(a), Scope("")
+		if id, ok := parseSeat(a.ID); ok && a.Role == Moderator && r.seat(id) != nil {
+			scope = r.seat(id).scope
+		}
 		ev, err := r.Handle(a, at, c)
+		if err == nil && !acts {
+			t.Fatalf("%s from %s, a revoked or unknown seat, was accepted", c.Op, a.ID)
+		}
+		if err == nil && (scope == ScopeBackstage && c.Op != OpNote || scope == ScopeQuestions && !questionOps[c.Op]) {
+			t.Fatalf("%s from %s (scope %s) was accepted", c.Op, a.ID, scope)
+		}
 		if err != nil {
 			if r.Digest() != before || r.Seq() != seq {
 				t.Fatalf("refused %s (%v) changed the room", c.Op, err)
@@ -471,6 +505,9 @@ func fuzzRoom(t *testing.T, data []byte) {
 		if err := viewLeak(r, r.View(Screen)); err != nil {
 			t.Fatalf("after %s: %v", mustJSONString(ev), err)
 		}
+		if err := backstageLeak(r); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
 	}
 	for _, f := range fs {
 		if err := f.flush(r); err != nil {
@@ -484,6 +521,28 @@ func fuzzRoom(t *testing.T, data []byte) {
 	if re.Digest() != r.Digest() {
 		t.Fatal("replay differs from the live room")
 	}
+}
+
+// backstageLeak finds a note or a key hash where only the moderators may
+// see it, or anywhere for a hash: the participants' and the screen's
+// views, every Mine, and the moderators' ledger (public in the report).
+func backstageLeak(r *Room) error {
+	pub := []any{r.View(Participant), r.View(Screen)}
+	for _, pid := range fuzzPIDs {
+		pub = append(pub, r.Mine(pid))
+	}
+	mv := r.View(Moderator)
+	pub = append(pub, mv.Ledger)
+	for _, v := range pub {
+		s := mustJSONString(v)
+		if strings.Contains(s, "backstage-") || strings.Contains(s, "beef") {
+			return fmt.Errorf("a note or a key hash leaks: %s", s)
+		}
+	}
+	if s := mustJSONString(mv); strings.Contains(s, "beef") {
+		return fmt.Errorf("a key hash is in the moderators' view: %s", s)
+	}
+	return nil
 }
 
 // fuzzRecordings are recording links, valid or not.

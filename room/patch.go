@@ -16,6 +16,8 @@ type Changes struct {
 	counts    bool
 	reactions bool
 	ledger    []LedgerEntry
+	team      bool   // a seat was added or revoked
+	notes     []Note // backstage notes, for the moderators
 	announced []Announcement
 	questions map[QuestionID]struct{}
 	votes     map[QuestionID]struct{} // only the vote count changed
@@ -50,6 +52,8 @@ type Patch struct {
 	Counts    *CountsView        `json:"counts,omitempty"`
 	Reactions map[Reaction]int   `json:"reactions,omitempty"`
 	Ledger    []LedgerEntry      `json:"ledger,omitempty"`
+	Team      []SeatView         `json:"team,omitempty"`  // moderators: the whole team, when it changed
+	Notes     []Note             `json:"notes,omitempty"` // moderators: appended like Ledger
 
 	Announcements []Announcement `json:"announcements,omitempty"`
 }
@@ -65,7 +69,7 @@ type Tally struct {
 func (p *Patch) Empty() bool {
 	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Votes) == 0 && len(p.Gone) == 0 &&
 		len(p.Polls) == 0 && len(p.Tallies) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
-		p.Reactions == nil && len(p.Ledger) == 0 && len(p.Announcements) == 0
+		p.Reactions == nil && len(p.Ledger) == 0 && len(p.Announcements) == 0 && len(p.Team) == 0 && len(p.Notes) == 0
 }
 
 func (c *Changes) question(id QuestionID) {
@@ -113,12 +117,16 @@ func (r *Room) Track(c *Changes, ev Event) {
 	if fx.seq != ev.Seq {
 		fx = effects{seq: ev.Seq, meeting: true}
 	}
-	if ev.Actor.Role == Moderator {
-		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, &ev.Command))
+	if ev.Actor.Role == Moderator && ev.Op != OpNote {
+		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, ev.Actor, &ev.Command))
 	}
 	switch ev.Op {
-	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpHighlight, OpPollShow:
+	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpHighlight, OpPollShow, OpCharter:
 		c.meeting = true
+	case OpTeamAdd, OpTeamRevoke:
+		c.team = true
+	case OpNote:
+		c.notes = append(c.notes, Note{Seq: ev.Seq, At: ev.At, By: seatOf(ev.Actor), Text: ev.Text, Question: ev.Question})
 	case OpAnnounce:
 		// Only the new announcement: the rest of the meeting is unchanged.
 		// The latest one with its text and time is the one ev made (Track
@@ -284,6 +292,12 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 	if mod && len(c.ledger) > 0 {
 		p.Ledger = slices.Clone(c.ledger)
 	}
+	if mod && c.team {
+		p.Team = r.Team() // never empty: a seat once added stays, revoked
+	}
+	if mod && len(c.notes) > 0 {
+		p.Notes = slices.Clone(c.notes)
+	}
 	return p
 }
 
@@ -310,9 +324,11 @@ func (c *Changes) Participants() []string { return sortedKeys(c.mine) }
 
 // Reset empties c for the next tick, keeping its memory.
 func (c *Changes) Reset() {
-	c.meeting, c.counts, c.reactions = false, false, false
+	c.meeting, c.counts, c.reactions, c.team = false, false, false, false
 	clear(c.ledger)
 	c.ledger = c.ledger[:0]
+	clear(c.notes)
+	c.notes = c.notes[:0]
 	clear(c.announced)
 	c.announced = c.announced[:0]
 	clear(c.questions)
@@ -400,6 +416,22 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 			}
 		}
 		slices.SortFunc(v.Ledger, func(a, b LedgerEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+	if len(p.Team) > 0 {
+		v.Team = p.Team
+	}
+	if len(p.Notes) > 0 {
+		have := make(map[uint64]bool, len(v.Notes))
+		for _, n := range v.Notes {
+			have[n.Seq] = true
+		}
+		for _, n := range p.Notes {
+			if !have[n.Seq] {
+				have[n.Seq] = true
+				v.Notes = append(v.Notes, n)
+			}
+		}
+		slices.SortFunc(v.Notes, func(a, b Note) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
 }
 

@@ -21,6 +21,7 @@ type question struct {
 	mergedFrom []QuestionID
 	reason     Reason
 	note       string
+	rule       int   // the charter's rule a refusal applies, 0 for none
 	from       *Link // where an imported question comes from; never written in place
 	carriedTo  *Link // where it was carried; never written in place
 
@@ -185,7 +186,7 @@ func (r *Room) applyApprove(c *Command) {
 		r.refused[reasonIdx(q.reason)]--
 		r.fx.meeting = true
 	}
-	q.status, q.reason, q.note = Approved, "", ""
+	q.status, q.reason, q.note, q.rule = Approved, "", "", 0
 	q.public = q.public || q.visible()
 }
 
@@ -203,12 +204,12 @@ func (r *Room) checkReject(c *Command) error {
 	if c.Note, err = clean(c.Note, maxNote, oneLine); err != nil {
 		return fmt.Errorf("note: %w", err)
 	}
-	return nil
+	return r.checkRule(c.Rule)
 }
 
 func (r *Room) applyReject(c *Command) {
 	q := r.questions[c.Question-1]
-	q.status, q.reason, q.note, q.pinned = Rejected, c.Reason, c.Note, false
+	q.status, q.reason, q.note, q.rule, q.pinned = Rejected, c.Reason, c.Note, c.Rule, false
 	r.refused[reasonIdx(q.reason)]++
 	r.fx.meeting = true
 	r.unhighlight(q.id)

@@ -44,6 +44,10 @@ type Room struct {
 	reactions [len(reactionIndex)]int // cumulative, in Reactions order
 	ledger    []LedgerEntry
 
+	team    []*seat  // team[id-1]: every seat, revoked ones too (team.go)
+	notes   []Note   // backstage notes, for the moderators only
+	charter []string // the organiser's rules; nil for the default charter; replaced whole
+
 	// fx records side effects of the last event applied, so that Track can be
 	// precise without diffing: see Track.
 	fx effects
@@ -115,7 +119,8 @@ func (r *Room) Apply(ev Event) error {
 	}
 	// Ids are assigned by the room: an event must carry the ones this state
 	// assigns.
-	if ((c.Op == OpAsk || c.Op == OpImport) && c.Question != ev.Question) || (c.Op == OpPollCreate && c.Poll != ev.Poll) {
+	if ((c.Op == OpAsk || c.Op == OpImport) && c.Question != ev.Question) || (c.Op == OpPollCreate && c.Poll != ev.Poll) ||
+		(c.Op == OpTeamAdd && c.Seat != ev.Seat) {
 		return fmt.Errorf("%w: event %d: id out of sequence", ErrInvalid, ev.Seq)
 	}
 	// So are the votes a carried question had.
@@ -258,6 +263,11 @@ var opRules = map[Op]opRule{
 	OpFloorDone:     {roles: moderatorOnly},
 	OpFloorDrop:     {roles: moderatorOnly},
 
+	OpTeamAdd:    {roles: moderatorOnly, afterEnd: true},
+	OpTeamRevoke: {roles: moderatorOnly, afterEnd: true},
+	OpNote:       {roles: moderatorOnly},
+	OpCharter:    {roles: moderatorOnly},
+
 	OpReact:     {roles: participantOnly},
 	OpReactions: {roles: systemOnly},
 }
@@ -272,6 +282,10 @@ var errReact = fmt.Errorf("%w: reactions are checked with CheckReact and logged 
 // joined, then the op's own arguments.
 func (r *Room) check(a Actor, c *Command) (*member, error) {
 	rule, ok := opRules[c.Op]
+	var seatErr error // what the acting seat may not do (team.go)
+	if ok && a.Role == Moderator {
+		seatErr = r.checkSeat(a, c.Op)
+	}
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownOp, c.Op)
@@ -279,6 +293,8 @@ func (r *Room) check(a Actor, c *Command) (*member, error) {
 		return nil, errReact
 	case !rule.roles.has(a.Role):
 		return nil, fmt.Errorf("%w: %s may not %s", ErrForbidden, a.Role, c.Op)
+	case seatErr != nil:
+		return nil, seatErr
 	case c.Op == OpCreate && r.created:
 		return nil, fmt.Errorf("%w: the room already exists", ErrState)
 	case c.Op != OpCreate && !r.created:
@@ -388,6 +404,14 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkPollShow(c)
 	case OpVote:
 		return r.checkVote(a, c)
+	case OpTeamAdd:
+		return r.checkTeamAdd(c)
+	case OpTeamRevoke:
+		return r.checkTeamRevoke(c)
+	case OpNote:
+		return r.checkNote(c)
+	case OpCharter:
+		return r.checkCharter(c)
 	}
 	return errors.New("room: internal: no check for " + string(c.Op))
 }
@@ -493,9 +517,18 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		r.screenPoll = c.Poll
 	case OpVote:
 		r.applyVote(a, c)
+	case OpTeamAdd:
+		r.applyTeamAdd(at, c)
+	case OpTeamRevoke:
+		r.team[c.Seat-1].revokedAt = at
+	case OpNote:
+		r.applyNote(r.seq, at, a, c)
+	case OpCharter:
+		r.charter = c.Rules
+		r.fx.meeting = true
 	}
-	if a.Role == Moderator {
-		r.ledger = append(r.ledger, ledgerEntry(r.seq, at, c))
+	if a.Role == Moderator && c.Op != OpNote {
+		r.ledger = append(r.ledger, ledgerEntry(r.seq, at, a, c))
 	}
 }
 
@@ -539,7 +572,15 @@ func strip(c *Command) {
 	case OpWithdraw, OpUpvote, OpUnvote, OpApprove, OpReopen, OpHighlight, OpArchive, OpRestore:
 		k.Question = c.Question
 	case OpReject:
-		k.Question, k.Reason, k.Note = c.Question, c.Reason, c.Note
+		k.Question, k.Reason, k.Note, k.Rule = c.Question, c.Reason, c.Note, c.Rule
+	case OpTeamAdd:
+		k.Seat, k.Name, k.Scope, k.KeyHash = c.Seat, c.Name, c.Scope, c.KeyHash
+	case OpTeamRevoke:
+		k.Seat = c.Seat
+	case OpNote:
+		k.Text, k.Question = c.Text, c.Question
+	case OpCharter:
+		k.Rules = c.Rules
 	case OpPin:
 		k.Question, k.On = c.Question, c.On
 	case OpMerge:
@@ -563,11 +604,13 @@ func strip(c *Command) {
 	*c = k
 }
 
-// ledgerEntry is the moderation ledger's record of a moderator command.
-func ledgerEntry(seq uint64, at int64, c *Command) LedgerEntry {
-	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll, Floor: c.Floor}
+// ledgerEntry is the moderation ledger's record of a moderator command
+// (notes are not: the ledger is public in the report). By names the seat
+// that acted, 0 for the organiser.
+func ledgerEntry(seq uint64, at int64, a Actor, c *Command) LedgerEntry {
+	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll, Floor: c.Floor, By: seatOf(a), Seat: c.Seat}
 	if c.Op == OpReject {
-		e.Reason, e.Note = c.Reason, c.Note
+		e.Reason, e.Note, e.Rule = c.Reason, c.Note, c.Rule
 	}
 	return e
 }

@@ -30,13 +30,16 @@ func separators(c *Command) error {
 		return nil
 	}
 	if err := bad(string(c.Op), c.Title, c.Text, c.Name, c.Code, string(c.Channel), string(c.Reason), c.Note,
-		string(c.Kind), string(c.Visibility), string(c.Reaction)); err != nil {
+		string(c.Kind), string(c.Visibility), string(c.Reaction), string(c.Scope), c.KeyHash); err != nil {
 		return err
 	}
 	if err := bad(c.Steps...); err != nil {
 		return err
 	}
 	if err := bad(c.Options...); err != nil {
+		return err
+	}
+	if err := bad(c.Rules...); err != nil {
 		return err
 	}
 	for k := range c.Counts {

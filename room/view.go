@@ -54,6 +54,9 @@ type MeetingView struct {
 	Floor         []FloorView    `json:"floor,omitempty"`     // the speaker first, then who waits, in order; absent when nobody
 	Refused       map[Reason]int `json:"refused"`             // questions refused, by reason: public
 	Recording     *Recording     `json:"recording,omitempty"` // where the recording is (recording.go); absent when none
+	// Charter is the moderation rules the organiser wrote, absent while
+	// the default charter (the pages' text, DefaultRules rules) is in use.
+	Charter []string `json:"charter,omitempty"`
 }
 
 // FloorView is a request to speak as everyone sees it: no participant id.
@@ -112,6 +115,7 @@ type QuestionView struct {
 	Author     string         `json:"author,omitempty"`
 	Reason     Reason         `json:"reason,omitempty"`
 	Note       string         `json:"note,omitempty"`
+	Rule       int            `json:"rule,omitempty"` // the charter's rule a refusal applies
 }
 
 // PollView is a poll as a role sees it. Results is nil where the results
@@ -172,12 +176,15 @@ type LedgerEntry struct {
 	Floor    FloorID    `json:"floor,omitempty"`
 	Reason   Reason     `json:"reason,omitempty"`
 	Note     string     `json:"note,omitempty"`
+	Rule     int        `json:"rule,omitempty"` // the charter's rule a refusal applies
+	By       SeatID     `json:"by,omitempty"`   // the seat that acted, 0 for the organiser
+	Seat     SeatID     `json:"seat,omitempty"` // the seat added or revoked
 }
 
 // View is everything a role sees of a room at sequence number Seq.
 // Questions and Polls are in id order; clients sort as they like.
 // Counts is nil for participants and the screen when Settings.HideCount is
-// set. Ledger is for moderators only.
+// set. Ledger, Team and Notes are for moderators only.
 type View struct {
 	Seq       uint64           `json:"seq"`
 	Role      Role             `json:"role"`
@@ -187,6 +194,8 @@ type View struct {
 	Counts    *CountsView      `json:"counts,omitempty"`
 	Reactions map[Reaction]int `json:"reactions"`
 	Ledger    []LedgerEntry    `json:"ledger,omitempty"`
+	Team      []SeatView       `json:"team,omitempty"`
+	Notes     []Note           `json:"notes,omitempty"`
 }
 
 // Mine is what only one participant sees: their own questions in every

@@ -40,6 +40,10 @@ func (r *Room) View(role Role) View {
 	}
 	if mod {
 		v.Ledger = slices.Clone(r.ledger)
+		if len(r.team) > 0 {
+			v.Team = r.Team()
+		}
+		v.Notes = slices.Clone(r.notes)
 	}
 	return v
 }
@@ -76,6 +80,7 @@ func (r *Room) meetingView() MeetingView {
 		Announcements: ann,
 		Floor:         r.floorQueue(),
 		Refused:       refused,
+		Charter:       slices.Clip(r.charter), // replaced whole, never written: shared
 	}
 }
 
@@ -120,7 +125,7 @@ func (q *question) view(full bool) QuestionView {
 		v.MergedFrom = slices.Clone(q.mergedFrom)
 	}
 	if full {
-		v.Author, v.Reason, v.Note = q.author, q.reason, q.note
+		v.Author, v.Reason, v.Note, v.Rule = q.author, q.reason, q.note, q.rule
 	}
 	return v
 }

@@ -240,3 +240,23 @@ test('announcements come once each in patches; a meeting patch keeps those held'
   ({ state: s } = applyPatch(s, { from: 31, to: 32, patch: { announcements: [burst.at(-1)] } }));
   assert.equal(s.view.meeting.announcements.length, 20);
 });
+
+test('the team is replaced whole and notes are appended once each, by seq', () => {
+  let s = applySnapshot(emptyState(), 3, view(3));
+  const chair = { id: 1, name: 'Chair', scope: 'all', at: 5 };
+  const note = { seq: 5, at: 6, by: 1, text: 'time is up' };
+  s = applyPatch(s, { from: 3, to: 5, patch: { team: [chair], notes: [note] } }).state;
+  assert.deepEqual(s.view.team, [chair]);
+  assert.deepEqual(s.view.notes, [note]);
+  // The same patch again, then a later one: nothing doubled, the team whole.
+  s = applyPatch(s, { from: 3, to: 5, patch: { team: [chair], notes: [note] } }).state;
+  const revoked = { ...chair, revokedAt: 9 };
+  const later = { seq: 7, at: 8, text: 'duplicate of 2', question: 3 };
+  s = applyPatch(s, { from: 5, to: 7, patch: { team: [revoked], notes: [later, note] } }).state;
+  assert.deepEqual(s.view.team, [revoked]);
+  assert.deepEqual(s.view.notes, [note, later]);
+  // A patch without them keeps them.
+  s = applyPatch(s, { from: 7, to: 8, patch: {} }).state;
+  assert.equal(s.view.notes.length, 2);
+  assert.equal(s.view.team.length, 1);
+});

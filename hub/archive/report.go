@@ -14,21 +14,27 @@ import (
 // It carries no participant id, no name and no unmoderated text (see the
 // package comment). Times are Unix milliseconds, 0 for "never".
 type Report struct {
-	Code          string                `json:"code"`
-	Title         string                `json:"title"`
-	Description   string                `json:"description,omitempty"`
-	Status        room.Status           `json:"status"`
-	CreatedAt     int64                 `json:"createdAt"`
-	StartedAt     int64                 `json:"startedAt,omitempty"`
-	EndedAt       int64                 `json:"endedAt,omitempty"`
-	Events        uint64                `json:"events"` // events in the log
-	Head          string                `json:"head"`   // hex hash of the last event: what tribune verify prints
-	Digest        string                `json:"digest"` // hex room.Digest of the final state
-	Attendance    Attendance            `json:"attendance"`
-	Questions     Questions             `json:"questions"`
-	Polls         []Poll                `json:"polls"`
-	Agenda        []Step                `json:"agenda"`
-	Ledger        []room.LedgerEntry    `json:"ledger"`
+	Code        string        `json:"code"`
+	Title       string        `json:"title"`
+	Description string        `json:"description,omitempty"`
+	Status      room.Status   `json:"status"`
+	CreatedAt   int64         `json:"createdAt"`
+	StartedAt   int64         `json:"startedAt,omitempty"`
+	EndedAt     int64         `json:"endedAt,omitempty"`
+	Events      uint64        `json:"events"` // events in the log
+	Head        string        `json:"head"`   // hex hash of the last event: what tribune verify prints
+	Digest      string        `json:"digest"` // hex room.Digest of the final state
+	Attendance  Attendance    `json:"attendance"`
+	Questions   Questions     `json:"questions"`
+	Polls       []Poll        `json:"polls"`
+	Agenda      []Step        `json:"agenda"`
+	Ledger      []LedgerEntry `json:"ledger"`
+	// Team is the moderation team, by role name: every link the
+	// organiser handed out, revoked ones too. Absent when there was none.
+	Team []Seat `json:"team,omitempty"`
+	// Charter is the moderation rules the organiser wrote; absent while
+	// the default charter (the report page's text) was in use.
+	Charter       []string              `json:"charter,omitempty"`
 	Reactions     map[room.Reaction]int `json:"reactions"`
 	Announcements []room.Announcement   `json:"announcements"`
 	Floor         []FloorRequest        `json:"floor"` // every request to speak, in order, and what became of it
@@ -36,6 +42,23 @@ type Report struct {
 	// gave it (room.OpRecording); each answered question and speech then
 	// links to its moment in it (recording.go).
 	Recording *room.Recording `json:"recording,omitempty"`
+}
+
+// LedgerEntry is one moderation act, with the role name of the seat that
+// did it (Role; empty for the organiser): never an address or a key.
+type LedgerEntry struct {
+	room.LedgerEntry
+	Role string `json:"role,omitempty"`
+}
+
+// Seat is one link of the moderation team as the record shows it: its role
+// name and scope, when it was handed out and revoked. Never its key.
+type Seat struct {
+	ID        room.SeatID `json:"id"`
+	Name      string      `json:"name"`
+	Scope     room.Scope  `json:"scope"`
+	At        int64       `json:"at"`
+	RevokedAt int64       `json:"revokedAt,omitempty"`
 }
 
 // Attendance is who was there, over time.
@@ -98,6 +121,7 @@ type Question struct {
 	Archived   bool                `json:"archived,omitempty"`
 	MergedInto room.QuestionID     `json:"mergedInto,omitempty"`
 	Reason     room.Reason         `json:"reason,omitempty"`    // why it was refused
+	Rule       int                 `json:"rule,omitempty"`      // the charter's rule the refusal applied
 	Recording  string              `json:"recording,omitempty"` // the recording at the moment it was answered (recording.go)
 }
 
@@ -401,7 +425,8 @@ func (m *meeting) report() *Report {
 		Digest:        hex.EncodeToString(digest[:]),
 		Reactions:     v.Reactions,
 		Announcements: slices.Clone(m.announces),
-		Ledger:        slices.Clone(v.Ledger),
+		Ledger:        m.ledger(),
+		Charter:       slices.Clone(v.Meeting.Charter),
 		Polls:         []Poll{},
 		Agenda:        []Step{},
 		Floor:         []FloorRequest{},
@@ -412,8 +437,8 @@ func (m *meeting) report() *Report {
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
-	if r.Ledger == nil {
-		r.Ledger = []room.LedgerEntry{}
+	for _, s := range v.Team {
+		r.Team = append(r.Team, Seat{ID: s.ID, Name: s.Name, Scope: s.Scope, At: s.At, RevokedAt: s.RevokedAt})
 	}
 
 	for _, f := range m.room.Floor() {
@@ -453,7 +478,7 @@ func (m *meeting) report() *Report {
 			qs.Pending++
 		case room.Rejected:
 			qs.Rejected++
-			out.Reason = q.Reason
+			out.Reason, out.Rule = q.Reason, q.Rule
 		case room.Withdrawn:
 			qs.Withdrawn++
 		case room.Merged:
@@ -527,6 +552,23 @@ func (m *meeting) attendance() Attendance {
 // for now: the moderators hide it and the meeting is not over.
 func (m *meeting) attendanceHidden() bool {
 	return m.mod.Meeting.Settings.HideCount && m.mod.Meeting.Status != room.Ended
+}
+
+// ledger is the moderation ledger with each act's role name.
+func (m *meeting) ledger() []LedgerEntry {
+	out := make([]LedgerEntry, len(m.mod.Ledger))
+	for i, e := range m.mod.Ledger {
+		out[i] = LedgerEntry{LedgerEntry: e, Role: roleName(m.mod.Team, e.By)}
+	}
+	return out
+}
+
+// roleName is the name of seat id, "" for the organiser (0).
+func roleName(team []room.SeatView, id room.SeatID) string {
+	if id < 1 || int(id) > len(team) {
+		return ""
+	}
+	return team[id-1].Name
 }
 
 // answerLink is the recording at the moment q was answered: "" unless it

@@ -313,6 +313,7 @@ func (m *meeting) questionsTable(v Variant, stepTitle func(int) string) Table {
 			value: m.answerLink},
 		{field: field("merged_into", "integer", "Merged into question", false), value: func(q room.QuestionView) string { return optInt(int(q.MergedInto)) }},
 		{field: field("reason", "string", "Why it was refused", false, reasons...), value: func(q room.QuestionView) string { return string(q.Reason) }},
+		{field: field("rule", "integer", "Rule of the moderation charter the refusal applied (from 1)", false), value: func(q room.QuestionView) string { return optInt(q.Rule) }},
 		{field: describe(field("participant", "string", "Author (pseudonymous participant id)", true), "moderators only"),
 			value: func(q room.QuestionView) string { return q.Author }, only: Full},
 		{field: field("name", "string", "Name given by the author", false), value: func(q room.QuestionView) string { return q.Name }, only: Full},
@@ -529,6 +530,13 @@ func (m *meeting) moderationTable(v Variant) Table {
 		}},
 		{field: field("reason", "string", "Reason given for a refusal", false, reasons...), value: func(e room.LedgerEntry) string { return string(e.Reason) }},
 		{field: field("note", "string", "Moderator's note on a refusal", false), value: func(e room.LedgerEntry) string { return e.Note }},
+		{field: field("rule", "integer", "Rule of the moderation charter a refusal applies (from 1)", false), value: func(e room.LedgerEntry) string { return optInt(e.Rule) }},
+		{field: field("by", "string", "Who acted: the role name of a moderation team link, or organiser", true), value: func(e room.LedgerEntry) string {
+			if n := roleName(m.mod.Team, e.By); n != "" {
+				return n
+			}
+			return "organiser"
+		}},
 	}
 	return table("moderation", v, []string{"seq"}, cols, m.mod.Ledger)
 }
