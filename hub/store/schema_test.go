@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -219,11 +220,19 @@ func TestSchemaOnOpen(t *testing.T) {
 	if got := dump(t, other); got != otherBefore {
 		t.Errorf("Open changed another program's database:\n got %s\nwant %s", got, otherBefore)
 	}
+	rollbackJournal(t, other)
 
 	newer := schema1File(t)
-	if _, err := openRaw(t, newer).Exec(fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion+2)); err != nil {
+	// A newer Tribune's file, in the rollback journal mode (as a copy of
+	// one, or a file another tool rewrote, may be).
+	raw := openRaw(t, newer)
+	if _, err := raw.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion+2)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.Exec(`PRAGMA journal_mode = DELETE`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
 	_, err := Open(context.Background(), Config{Path: newer})
 	var se *SchemaError
 	if !errors.As(err, &se) || !reflect.DeepEqual(*se, SchemaError{File: schemaVersion + 2, Known: schemaVersion}) {
@@ -231,5 +240,29 @@ func TestSchemaOnOpen(t *testing.T) {
 	}
 	if v := userVersion(t, newer); v != schemaVersion+2 {
 		t.Errorf("refused file: user_version %d", v)
+	}
+	rollbackJournal(t, newer)
+}
+
+// rollbackJournal fails unless the file at path is still in the rollback
+// journal mode it was made in (header bytes 18 and 19 are 1; WAL makes
+// them 2), with no -wal file beside it: a refused Open must not have
+// switched it to WAL.
+func rollbackJournal(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	head := make([]byte, 20)
+	if _, err := io.ReadFull(f, head); err != nil {
+		t.Fatal(err)
+	}
+	if head[18] != 1 || head[19] != 1 {
+		t.Errorf("%s: a refused open switched it to WAL (header bytes %d, %d)", filepath.Base(path), head[18], head[19])
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Errorf("%s: a refused open left a -wal file", filepath.Base(path))
 	}
 }

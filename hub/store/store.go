@@ -195,6 +195,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context, path string, readConns int) error {
+	if err := s.probe(ctx, path); err != nil {
+		return err
+	}
 	wdsn, err := dsn(path, true)
 	if err != nil {
 		return err
@@ -226,6 +229,33 @@ func (s *Store) open(ctx context.Context, path string, readConns int) error {
 	}
 
 	return s.openPool(ctx, path, readConns)
+}
+
+// probe refuses a file this binary must not write, before the writer
+// opens it: opening the writer switches the file to WAL, which a newer
+// Tribune's file, or another program's database, must not undergo for
+// being refused. A missing or empty file is new, and passes.
+func (s *Store) probe(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		return nil
+	}
+	rdsn, err := dsn(path, false)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", rdsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := fileVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if v > len(s.steps) {
+		return &SchemaError{File: v, Known: len(s.steps)}
+	}
+	return nil
 }
 
 // openPool opens the read-only pool.
