@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -102,13 +101,7 @@ func writeConsultationLog(w io.Writer, rows []store.ConsultationRow, c *consulta
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "{\"format\":%q,\"version\":%d,\"kind\":%q,\"consultation\":%s,\"events\":[\n", LogFormat, LogVersion, ConsultationKind, id)
 	for i, r := range rows {
-		fmt.Fprintf(bw, "{\"seq\":%d,\"at\":%d,\"prev\":\"%x\",\"hash\":\"%x\",\"event\":", r.Seq, r.Event.At, r.Prev, r.Hash)
-		bw.Write(r.JSON)
-		bw.WriteString("}")
-		if i < len(rows)-1 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
+		writeItem(bw, r.Seq, r.Event.At, r.Prev, r.Hash, "", r.JSON, i == len(rows)-1)
 	}
 	fmt.Fprintf(bw, "],\n\"final\":{\"seq\":%d,\"digest\":\"%x\",\"view\":%s}}\n", c.Seq(), digest, view)
 	return bw.Flush()
@@ -119,12 +112,9 @@ func writeConsultationLog(w io.Writer, rows []store.ConsultationRow, c *consulta
 // valid JSON is reported as a *VerifyError naming the event around the
 // bad byte, when there is one.
 func ReadConsultationLog(r io.Reader) (*ConsultationLog, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxLog+1))
+	b, err := readExport(r)
 	if err != nil {
-		return nil, fmt.Errorf("archive: read log: %w", err)
-	}
-	if len(b) > maxLog {
-		return nil, fmt.Errorf("archive: log larger than %d bytes", maxLog)
+		return nil, err
 	}
 	// The head first: a meeting's export is named as such, not as a
 	// document with unknown fields.
@@ -145,24 +135,11 @@ func ReadConsultationLog(r io.Reader) (*ConsultationLog, error) {
 		Events       []json.RawMessage `json:"events"`
 		Final        *Final            `json:"final,omitempty"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		offset := dec.InputOffset()
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			offset = se.Offset
-		}
-		return nil, near(b, offset, err)
+	if err := decodeExport(b, &doc); err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("archive: not a valid log export: data after the end at byte %d", dec.InputOffset())
-	}
-	switch {
-	case doc.Format != LogFormat:
-		return nil, fmt.Errorf("archive: not a log export: format %q, want %q", doc.Format, LogFormat)
-	case doc.Version != LogVersion:
-		return nil, fmt.Errorf("archive: log export version %d, this program reads %d", doc.Version, LogVersion)
+	if err := checkFormat(doc.Format, doc.Version); err != nil {
+		return nil, err
 	}
 	l := ConsultationLog{Format: doc.Format, Version: doc.Version, Kind: doc.Kind, Consultation: doc.Consultation, Final: doc.Final}
 	l.Events = make([]ConsultationItem, len(doc.Events))
@@ -185,11 +162,8 @@ func (l *ConsultationLog) rows() ([]store.ConsultationRow, error) {
 	for i, e := range l.Events {
 		r := store.ConsultationRow{Seq: e.Seq, JSON: e.Event}
 		var err error
-		if r.Prev, err = hex.DecodeString(e.Prev); err != nil || len(r.Prev) != 32 {
-			return nil, &VerifyError{Seq: e.Seq, Reason: "prev is not a 32-byte hex hash"}
-		}
-		if r.Hash, err = hex.DecodeString(e.Hash); err != nil || len(r.Hash) != 32 {
-			return nil, &VerifyError{Seq: e.Seq, Reason: "hash is not a 32-byte hex hash"}
+		if r.Prev, r.Hash, err = hashes(e.Seq, e.Prev, e.Hash); err != nil {
+			return nil, err
 		}
 		rows[i] = r
 	}
@@ -215,14 +189,12 @@ func verifyConsultationChain(rows []store.ConsultationRow) error {
 // fields no event has, and checks that the envelope's time is the event's.
 func decodeConsultation(l *ConsultationLog, rows []store.ConsultationRow) error {
 	for i := range rows {
-		dec := json.NewDecoder(bytes.NewReader(rows[i].JSON))
-		dec.DisallowUnknownFields()
-		var ev consultation.Event
-		if err := dec.Decode(&ev); err != nil {
-			return &VerifyError{Seq: rows[i].Seq, Reason: "event does not decode: " + err.Error()}
+		ev, err := decodeEvent[consultation.Event](rows[i].Seq, rows[i].JSON)
+		if err != nil {
+			return err
 		}
-		if ev.At != l.Events[i].At {
-			return &VerifyError{Seq: rows[i].Seq, Reason: fmt.Sprintf("envelope says at %d, the event %d", l.Events[i].At, ev.At)}
+		if err := checkAt(rows[i].Seq, l.Events[i].At, ev.At); err != nil {
+			return err
 		}
 		rows[i].Event = ev
 	}

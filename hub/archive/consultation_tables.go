@@ -1,9 +1,7 @@
 package archive
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -234,36 +232,10 @@ func ConsultationPackage(rows []store.ConsultationRow, opt Options) ([]File, err
 		Created:     now().UTC().Format(time.RFC3339),
 		Tribune:     provenance{Consultation: v.ID, Variant: OpenData.String(), Events: c.Seq(), Head: head, Digest: hex.EncodeToString(digest[:])},
 	}
-	var files, excel []File
-	for _, t := range consultationTables(v) {
-		var b bytes.Buffer
-		if err := t.WriteCSV(&b, false); err != nil {
-			return nil, fmt.Errorf("archive: %s.csv: %w", t.Name, err)
-		}
-		files = append(files, File{Name: t.Name + ".csv", Data: b.Bytes()})
-		if opt.Excel {
-			var x bytes.Buffer
-			t.WriteCSV(&x, true)
-			excel = append(excel, File{Name: "excel/" + t.Name + ".csv", Data: x.Bytes()})
-		}
-		schema, err := json.MarshalIndent(t.Schema, "", "  ")
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Name: t.Name + ".schema.json", Data: append(schema, '\n')})
-		d.Resources = append(d.Resources, resource{
-			Profile: "tabular-data-resource", Name: t.Name, Path: t.Name + ".csv",
-			Title: consultationTitles[t.Name], Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
-			Dialect: dialect{Delimiter: ",", Header: true, DoubleQuote: true},
-			Schema:  t.Name + ".schema.json",
-		})
-	}
-	desc, err := json.MarshalIndent(d, "", "  ")
+	files, err := packTables(&d, consultationTables(v), consultationTitles, opt.Excel)
 	if err != nil {
 		return nil, err
 	}
-	files = append([]File{{Name: "datapackage.json", Data: append(desc, '\n')}}, files...)
-	files = append(files, excel...)
 	files = append(files, File{Name: "README.txt", Data: []byte(consultationReadme(v.ID, head))})
 	return files, nil
 }

@@ -83,13 +83,7 @@ func (m *meeting) writeLog(w io.Writer) error {
 	fmt.Fprintf(bw, "{\"format\":%q,\"version\":%d,\"room\":%s,\"events\":[\n", LogFormat, LogVersion, code)
 	for i, r := range m.rows {
 		cmd, _ := json.Marshal(r.CmdID)
-		fmt.Fprintf(bw, "{\"seq\":%d,\"at\":%d,\"prev\":\"%x\",\"hash\":\"%x\",\"cmdID\":%s,\"event\":", r.Seq, r.Event.At, r.Prev, r.Hash, cmd)
-		bw.Write(r.JSON)
-		bw.WriteString("}")
-		if i < len(m.rows)-1 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
+		writeItem(bw, r.Seq, r.Event.At, r.Prev, r.Hash, `"cmdID":`+string(cmd)+`,`, r.JSON, i == len(m.rows)-1)
 	}
 	fmt.Fprintf(bw, "],\n\"final\":{\"seq\":%d,\"digest\":\"%x\",\"view\":%s}}\n", m.room.Seq(), digest, view)
 	return bw.Flush()
@@ -103,6 +97,35 @@ const maxLog = 1 << 30
 // Verify. A document that is not valid JSON is reported as a *VerifyError
 // naming the event around the bad byte, when there is one.
 func ReadLog(r io.Reader) (*Log, error) {
+	b, err := readExport(r)
+	if err != nil {
+		return nil, err
+	}
+	var l Log
+	if err := decodeExport(b, &l); err != nil {
+		return nil, err
+	}
+	if err := checkFormat(l.Format, l.Version); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// writeItem writes one event of a log export, on a line of its own:
+// extra, when not empty, is more fields ending in a comma, before the
+// event's JSON as it was hashed.
+func writeItem(bw *bufio.Writer, seq uint64, at int64, prev, hash []byte, extra string, event []byte, last bool) {
+	fmt.Fprintf(bw, "{\"seq\":%d,\"at\":%d,\"prev\":\"%x\",\"hash\":\"%x\",%s\"event\":", seq, at, prev, hash, extra)
+	bw.Write(event)
+	bw.WriteString("}")
+	if !last {
+		bw.WriteString(",")
+	}
+	bw.WriteString("\n")
+}
+
+// readExport reads a whole log export, of any kind, up to maxLog bytes.
+func readExport(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxLog+1))
 	if err != nil {
 		return nil, fmt.Errorf("archive: read log: %w", err)
@@ -110,27 +133,71 @@ func ReadLog(r io.Reader) (*Log, error) {
 	if len(b) > maxLog {
 		return nil, fmt.Errorf("archive: log larger than %d bytes", maxLog)
 	}
-	var l Log
+	return b, nil
+}
+
+// decodeExport decodes export b into doc, refusing unknown fields and
+// anything after the end; a fault inside an event's line names the event
+// (near).
+func decodeExport(b []byte, doc any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := dec.Decode(doc); err != nil {
 		offset := dec.InputOffset()
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			offset = se.Offset
 		}
-		return nil, near(b, offset, err)
+		return near(b, offset, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("archive: not a valid log export: data after the end at byte %d", dec.InputOffset())
+		return fmt.Errorf("archive: not a valid log export: data after the end at byte %d", dec.InputOffset())
 	}
-	if l.Format != LogFormat {
-		return nil, fmt.Errorf("archive: not a log export: format %q, want %q", l.Format, LogFormat)
+	return nil
+}
+
+// checkFormat refuses an export of another format or version.
+func checkFormat(format string, version int) error {
+	switch {
+	case format != LogFormat:
+		return fmt.Errorf("archive: not a log export: format %q, want %q", format, LogFormat)
+	case version != LogVersion:
+		return fmt.Errorf("archive: log export version %d, this program reads %d", version, LogVersion)
 	}
-	if l.Version != LogVersion {
-		return nil, fmt.Errorf("archive: log export version %d, this program reads %d", l.Version, LogVersion)
+	return nil
+}
+
+// hashes decodes an event's prev and hash, each 32 bytes in hex.
+func hashes(seq uint64, prev, hash string) ([]byte, []byte, error) {
+	p, err := hex.DecodeString(prev)
+	if err != nil || len(p) != 32 {
+		return nil, nil, &VerifyError{Seq: seq, Reason: "prev is not a 32-byte hex hash"}
 	}
-	return &l, nil
+	h, err := hex.DecodeString(hash)
+	if err != nil || len(h) != 32 {
+		return nil, nil, &VerifyError{Seq: seq, Reason: "hash is not a 32-byte hex hash"}
+	}
+	return p, h, nil
+}
+
+// decodeEvent decodes the JSON of event seq strictly (no field the event
+// type lacks).
+func decodeEvent[E any](seq uint64, b []byte) (E, error) {
+	var ev E
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return ev, &VerifyError{Seq: seq, Reason: "event does not decode: " + err.Error()}
+	}
+	return ev, nil
+}
+
+// checkAt refuses an event whose envelope gives another time than its own.
+func checkAt(seq uint64, envelope, event int64) error {
+	if envelope != event {
+		return &VerifyError{Seq: seq, Reason: fmt.Sprintf("envelope says at %d, the event %d", envelope, event)}
+	}
+	return nil
 }
 
 // near names the event at byte offset of a log export, for an error
@@ -156,11 +223,8 @@ func (l *Log) rows() ([]store.Stored, error) {
 	for i, e := range l.Events {
 		r := store.Stored{Seq: e.Seq, JSON: e.Event, CmdID: e.CmdID}
 		var err error
-		if r.Prev, err = hex.DecodeString(e.Prev); err != nil || len(r.Prev) != 32 {
-			return nil, &VerifyError{Seq: e.Seq, Reason: "prev is not a 32-byte hex hash"}
-		}
-		if r.Hash, err = hex.DecodeString(e.Hash); err != nil || len(r.Hash) != 32 {
-			return nil, &VerifyError{Seq: e.Seq, Reason: "hash is not a 32-byte hex hash"}
+		if r.Prev, r.Hash, err = hashes(e.Seq, e.Prev, e.Hash); err != nil {
+			return nil, err
 		}
 		rows[i] = r
 	}
@@ -171,14 +235,12 @@ func (l *Log) rows() ([]store.Stored, error) {
 // event has.
 func decodeEvents(l *Log, rows []store.Stored) error {
 	for i := range rows {
-		dec := json.NewDecoder(bytes.NewReader(rows[i].JSON))
-		dec.DisallowUnknownFields()
-		var ev room.Event
-		if err := dec.Decode(&ev); err != nil {
-			return &VerifyError{Seq: rows[i].Seq, Reason: "event does not decode: " + err.Error()}
+		ev, err := decodeEvent[room.Event](rows[i].Seq, rows[i].JSON)
+		if err != nil {
+			return err
 		}
-		if ev.At != l.Events[i].At {
-			return &VerifyError{Seq: rows[i].Seq, Reason: fmt.Sprintf("envelope says at %d, the event %d", l.Events[i].At, ev.At)}
+		if err := checkAt(rows[i].Seq, l.Events[i].At, ev.At); err != nil {
+			return err
 		}
 		rows[i].Event = ev
 	}

@@ -97,6 +97,43 @@ var tableTitles = map[string]string{
 	"ballots":      "Ballots (moderators only)",
 }
 
+// packTables writes each table as CSV with its Table Schema (and, with
+// excel, a copy for spreadsheet programs), lists it in d, and returns the
+// package's files in order: datapackage.json, the tables and schemas, the
+// excel copies. The caller adds its README and anything else.
+func packTables(d *descriptor, tables []Table, titles map[string]string, excel bool) ([]File, error) {
+	var files, copies []File
+	for _, t := range tables {
+		var b bytes.Buffer
+		if err := t.WriteCSV(&b, false); err != nil {
+			return nil, fmt.Errorf("archive: %s.csv: %w", t.Name, err)
+		}
+		files = append(files, File{Name: t.Name + ".csv", Data: b.Bytes()})
+		if excel {
+			var x bytes.Buffer
+			t.WriteCSV(&x, true)
+			copies = append(copies, File{Name: "excel/" + t.Name + ".csv", Data: x.Bytes()})
+		}
+		schema, err := json.MarshalIndent(t.Schema, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: t.Name + ".schema.json", Data: append(schema, '\n')})
+		d.Resources = append(d.Resources, resource{
+			Profile: "tabular-data-resource", Name: t.Name, Path: t.Name + ".csv",
+			Title: titles[t.Name], Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
+			Dialect: dialect{Delimiter: ",", Header: true, DoubleQuote: true},
+			Schema:  t.Name + ".schema.json",
+		})
+	}
+	desc, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files = append([]File{{Name: "datapackage.json", Data: append(desc, '\n')}}, files...)
+	return append(files, copies...), nil
+}
+
 func (m *meeting) pack(v Variant, opt Options) ([]File, error) {
 	now := time.Now
 	if opt.Now != nil {
@@ -112,37 +149,10 @@ func (m *meeting) pack(v Variant, opt Options) ([]File, error) {
 		Created: now().UTC().Format(time.RFC3339),
 		Tribune: provenance{Room: m.code, Variant: v.String(), Events: r.Events, Head: r.Head, Digest: r.Digest},
 	}
-	var files []File
-	var excel []File
-	for _, t := range m.tables(v) {
-		var b bytes.Buffer
-		if err := t.WriteCSV(&b, false); err != nil {
-			return nil, fmt.Errorf("archive: %s.csv: %w", t.Name, err)
-		}
-		files = append(files, File{Name: t.Name + ".csv", Data: b.Bytes()})
-		if opt.Excel {
-			var x bytes.Buffer
-			t.WriteCSV(&x, true)
-			excel = append(excel, File{Name: "excel/" + t.Name + ".csv", Data: x.Bytes()})
-		}
-		schema, err := json.MarshalIndent(t.Schema, "", "  ")
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Name: t.Name + ".schema.json", Data: append(schema, '\n')})
-		d.Resources = append(d.Resources, resource{
-			Profile: "tabular-data-resource", Name: t.Name, Path: t.Name + ".csv",
-			Title: tableTitles[t.Name], Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
-			Dialect: dialect{Delimiter: ",", Header: true, DoubleQuote: true},
-			Schema:  t.Name + ".schema.json",
-		})
-	}
-	desc, err := json.MarshalIndent(d, "", "  ")
+	files, err := packTables(&d, m.tables(v), tableTitles, opt.Excel)
 	if err != nil {
 		return nil, err
 	}
-	files = append([]File{{Name: "datapackage.json", Data: append(desc, '\n')}}, files...)
-	files = append(files, excel...)
 	files = append(files, File{Name: "README.txt", Data: []byte(readme(v, m.code, r.Head))})
 	if v == Full {
 		var b bytes.Buffer
