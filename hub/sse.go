@@ -123,12 +123,8 @@ var _ conn = (*sseConn)(nil)
 var errStreamClosed = errors.New("hub: event stream closed")
 
 func (c *sseConn) Write(_ context.Context, _ websocket.MessageType, msg []byte) error {
-	var head struct {
-		T   string `json:"t"`
-		Seq uint64 `json:"seq"`
-		To  uint64 `json:"to"`
-	}
-	if err := json.Unmarshal(msg, &head); err != nil {
+	t, id, err := eventHead(msg)
+	if err != nil {
 		return err // never: every message is encoded by the hub
 	}
 	c.mu.Lock()
@@ -138,15 +134,8 @@ func (c *sseConn) Write(_ context.Context, _ websocket.MessageType, msg []byte) 
 	}
 	c.buf.Reset()
 	c.buf.WriteString("event: ")
-	c.buf.WriteString(head.T)
+	c.buf.WriteString(t)
 	c.buf.WriteByte('\n')
-	id := uint64(0)
-	switch head.T {
-	case "patch":
-		id = head.To
-	case "snapshot":
-		id = head.Seq
-	}
 	if id > 0 {
 		c.buf.WriteString("id: ")
 		c.buf.WriteString(strconv.FormatUint(id, 10))
@@ -159,6 +148,55 @@ func (c *sseConn) Write(_ context.Context, _ websocket.MessageType, msg []byte) 
 		return err
 	}
 	return c.rc.Flush()
+}
+
+// eventHead returns a message's type and, for a snapshot or a patch, the
+// sequence number it brings its reader to (its "seq", its "to"). The same
+// patch goes to every reader of a room, so this runs once per reader and
+// message: it reads the head the hub's encoder writes first
+// ({"t":"patch","from":F,"to":T,... and {"t":"snapshot","seq":S,...)
+// rather than decoding the whole message, and decodes only what does not
+// start that way.
+func eventHead(msg []byte) (string, uint64, error) {
+	if rest, ok := bytes.CutPrefix(msg, []byte(`{"t":"patch","from":`)); ok {
+		if i := bytes.IndexByte(rest, ','); i > 0 {
+			if to, ok := bytes.CutPrefix(rest[i:], []byte(`,"to":`)); ok {
+				if n, ok := leadingUint(to); ok {
+					return "patch", n, nil
+				}
+			}
+		}
+	}
+	if rest, ok := bytes.CutPrefix(msg, []byte(`{"t":"snapshot","seq":`)); ok {
+		if n, ok := leadingUint(rest); ok {
+			return "snapshot", n, nil
+		}
+	}
+	var head struct {
+		T   string `json:"t"`
+		Seq uint64 `json:"seq"`
+		To  uint64 `json:"to"`
+	}
+	if err := json.Unmarshal(msg, &head); err != nil {
+		return "", 0, err
+	}
+	switch head.T {
+	case "patch":
+		return head.T, head.To, nil
+	case "snapshot":
+		return head.T, head.Seq, nil
+	}
+	return head.T, 0, nil
+}
+
+// leadingUint reads the decimal number b starts with, up to a comma.
+func leadingUint(b []byte) (uint64, bool) {
+	i := bytes.IndexByte(b, ',')
+	if i <= 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[:i]), 10, 64)
+	return n, err == nil
 }
 
 // Ping writes a comment: on a dead connection the write fails, which is

@@ -295,3 +295,35 @@ func TestEventsDrain(t *testing.T) {
 	}
 	feed.mu.Unlock()
 }
+
+// TestEventHead: the head read off a message's first bytes is what
+// decoding the whole message says, for every message a screen receives,
+// and a message of another shape is decoded.
+func TestEventHead(t *testing.T) {
+	p := room.Patch{}
+	v := room.View{}
+	for _, tc := range []struct {
+		msg  []byte
+		t    string
+		id   uint64
+		fast bool
+	}{
+		{encode(patchMsg{T: "patch", From: 41, To: 44, Patch: &p}), "patch", 44, true},
+		{encode(patchMsg{T: "patch", From: 0, To: 1234567, Patch: &p}), "patch", 1234567, true},
+		{encode(snapshotMsg{T: "snapshot", Seq: 41, View: &v}), "snapshot", 41, true},
+		{encode(hbMsg{T: "hb", Seq: 44}), "hb", 0, false},
+		{encode(welcomeMsg{T: "welcome", V: ProtocolVersion, Role: room.Screen, Seq: 9}), "welcome", 0, false},
+		{[]byte(`{"to":7,"t":"patch","from":3}`), "patch", 7, false},
+	} {
+		got, id, err := eventHead(tc.msg)
+		if err != nil || got != tc.t || id != tc.id {
+			t.Errorf("eventHead(%s) = %q, %d, %v; want %q, %d", tc.msg, got, id, err, tc.t, tc.id)
+		}
+		if tc.fast && !bytes.HasPrefix(tc.msg, []byte(`{"t":"`+tc.t+`",`)) {
+			t.Errorf("%s: the encoder no longer writes t first: the fast path is never taken", tc.msg)
+		}
+	}
+	if _, _, err := eventHead([]byte(`{"t":`)); err == nil {
+		t.Error("a broken message gave no error")
+	}
+}
