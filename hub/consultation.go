@@ -49,6 +49,8 @@ type consultations struct {
 	mu   sync.Mutex // guards byID
 	byID map[string]*hubConsultation
 
+	replayed replayed // step meetings as last read from the store
+
 	// moved, when set (tests, before the hub serves), runs once the
 	// consultations of a meeting that started or ended were told.
 	moved func(code string)
@@ -263,7 +265,7 @@ type meeting struct {
 	// start, and one given after the end was written, not said.
 	started, ended int64
 
-	public, all []room.QuestionView // the questions as the screen and as moderators see them, once asked for
+	public, all []room.QuestionView // the questions as the screen and as moderators see them
 }
 
 // answered says how question q was answered: after the meeting ended
@@ -281,16 +283,10 @@ func (m *meeting) answered(q room.QuestionView) (late bool, recording string) {
 }
 
 // questions returns the questions as the screen sees them, or with all as
-// moderators do, computed once.
+// moderators do, computed when the meeting was replayed.
 func (m *meeting) questions(all bool) []room.QuestionView {
 	if all {
-		if m.all == nil {
-			m.all = m.View(room.Moderator).Questions
-		}
 		return m.all
-	}
-	if m.public == nil {
-		m.public = m.View(room.Screen).Questions
 	}
 	return m.public
 }
@@ -328,6 +324,7 @@ func meetingState(ctx context.Context, st *store.Store, code string) (*meeting, 
 			m.everPublic[ev.Question] = true
 		}
 	}
+	m.public, m.all = m.View(room.Screen).Questions, m.View(room.Moderator).Questions
 	return m, nil
 }
 

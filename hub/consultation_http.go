@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
@@ -349,7 +350,10 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 		case consultation.OpCarry:
 			return fmt.Errorf("%w: questions are carried with POST /api/consultations/%s/carry, which writes the meetings' logs too", room.ErrInvalid, hc.id)
 		case consultation.OpProposalCreate, consultation.OpProposalEdit:
-			if err := checkSources(r.Context(), st, cmd.Sources); err != nil {
+			ms := newMeetings(r.Context(), st, &h.cons.replayed)
+			err := checkSources(ms, cmd.Sources)
+			ms.close()
+			if err != nil {
 				return err
 			}
 		}
@@ -376,8 +380,7 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 // CrossCheck checks again). A question refused or withdrawn since it was
 // public is not cited: the public no longer sees it. That the meeting is a
 // step of the consultation is the consultation's to check.
-func checkSources(ctx context.Context, st *store.Store, sources []consultation.Source) error {
-	ms := newMeetings(ctx, st)
+func checkSources(ms *meetings, sources []consultation.Source) error {
 	for i, s := range sources {
 		m, err := ms.get(s.Code)
 		if errors.Is(err, ErrNoRoom) {
@@ -627,7 +630,9 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	var resp traceResponse
 	err = h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
 		var err error
-		resp, err = trace(hc, newMeetings(r.Context(), st), ref, true)
+		ms := newMeetings(r.Context(), st, &h.cons.replayed)
+		defer ms.close()
+		resp, err = trace(hc, ms, ref, true)
 		return err
 	})
 	if errors.Is(err, consultation.ErrNoStep) {
@@ -640,27 +645,63 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// meetings replays step meetings from the store, each once per request.
+// replayed keeps the step meetings that consultations read, as last
+// replayed from the store, by their log's head: a trace, a participant's
+// input or a proposal's sources read a meeting's log again only once it
+// has changed (an ended meeting's, never). A room.Room is not safe for
+// concurrent reads, so a request holds mu while it reads them
+// (newMeetings, meetings.close); requests hold their consultation's lock
+// first, so the order of locks is always the same.
+type replayed struct {
+	mu sync.Mutex
+	m  map[string]*meeting
+}
+
+// maxReplayed bounds the meetings kept replayed.
+const maxReplayed = 64
+
+// meetings is the step meetings one request reads, through the hub's
+// replayed ones. close must be called once the request is done with them.
 type meetings struct {
-	ctx  context.Context
-	st   *store.Store
-	done map[string]*meeting
+	ctx   context.Context
+	st    *store.Store
+	cache *replayed
 }
 
-func newMeetings(ctx context.Context, st *store.Store) *meetings {
-	return &meetings{ctx: ctx, st: st, done: map[string]*meeting{}}
+func newMeetings(ctx context.Context, st *store.Store, cache *replayed) *meetings {
+	cache.mu.Lock()
+	if cache.m == nil {
+		cache.m = make(map[string]*meeting)
+	}
+	return &meetings{ctx: ctx, st: st, cache: cache}
 }
 
-// get returns meeting code's state (ErrNoRoom when there is none).
+func (m *meetings) close() { m.cache.mu.Unlock() }
+
+// get returns meeting code's state (ErrNoRoom when there is none): the one
+// kept, while its log's head is the one it was replayed to.
 func (m *meetings) get(code string) (*meeting, error) {
-	if r, ok := m.done[code]; ok {
+	head, _, err := m.st.Head(m.ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrNoRoom, code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := m.cache.m[code]; ok && r.Seq() == head {
 		return r, nil
 	}
 	r, err := meetingState(m.ctx, m.st, code)
 	if err != nil {
 		return nil, err
 	}
-	m.done[code] = r
+	if _, ok := m.cache.m[code]; !ok && len(m.cache.m) >= maxReplayed {
+		for other := range m.cache.m {
+			delete(m.cache.m, other) // any one: a bound, not a policy
+			break
+		}
+	}
+	m.cache.m[code] = r
 	return r, nil
 }
 
@@ -802,7 +843,8 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 	resp := mineResponse{Questions: []mineQuestion{}}
 	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
 		now := h.now()
-		ms := newMeetings(r.Context(), st)
+		ms := newMeetings(r.Context(), st, &h.cons.replayed)
+		defer ms.close()
 		for _, s := range hc.c.View(consultation.Public).Steps {
 			token, ok := req.Tokens[s.Code]
 			if !ok {
