@@ -66,26 +66,12 @@ byId('create-form').addEventListener('submit', async (ev) => {
       captionsURL: byId('create-captions').value.trim(),
     },
   };
-  status.textContent = t('sending');
-  try {
-    const res = await fetch('/api/rooms', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      status.textContent = t('err.other', { message: (data.error && data.error.message) || String(res.status) });
-      return;
-    }
-    status.textContent = '';
-    created = data;
-    showCreated();
-    byId('created').focus();
-    announce(t('home.created'));
-  } catch (err) {
-    status.textContent = t('err.network');
-  }
+  const data = await create('/api/rooms', body, status);
+  if (!data) return;
+  created = data;
+  showCreated();
+  byId('created').focus();
+  announce(t('home.created'));
 });
 
 function showCreated() {
@@ -126,9 +112,26 @@ byId('consultation-form').addEventListener('submit', async (ev) => {
   }
   input.removeAttribute('aria-invalid');
   const body = { title, description: byId('c-description').value.trim(), opens: byId('c-opens').value, closes: byId('c-closes').value };
+  const data = await create('/api/consultations', body, status);
+  if (!data) return;
+  consultation = data;
+  showConsultation();
+  byId('c-created').focus();
+  announce(t('home.consultationCreated'));
+});
+
+/**
+ * POSTs body to url (a meeting or a consultation to create), saying in
+ * status that it is sending, then what went wrong; returns the answer, or
+ * null when it failed.
+ * @param {string} url
+ * @param {object} body
+ * @param {HTMLElement} status
+ */
+async function create(url, body, status) {
   status.textContent = t('sending');
   try {
-    const res = await fetch('/api/consultations', {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -136,17 +139,15 @@ byId('consultation-form').addEventListener('submit', async (ev) => {
     const data = await res.json().catch(() => ({}));
     if (!res.ok) {
       status.textContent = t('err.other', { message: (data.error && data.error.message) || String(res.status) });
-      return;
+      return null;
     }
     status.textContent = '';
-    consultation = data;
-    showConsultation();
-    byId('c-created').focus();
-    announce(t('home.consultationCreated'));
+    return data;
   } catch {
     status.textContent = t('err.network');
+    return null;
   }
-});
+}
 
 function showConsultation() {
   if (!consultation) return;
