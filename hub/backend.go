@@ -92,6 +92,9 @@ var _ seam.Node = hubNode{}
 func (n hubNode) Broadcast(msg []byte)                            { n.h.broadcast(msg) }
 func (n hubNode) Rejoin()                                         { n.h.rejoin() }
 func (n hubNode) LoadRoom(ctx context.Context, code string) error { return n.h.loadRoom(ctx, code) }
+func (n hubNode) Serve(ctx context.Context, c seam.Call) seam.Answer {
+	return n.h.serveForwarded(ctx, c)
+}
 
 // broadcast queues msg to every session.
 func (h *Hub) broadcast(msg []byte) {

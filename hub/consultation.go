@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 	"github.com/tribune-hub/tribune/room/consultation"
@@ -21,13 +22,13 @@ import (
 // meeting commands of a carry: one consultation waits for its own writes,
 // nothing else does.
 //
-// Consultations need the store: on an edge, which has none, every
-// consultation route answers 503, "consultations are served by the
-// primary" (errPrimaryOnly). A primary serves them as a single node does,
-// and the meetings it writes to during a carry go through its sequencers
-// as any command does.
+// Consultations need the store, which the backend gives as its Book. A
+// node without one (an edge) passes every consultation request on to the
+// node that has it (its primary, through Redis: Backend.Forward), which
+// answers it as a single node does; the meetings it writes to during a
+// carry go through its sequencers as any command does.
 
-// errPrimaryOnly answers the consultation routes on an edge.
+// errPrimaryOnly answers the consultation routes where there is no book.
 var errPrimaryOnly = errors.New("hub: consultations are served by the primary")
 
 // errNoConsultation is an id no consultation has.
@@ -68,19 +69,19 @@ type hubConsultation struct {
 	c       *consultation.Consultation
 }
 
-// consultationStore is the store consultations live in: the hub's own, on
-// a single node or a primary; nil on an edge.
-func (h *Hub) consultationStore() (*store.Store, error) {
-	if h.cfg.Store == nil || h.cfg.Mode == Edge {
-		return nil, errPrimaryOnly
+// consultationStore is the store consultations live in: the backend's
+// book, on a single node or a primary; errPrimaryOnly on an edge.
+func (h *Hub) consultationStore() (seam.Book, error) {
+	if b := h.backend.Book(); b != nil {
+		return b, nil
 	}
-	return h.cfg.Store, nil
+	return nil, errPrimaryOnly
 }
 
 // withConsultation runs f with consultation id loaded and locked. It
 // loads the consultation from the store on first use (and again after an
 // append whose outcome was unknown). errNoConsultation for an unknown id.
-func (h *Hub) withConsultation(ctx context.Context, id string, f func(*store.Store, *hubConsultation) error) error {
+func (h *Hub) withConsultation(ctx context.Context, id string, f func(seam.Book, *hubConsultation) error) error {
 	st, err := h.consultationStore()
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func (h *Hub) withConsultation(ctx context.Context, id string, f func(*store.Sto
 // load replays the consultation's log, after checking its chain. Head
 // first: it is ordered after every write submitted before, so the log read
 // holds whatever an append that reported an error did commit.
-func (hc *hubConsultation) load(ctx context.Context, st *store.Store) error {
+func (hc *hubConsultation) load(ctx context.Context, st seam.Book) error {
 	if _, _, err := st.ConsultationHead(ctx, hc.id); err != nil {
 		return err
 	}
@@ -152,7 +153,7 @@ func (hc *hubConsultation) load(ctx context.Context, st *store.Store) error {
 // consultation's single path to its log. Called with hc.mu held. A refusal
 // changes nothing. When the append fails the consultation is reloaded on
 // its next use, from what the log really holds.
-func (h *Hub) act(ctx context.Context, st *store.Store, hc *hubConsultation, actor consultation.Actor, cmd consultation.Command) (consultation.Event, error) {
+func (h *Hub) act(ctx context.Context, st seam.Book, hc *hubConsultation, actor consultation.Actor, cmd consultation.Command) (consultation.Event, error) {
 	ev, err := hc.c.Decide(actor, h.now().UnixMilli(), cmd)
 	if err != nil {
 		return consultation.Event{}, err
@@ -200,12 +201,16 @@ func (h *Hub) stepMoved(code string) {
 	defer h.wg.Done()
 	ctx, cancel := context.WithTimeout(h.ctx, commitTimeout)
 	defer cancel()
-	ids, err := h.cfg.Store.StepOf(ctx, code)
+	st, err := h.consultationStore()
+	var ids []string
+	if err == nil {
+		ids, err = st.StepOf(ctx, code)
+	}
 	if err != nil {
 		h.logger.Warn("step meeting moved: consultations unknown", "room", code, "err", err)
 	}
 	for _, id := range ids {
-		err := h.withConsultation(ctx, id, func(st *store.Store, hc *hubConsultation) error { return h.syncSteps(ctx, st, hc) })
+		err := h.withConsultation(ctx, id, func(st seam.Book, hc *hubConsultation) error { return h.syncSteps(ctx, st, hc) })
 		if err != nil && ctx.Err() == nil {
 			h.logger.Warn("step meeting moved: not recorded", "room", code, "consultation", id, "err", err)
 		}
@@ -233,7 +238,7 @@ func stepStatus(s room.Status) consultation.StepStatus {
 // consultation is read or acted on, so that what is served is how the
 // meetings stand. A meeting that is gone (deleted after its retention
 // period) keeps its last status.
-func (h *Hub) syncSteps(ctx context.Context, st *store.Store, hc *hubConsultation) error {
+func (h *Hub) syncSteps(ctx context.Context, st seam.Book, hc *hubConsultation) error {
 	for _, s := range hc.c.View(consultation.Organiser).Steps {
 		rec, err := st.Room(ctx, s.Code)
 		if errors.Is(err, store.ErrNotFound) {
@@ -294,7 +299,7 @@ func (m *meeting) questions(all bool) []room.QuestionView {
 // meetingState replays step meeting code from the store: what is
 // committed, which holds every command a room acknowledged. ErrNoRoom when
 // there is no such meeting.
-func meetingState(ctx context.Context, st *store.Store, code string) (*meeting, error) {
+func meetingState(ctx context.Context, st seam.Book, code string) (*meeting, error) {
 	rows, err := st.Load(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrNoRoom, code)
@@ -351,7 +356,7 @@ func (h *Hub) submitRoom(ctx context.Context, code string, actor room.Actor, cmd
 }
 
 // committed returns event seq of meeting code, as the log holds it.
-func committed(ctx context.Context, st *store.Store, code string, seq uint64) (room.Event, error) {
+func committed(ctx context.Context, st seam.Book, code string, seq uint64) (room.Event, error) {
 	rows, err := st.Events(ctx, code, seq-1, 1)
 	if err != nil {
 		return room.Event{}, err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/room"
 	"github.com/tribune-hub/tribune/room/consultation"
 )
@@ -59,7 +59,7 @@ const maxCarry = 1000
 // carried already (skipped). Every question is checked before anything is
 // written: a request that names one that cannot be carried changes
 // nothing.
-func (h *Hub) carry(ctx context.Context, st *store.Store, hc *hubConsultation, req carryRequest) (done []carried, already []consultation.Ref, err error) {
+func (h *Hub) carry(ctx context.Context, st seam.Book, hc *hubConsultation, req carryRequest) (done []carried, already []consultation.Ref, err error) {
 	done, already = []carried{}, []consultation.Ref{}
 	switch {
 	case req.All == (len(req.Questions) > 0):
@@ -155,7 +155,7 @@ func stepOf(v consultation.View, code string) *consultation.StepView {
 
 // carryOne carries question q of step from to step to: the four steps
 // above, each skipped when done already.
-func (h *Hub) carryOne(ctx context.Context, st *store.Store, hc *hubConsultation, q room.QuestionView, from, to *consultation.StepView) (carried, error) {
+func (h *Hub) carryOne(ctx context.Context, st seam.Book, hc *hubConsultation, q room.QuestionView, from, to *consultation.StepView) (carried, error) {
 	b, err := meetingState(ctx, st, to.Code)
 	if err != nil {
 		return carried{}, err

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 	"github.com/tribune-hub/tribune/room/consultation"
@@ -32,26 +31,35 @@ import (
 //	GET  /api/consultations/{id}/trace       what became of a question
 //	POST /api/consultations/{id}/mine        a participant's questions, from their tokens
 func (h *Hub) consultationRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/consultations", h.onPrimary("consultation.create", h.createConsultation))
-	mux.HandleFunc("GET /api/consultations/{id}", h.onPrimary("consultation.view", h.consultationView))
-	mux.HandleFunc("POST /api/consultations/{id}/commands", h.onPrimary("consultation.command", h.consultationCommand))
-	mux.HandleFunc("POST /api/consultations/{id}/steps", h.onPrimary("step.add", h.consultationStep))
-	mux.HandleFunc("POST /api/consultations/{id}/carry", h.onPrimary("question.carry", h.consultationCarry))
-	mux.HandleFunc("GET /api/consultations/{id}/trace", h.onPrimary(opTrace, h.replaying(opTrace, h.consultationTrace)))
-	mux.HandleFunc("POST /api/consultations/{id}/mine", h.onPrimary("consultation.mine", h.replaying("consultation.mine", h.consultationMine)))
+	for _, rt := range h.consultationAPI() {
+		mux.HandleFunc(rt.pattern, h.onPrimary(rt.op, rt.serve))
+	}
 }
 
-// onPrimary is next where the store is; on an edge it passes the request
-// on to the primary (Config.PrimaryURL), or answers op with errPrimaryOnly
-// before reading anything.
+type route struct {
+	pattern, op string
+	serve       http.HandlerFunc
+}
+
+func (h *Hub) consultationAPI() []route {
+	return []route{
+		{"POST /api/consultations", "consultation.create", h.createConsultation},
+		{"GET /api/consultations/{id}", "consultation.view", h.consultationView},
+		{"POST /api/consultations/{id}/commands", "consultation.command", h.consultationCommand},
+		{"POST /api/consultations/{id}/steps", "step.add", h.consultationStep},
+		{"POST /api/consultations/{id}/carry", "question.carry", h.consultationCarry},
+		{"GET /api/consultations/{id}/trace", opTrace, h.replaying(opTrace, h.consultationTrace)},
+		{"POST /api/consultations/{id}/mine", "consultation.mine", h.replaying("consultation.mine", h.consultationMine)},
+	}
+}
+
+// onPrimary is next where the backend has the book; elsewhere (an edge)
+// the backend passes the request on to the node that has it
+// (consultation_forward.go).
 func (h *Hub) onPrimary(op string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := h.consultationStore(); err != nil {
-			if h.toPrimary != nil {
-				h.toPrimary.ServeHTTP(w, r)
-				return
-			}
-			h.consultationError(w, op, err)
+			h.forward(w, r, op)
 			return
 		}
 		next(w, r)
@@ -290,7 +298,7 @@ type consultationResponse struct {
 func (h *Hub) consultationView(w http.ResponseWriter, r *http.Request) {
 	const op = "consultation.view"
 	var resp consultationResponse
-	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err := h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		role := consultation.Public
 		if bearer(r) != "" {
 			if err := organiserOf(r, hc); err != nil {
@@ -340,7 +348,7 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 		op = string(cmd.Op)
 	}
 	var resp commandResponse
-	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err := h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		if err := organiserOf(r, hc); err != nil {
 			return err
 		}
@@ -436,7 +444,7 @@ func (h *Hub) consultationStep(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusCreated
 	var resp stepResponse
-	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err := h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		if err := organiserOf(r, hc); err != nil {
 			return err
 		}
@@ -461,7 +469,7 @@ func (h *Hub) consultationStep(w http.ResponseWriter, r *http.Request) {
 
 // newStep creates a step meeting and adds it: the step is checked first,
 // so that a refused one creates no meeting.
-func (h *Hub) newStep(r *http.Request, st *store.Store, hc *hubConsultation, req stepRequest, resp *stepResponse) error {
+func (h *Hub) newStep(r *http.Request, st seam.Book, hc *hubConsultation, req stepRequest, resp *stepResponse) error {
 	ctx := r.Context()
 	var prev *room.View
 	if req.From != "" {
@@ -520,7 +528,7 @@ func (h *Hub) newStep(r *http.Request, st *store.Store, hc *hubConsultation, req
 
 // attachStep adds an existing meeting as a step: its moderator key proves
 // it is the organiser's to add.
-func (h *Hub) attachStep(r *http.Request, st *store.Store, hc *hubConsultation, req stepRequest, resp *stepResponse) error {
+func (h *Hub) attachStep(r *http.Request, st seam.Book, hc *hubConsultation, req stepRequest, resp *stepResponse) error {
 	ctx := r.Context()
 	if req.From != "" {
 		return fmt.Errorf("%w: from goes with a new step meeting, not with attach", room.ErrInvalid)
@@ -575,7 +583,7 @@ func (h *Hub) consultationCarry(w http.ResponseWriter, r *http.Request) {
 	}
 	req.From, req.To = normalizeCode(req.From), normalizeCode(req.To)
 	var resp carryResponse
-	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err := h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		if err := organiserOf(r, hc); err != nil {
 			return err
 		}
@@ -628,7 +636,7 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	}
 	ref := consultation.Ref{Code: normalizeCode(q.Get("code")), Question: room.QuestionID(n)}
 	var resp traceResponse
-	err = h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err = h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		var err error
 		ms := newMeetings(r.Context(), st, &h.cons.replayed)
 		defer ms.close()
@@ -664,11 +672,11 @@ const maxReplayed = 64
 // replayed ones. close must be called once the request is done with them.
 type meetings struct {
 	ctx   context.Context
-	st    *store.Store
+	st    seam.Book
 	cache *replayed
 }
 
-func newMeetings(ctx context.Context, st *store.Store, cache *replayed) *meetings {
+func newMeetings(ctx context.Context, st seam.Book, cache *replayed) *meetings {
 	cache.mu.Lock()
 	if cache.m == nil {
 		cache.m = make(map[string]*meeting)
@@ -841,7 +849,7 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := mineResponse{Questions: []mineQuestion{}}
-	err := h.withConsultation(r.Context(), consultationID(r), func(st *store.Store, hc *hubConsultation) error {
+	err := h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
 		now := h.now()
 		ms := newMeetings(r.Context(), st, &h.cons.replayed)
 		defer ms.close()
@@ -884,29 +892,4 @@ func (h *Hub) consultationMine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// primaryProxy passes requests on to cfg.PrimaryURL, an edge's primary,
-// as they came: same path, same Host (the links the primary writes name
-// the address the person used; give the primary -public-url behind a
-// proxy), same Authorization. The client's address is not added: the
-// primary has no use for it, and Tribune keeps none.
-func primaryProxy(cfg Config) (http.Handler, error) {
-	if cfg.Mode != Edge {
-		return nil, errors.New("hub: PrimaryURL is for an edge")
-	}
-	u, err := url.Parse(cfg.PrimaryURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return nil, fmt.Errorf("hub: PrimaryURL %q: want http(s)://host:port", cfg.PrimaryURL)
-	}
-	return &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(u)
-			r.Out.Host = r.In.Host
-		},
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			w.Header().Set("Retry-After", "2")
-			writeError(w, http.StatusServiceUnavailable, "unavailable", "consultations: the primary cannot be reached: "+err.Error())
-		},
-	}, nil
 }

@@ -580,55 +580,50 @@ func TestCarryResumes(t *testing.T) {
 	}
 }
 
-// TestConsultationEdge: a primary serves consultations as a single node
-// does; an edge, which has no store, says they are served by the primary.
+// TestConsultationEdge: an edge, which has no store, passes the
+// consultation API on to its primary through Redis: an organiser works
+// through any node as through the primary, with links written for the
+// address they used; with no primary to answer, an edge says so, and the
+// request may be retried.
 func TestConsultationEdge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts redis-server")
 	}
 	t.Parallel()
 	c := startCluster(t)
-	cr := api{t, c.primary.url}.create(`{"title":"On the primary"}`)
-	edge := api{t, c.a.url}
-	for _, call := range []struct{ method, path, op string }{
-		{"POST", "/api/consultations", "consultation.create"},
-		{"GET", "/api/consultations/" + cr.ID, "consultation.view"},
-		{"POST", "/api/consultations/" + cr.ID + "/carry", "question.carry"},
-	} {
-		msg := edge.refused(http.StatusServiceUnavailable, "unavailable", call.op, call.method, call.path, cr.Key, `{"title":"x"}`)
-		if !strings.Contains(msg, "consultations are served by the primary") {
-			t.Errorf("%s %s on an edge: %q", call.method, call.path, msg)
-		}
+	p, viaA, viaB := api{t, c.primary.url}, api{t, c.a.url}, api{t, c.b.url}
+
+	cr := viaA.create(`{"title":"Through an edge"}`)
+	if !strings.HasPrefix(cr.Links.Public, c.a.url) {
+		t.Errorf("links made through edge A name %q, want its address %s", cr.Links.Public, c.a.url)
 	}
-	// On the primary, a step meeting created and joined through an edge.
-	p := api{t, c.primary.url}
 	var s stepResponse
-	p.must(http.StatusCreated, "POST", "/api/consultations/"+cr.ID+"/steps", cr.Key, stepRequest{Title: "Step 1"}, &s)
+	viaB.must(http.StatusCreated, "POST", "/api/consultations/"+cr.ID+"/steps", cr.Key, stepRequest{Title: "Step 1"}, &s)
+	if v, _ := p.view(cr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Code != s.Code || v.View.Title != "Through an edge" {
+		t.Errorf("the primary's view of a consultation made through edges: %+v", v)
+	}
+	if v, _ := viaB.view(cr.ID, cr.Key); !v.Organiser {
+		t.Error("the organiser key did not reach the primary through edge B")
+	}
+	viaA.refused(http.StatusForbidden, "bad_key", "consultation.view", "GET", "/api/consultations/"+cr.ID, "not-the-key", nil)
+	viaA.refused(http.StatusBadRequest, "bad_message", "consultation.command", "POST", "/api/consultations/"+cr.ID+"/commands", cr.Key, `{"op":`)
+	viaA.refused(http.StatusNotFound, "no_consultation", "consultation.view", "GET", "/api/consultations/NOSUCH", "", nil)
+
+	// The step meeting, joined through an edge: its start reaches the
+	// consultation, which the primary sequences.
 	mod := dial(t, c.a.url, s.Code, helloArgs{Role: "moderator", Key: s.ModeratorKey})
 	mod.name = "mod-on-edge"
 	mod.must(room.Command{Op: room.OpStart})
-	if v, _ := p.view(cr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Status != consultation.Live {
-		t.Errorf("the primary's view of a step started through an edge: %+v", v.Steps)
+	if v, _ := viaB.view(cr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Status != consultation.Live {
+		t.Errorf("the view through edge B of a step started through edge A: %+v", v.Steps)
 	}
 
-	// An edge told where the primary is passes the consultation API on to
-	// it: the organiser works through it as through the primary, with the
-	// links written for the address they used.
-	proxied := startEdge(t, c.redis.URL(), "P", func(cfg *Config) { cfg.PrimaryURL = c.primary.url })
-	via := api{t, proxied.url}
-	pcr := via.create(`{"title":"Through an edge"}`)
-	if !strings.HasPrefix(pcr.Links.Public, proxied.url) {
-		t.Errorf("links through the edge name %q, want the edge's address %s", pcr.Links.Public, proxied.url)
+	// An edge whose primary does not answer.
+	c.primary.stop()
+	msg := viaA.refused(http.StatusServiceUnavailable, "unavailable", "consultation.create", "POST", "/api/consultations", "", `{"title":"x"}`)
+	if !strings.Contains(msg, "primary") {
+		t.Errorf("an edge without its primary: %q", msg)
 	}
-	var s2 stepResponse
-	via.must(http.StatusCreated, "POST", "/api/consultations/"+pcr.ID+"/steps", pcr.Key, stepRequest{Title: "Step 1"}, &s2)
-	if v, _ := p.view(pcr.ID, ""); len(v.Steps) != 1 || v.Steps[0].Code != s2.Code {
-		t.Errorf("the primary's view of a step added through an edge: %+v", v.Steps)
-	}
-	if v, _ := via.view(pcr.ID, pcr.Key); !v.Organiser {
-		t.Error("the organiser key did not reach the primary through the edge")
-	}
-	via.refused(http.StatusForbidden, "bad_key", "consultation.view", "GET", "/api/consultations/"+pcr.ID, "not-the-key", nil)
 }
 
 // TestStepStatusFollows: when a step meeting starts and ends, the

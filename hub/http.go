@@ -185,6 +185,9 @@ func (h *Hub) createRoom(w http.ResponseWriter, r *http.Request) {
 // base is the public address of this server, from Config.PublicURL or the
 // request (as a trusted proxy forwarded it: proxy.go).
 func (h *Hub) base(r *http.Request) string {
+	if b, ok := r.Context().Value(baseKey{}).(string); ok && b != "" {
+		return b // forwarded by another node (consultation_forward.go)
+	}
 	if h.cfg.PublicURL != "" {
 		return strings.TrimRight(h.cfg.PublicURL, "/")
 	}

@@ -63,11 +63,6 @@ type Config struct {
 	// Idle is how long a room nobody on this node is connected to stays
 	// loaded (retention.go). Defaults to 10 minutes.
 	Idle time.Duration
-	// PrimaryURL is, on an edge, the primary's own HTTP address
-	// (http://10.0.0.5:8080): the consultation API, which needs the
-	// primary's store, is passed on to it. Without it an edge answers those
-	// routes 503, "served by the primary".
-	PrimaryURL string
 	// JoinsPerMinute is how many new participants a room may gain in a
 	// minute (joins.go), half of them at once. Defaults to
 	// DefaultJoinsPerMinute; negative is no limit (load tests).
@@ -84,17 +79,17 @@ type Config struct {
 // Hub serves meetings live: it holds the sessions, one sequencer and one
 // fan-out per loaded room, and the HTTP endpoints.
 type Hub struct {
-	cfg Config
-	// toPrimary passes the consultation API on to the primary, on an edge
-	// given Config.PrimaryURL; nil elsewhere.
-	toPrimary http.Handler
-	backend   seam.Backend // how rooms are reached: local.go, or package cluster
-	store     seam.Log     // backend.Log(): the SQLite store, or the primary's through Redis
-	logger    *slog.Logger
-	now       func() time.Time
-	signer    signer
-	metrics   *metrics
-	registry  *prometheus.Registry
+	cfg     Config
+	backend seam.Backend // how rooms are reached: local.go, or package cluster
+	// consultMux serves the consultation API where the backend has the
+	// book, for requests other nodes pass on (consultation_forward.go).
+	consultMux *http.ServeMux
+	store      seam.Log // backend.Log(): the SQLite store, or the primary's through Redis
+	logger     *slog.Logger
+	now        func() time.Time
+	signer     signer
+	metrics    *metrics
+	registry   *prometheus.Registry
 
 	ctx    context.Context // ends the rooms' goroutines
 	cancel context.CancelFunc
@@ -222,12 +217,9 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	if h.idle <= 0 {
 		h.idle = idleRoom
 	}
-	if cfg.PrimaryURL != "" {
-		p, err := primaryProxy(cfg)
-		if err != nil {
-			return nil, err
-		}
-		h.toPrimary = p
+	h.consultMux = http.NewServeMux()
+	for _, rt := range h.consultationAPI() {
+		h.consultMux.HandleFunc(rt.pattern, rt.serve)
 	}
 	// The backend reads h.now at every call: tests set it after New.
 	clock := func() time.Time { return h.now() }

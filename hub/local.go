@@ -33,6 +33,12 @@ func (l *local) Secret(ctx context.Context) ([]byte, error)        { return l.st
 func (l *local) Start(context.Context, *sync.WaitGroup, seam.Node) {}
 func (l *local) Log() seam.Log                                     { return l.st }
 func (l *local) Greeting() []byte                                  { return nil }
+func (l *local) Book() seam.Book                                   { return l.st }
+
+// Forward is never asked: a node alone holds its consultations.
+func (l *local) Forward(context.Context, seam.Call) (seam.Answer, error) {
+	return seam.Answer{}, errors.New("hub: a single node serves consultations itself")
+}
 
 // Open replays a room's log into a new sequencer and a replica.
 func (l *local) Open(ctx context.Context, code string) (seam.Opened, error) {

@@ -237,7 +237,6 @@ type serveConfig struct {
 	role           string // embedded, primary or edge (hub.ParseMode)
 	redis          string
 	nodeID         string
-	primaryURL     string // -primary-url
 	debugAddr      string
 	proxies        string // -trusted-proxies
 	tls            tlsFlags
@@ -326,7 +325,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.str(&c.role, "role", "embedded", "embedded (everything in this process), primary (holds -db and sequences every room for edges, through -redis) or edge (holds connections, forwards to the primary through -redis; no -db)")
 	fs.str(&c.redis, "redis", "", "Redis URL joining a primary and its edges (redis://127.0.0.1:6379/0)")
 	fs.str(&c.nodeID, "node-id", "", "this node's name in Redis (default: random)")
-	fs.str(&c.primaryURL, "primary-url", "", "on an edge, the primary's own HTTP address (http://10.0.0.5:8080): the consultation API, which needs the primary's database, is passed on to it (default: those routes answer 503 on an edge)")
 	fs.str(&c.proxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies (127.0.0.1/32, ::1/128) whose Forwarded or X-Forwarded-Proto/-Host headers give the scheme and host of links, QR codes and the WebSocket origin check (default: none believed)")
 	c.tls.declare(fs)
 	fs.str(&c.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (default: off)")
@@ -407,7 +405,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Store: st, Logger: logger, Tick: c.tick, Origins: origins, JoinsPerMinute: c.joins,
 		Assets: assets, LiveAssets: c.assets != "", PublicURL: c.publicURL, Contact: c.contact, Retention: retention,
 		Mode: mode, Redis: c.redis, Cluster: hub.ClusterConfig{NodeID: c.nodeID},
-		Build: buildInfo(), FrameAncestors: frameAncestors, PrimaryURL: c.primaryURL,
+		Build: buildInfo(), FrameAncestors: frameAncestors,
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tribune-hub/tribune/hub/seam"
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
 )
@@ -133,6 +134,7 @@ const (
 	rpcRoom   = "room"   // the room's record
 	rpcCreate = "create" // create a room with Rec and First
 	rpcHead   = "head"   // the seq and hash of the room's last event
+	rpcCall   = "call"   // a request of the consultation API, answered by the primary's hub
 )
 
 type rpcReq struct {
@@ -143,6 +145,7 @@ type rpcReq struct {
 	Limit int               `json:"limit,omitempty"`
 	Rec   *store.RoomRecord `json:"rec,omitempty"`
 	First *room.Event       `json:"first,omitempty"`
+	Call  *seam.Call        `json:"call,omitempty"`
 }
 
 type rpcResp struct {
@@ -153,6 +156,7 @@ type rpcResp struct {
 	Rec  *store.RoomRecord `json:"rec,omitempty"`
 	Seq  uint64            `json:"seq,omitempty"`  // head
 	Hash []byte            `json:"hash,omitempty"` // head
+	Ans  *seam.Answer      `json:"ans,omitempty"`  // call
 }
 
 // wireRow is a store.Stored without its decoded event, which the edge

@@ -5,11 +5,14 @@
 // hub's own: one process. A Primary is that plus Redis: it holds the
 // SQLite file and sequences every room, for its own sessions and the
 // edges'. An Edge has no store: its rooms' replicas fold the primary's
-// events with the same reducer, and its commands and reads of the log
-// (remote_store.go) go to the primary.
+// events with the same reducer, and its commands, its reads of the log
+// (remote_store.go) and its consultation requests (Edge.Forward) go to the
+// primary.
 //
 //	tribune:up            edges -> primary: commands, RPCs (events, room,
-//	                      create, head), heartbeats with the rooms held
+//	                      create, head, and calls of the consultation API,
+//	                      which the primary's hub answers), heartbeats with
+//	                      the rooms held
 //	tribune:down:{edge}   primary -> one edge: replies, RPC answers
 //	tribune:room:{code}   primary -> edges: each committed batch of events
 //	tribune:hb            primary -> edges: every loaded room's head

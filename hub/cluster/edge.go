@@ -98,6 +98,23 @@ func (e *Edge) Filled() (fromHistory, fromPrimary uint64) {
 // Log is the primary's, through Redis.
 func (e *Edge) Log() seam.Log { return remoteStore{e} }
 
+// Book: an edge has none; its primary answers consultations (Forward).
+func (e *Edge) Book() seam.Book { return nil }
+
+// Forward passes a request of the consultation API to the primary, whose
+// hub answers it as if it had come there: one writer for every
+// consultation, and no address of the primary to configure.
+func (e *Edge) Forward(ctx context.Context, c seam.Call) (seam.Answer, error) {
+	resp, err := e.call(ctx, rpcReq{Op: rpcCall, Call: &c})
+	if err != nil {
+		return seam.Answer{}, err
+	}
+	if resp.Ans == nil {
+		return seam.Answer{}, fmt.Errorf("%w: primary: %s", ErrUpstream, resp.Msg)
+	}
+	return *resp.Ans, nil
+}
+
 // Greeting tells a new session when the primary is out of reach.
 func (e *Edge) Greeting() []byte {
 	if !e.up.Load() {

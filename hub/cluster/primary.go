@@ -132,6 +132,15 @@ func (p *Primary) Log() seam.Log { return p.local.Log() }
 // Greeting: a primary is never cut off from itself.
 func (p *Primary) Greeting() []byte { return nil }
 
+// Book is the hub's own: the primary sequences consultations for its
+// edges as it does rooms.
+func (p *Primary) Book() seam.Book { return p.local.Book() }
+
+// Forward is never asked of a backend with a book.
+func (p *Primary) Forward(context.Context, seam.Call) (seam.Answer, error) {
+	return seam.Answer{}, errors.New("cluster: a primary serves consultations itself")
+}
+
 // Open opens a local room, whose commits the primary publishes, and whose
 // head is in its heartbeats from now on.
 func (p *Primary) Open(ctx context.Context, code string) (seam.Opened, error) {
@@ -351,6 +360,13 @@ func (p *Primary) rpc(ctx context.Context, edge string, r rpcReq) {
 		var rec store.RoomRecord
 		if rec, err = p.local.Log().Room(ctx, r.Code); err == nil {
 			resp.Rec = &rec
+		}
+	case rpcCall:
+		if r.Call == nil {
+			err = errors.New("call without a request")
+		} else {
+			ans := p.n.Serve(ctx, *r.Call)
+			resp.Ans = &ans
 		}
 	case rpcCreate:
 		if r.Rec == nil || r.First == nil {

@@ -1,6 +1,6 @@
-// Package seam is how the hub reaches rooms, whatever the topology: the
-// hub holds the sessions and the fan-outs, and goes through a Backend for
-// everything else. There are three: the hub's own (its store and one
+// Package seam is how the hub reaches rooms and consultations, whatever
+// the topology: the hub holds the sessions and the fan-outs, and goes
+// through a Backend for everything else. There are three: the hub's own (its store and one
 // sequencer per room), and package cluster's Primary (the hub's, plus the
 // Redis side that publishes its commits and serves edges) and Edge (rooms
 // whose sequencer is on the primary, through Redis).
@@ -18,6 +18,7 @@ import (
 
 	"github.com/tribune-hub/tribune/hub/store"
 	"github.com/tribune-hub/tribune/room"
+	"github.com/tribune-hub/tribune/room/consultation"
 )
 
 // Backend opens rooms.
@@ -34,6 +35,14 @@ type Backend interface {
 	// Greeting is what a new session is told at once (an edge cut off from
 	// the primary says so); nil for nothing.
 	Greeting() []byte
+	// Book is where consultations are sequenced, on the node that holds
+	// the store; nil on one that passes the consultation API on to that
+	// node with Forward (an edge, to its primary).
+	Book() Book
+	// Forward has the node that holds the Book answer c, and returns its
+	// answer; an error when it cannot be reached. A backend whose Book is
+	// not nil is never asked.
+	Forward(ctx context.Context, c Call) (Answer, error)
 }
 
 // Opened is a room as its backend loaded it.
@@ -82,6 +91,8 @@ type Node interface {
 	// keeps it open until the hub unloads it, which it does not before
 	// its idle period has passed.
 	LoadRoom(ctx context.Context, code string) error
+	// Serve answers a request another node passed on with its Forward.
+	Serve(ctx context.Context, c Call) Answer
 }
 
 // Request is one command for a room. Reply is called exactly once, after
@@ -109,6 +120,41 @@ type Log interface {
 }
 
 var _ Log = (*store.Store)(nil)
+
+// Book is the consultations' side of the store (DESIGN.md,
+// "Consultations"): their logs, and the meetings' they read and create.
+// The hub sequences a consultation's acts itself, one at a time, on the
+// node that holds it; other nodes pass them on (Backend.Forward), so
+// that every consultation has one writer as every room has.
+type Book interface {
+	Log
+	CreateConsultation(ctx context.Context, rec store.ConsultationRecord, first consultation.Event) error
+	Consultation(ctx context.Context, id string) (store.ConsultationRecord, error)
+	ConsultationHead(ctx context.Context, id string) (uint64, []byte, error)
+	LoadConsultation(ctx context.Context, id string) ([]store.ConsultationRow, error)
+	AppendConsultation(ctx context.Context, id string, evs []consultation.Event) error
+	StepOf(ctx context.Context, code string) ([]string, error)
+}
+
+var _ Book = (*store.Store)(nil)
+
+// Call is an HTTP request of the consultation API, as one node passes it
+// to another: what the handlers read of it, and nothing of the client (no
+// address: Tribune keeps none).
+type Call struct {
+	Method string            `json:"method"`
+	Target string            `json:"target"` // path and query
+	Base   string            `json:"base"`   // scheme and host of the links to write, as the client reached the first node
+	Header map[string]string `json:"header,omitempty"`
+	Body   []byte            `json:"body,omitempty"`
+}
+
+// Answer is the response to a Call.
+type Answer struct {
+	Status int               `json:"status"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   []byte            `json:"body,omitempty"`
+}
 
 // ErrNoRoom means no meeting has this code.
 var ErrNoRoom = errors.New("hub: unknown meeting")
