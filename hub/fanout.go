@@ -94,6 +94,8 @@ type fanout struct {
 	dups      dupIndex              // the published questions, for GET .../duplicates
 	sessions  int                   // sessions of every role
 	nextFlush time.Time             // the earliest tick that may send patches again
+	sentAt    time.Time             // the tick of the last flush
+	urgent    bool                  // an event other than presence is waiting to be sent
 	flushedAt int64                 // UnixNano, real clock: when the last flush began
 	round     time.Duration         // how long the last flush's writes took, flush to last writer done
 }
@@ -243,6 +245,9 @@ func (f *fanout) step(now time.Time) {
 			break
 		}
 		f.replica.Track(&f.changes, ev)
+		if !presenceOnly(ev.Op) {
+			f.urgent = true
+		}
 		switch ev.Op {
 		case room.OpTeamAdd:
 			team = true
@@ -268,9 +273,11 @@ func (f *fanout) step(now time.Time) {
 		f.round = time.Duration(idle - f.flushedAt)
 		f.flushedAt = 0
 	}
-	if f.lastSent() < f.replica.Seq() && !now.Before(f.nextFlush) && !f.held(now) {
+	if f.lastSent() < f.replica.Seq() && !now.Before(f.nextFlush) && !f.held(now) &&
+		(f.urgent || now.Sub(f.sentAt) >= presenceEvery) {
 		f.flushedAt = time.Now().UnixNano()
 		f.flush()
+		f.sentAt, f.urgent = now, false
 		// The next flush is due interval after this tick's time, less half
 		// a tick: ticks come every f.tick, a little late at times, and a
 		// patch due "now" must not wait for the tick after (which would
@@ -348,6 +355,18 @@ func (f *fanout) held(now time.Time) bool {
 		return false
 	}
 	return now.Before(f.nextFlush.Add(maxHeld))
+}
+
+// presenceEvery is how often patches go out when only people came and
+// went: counts of who is here are not urgent, and a room filling up (a
+// thousand phones scanning the QR code at once) would otherwise send
+// everyone a patch every tick for the counters alone. Any other event
+// sends at the next tick as usual, the counts with it.
+const presenceEvery = time.Second
+
+// presenceOnly reports whether op changes nothing but who is here.
+func presenceOnly(op room.Op) bool {
+	return op == room.OpJoin || op == room.OpLeave || op == room.OpPresenceReset
 }
 
 // Backpressure (fanout.held).

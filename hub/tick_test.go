@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -229,5 +230,72 @@ func TestIntervalFollowsWrites(t *testing.T) {
 		if gap := sentAt[i] - sentAt[i-1]; gap < round-tick/2 || gap > round+tick {
 			t.Fatalf("patches %s apart after rounds of writes of %s (all at %v)", gap, round, sentAt)
 		}
+	}
+}
+
+// TestPresencePatchesSlower: while people only come and go (a room
+// filling up), every client gets a patch once per presenceEvery, not once
+// a tick; the patch still carries every join (its range starts where the
+// last ended), and the first other event goes out at the next tick.
+func TestPresencePatchesSlower(t *testing.T) {
+	const tick, n = 50 * time.Millisecond, 10
+	primary, log := tickRoom(t, n)
+	replica, err := room.Replay(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
+	s := newSession(room.Participant, room.Actor{ID: "p-0", Role: room.Participant})
+	f.welcome([]join{{s: s, since: replica.Seq()}})
+	s.take()
+
+	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	patches := func() []patchMsg {
+		var out []patchMsg
+		for _, m := range s.take() {
+			var p patchMsg
+			if bytes.HasPrefix(m, []byte(`{"t":"patch"`)) {
+				if err := json.Unmarshal(m, &p); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	// 100 ticks (5 s), a newcomer at each.
+	const ticks = 100
+	var got []patchMsg
+	last := replica.Seq()
+	for k := 1; k <= ticks; k++ {
+		ev, err := primary.Handle(room.Actor{ID: fmt.Sprintf("new-%d", k), Role: room.System}, int64(k), room.Command{Op: room.OpJoin, Channel: room.Remote})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.publish([]room.Event{ev})
+		f.step(start.Add(time.Duration(k) * tick))
+		got = append(got, patches()...)
+	}
+	want := int(ticks * tick / presenceEvery)
+	if len(got) < want-1 || len(got) > want+1 {
+		t.Errorf("%d patches over %d ticks of joins alone, want about %d (one per %s)", len(got), ticks, want, presenceEvery)
+	}
+	for _, p := range got {
+		if p.From != last {
+			t.Fatalf("a patch from %d after one to %d: joins skipped", p.From, last)
+		}
+		last = p.To
+	}
+
+	// A vote: at the very next tick, with the joins not yet sent.
+	ev, err := primary.Handle(room.Actor{ID: "p-1", Role: room.Participant}, ticks+1, room.Command{Op: room.OpVote, Poll: 1, Choices: []int{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.publish([]room.Event{ev})
+	f.step(start.Add((ticks + 1) * tick))
+	ps := patches()
+	if len(ps) != 1 || ps[0].From != last || ps[0].To != ev.Seq {
+		t.Fatalf("after a vote, the next tick sent %+v, want one patch from %d to %d", ps, last, ev.Seq)
 	}
 }
