@@ -1,6 +1,7 @@
 // The moderator dashboard, /m/CODE#key=KEY: the queue, the questions, polls,
 // agenda, announcements, settings, the ledger and the links to share.
 
+import { mountVoters } from './voters.js';
 import { Client } from './tribune.js';
 import { sortQuestions, pendingQuestions, pollResults, parseOptions, formatOptions } from './protocol.js';
 import { createDuplicates } from './duplicates.js';
@@ -69,6 +70,8 @@ const panels = tabList(byId('panel-tabs'), (id) => {
 // The Team panel (team.js): notes for every moderator; links and rules
 // for the organiser. shareBase is declared further down, and read later.
 const team = mountTeam({ client, code, key, base: () => shareBase, mark: (n) => panels.mark('tab-team', n) });
+// Who votes (voters.js): the poll form's choice, the organiser's cards.
+const voters = mountVoters({ client, code, key, base: () => shareBase });
 try {
   const kept = sessionStorage.getItem(panelKey);
   if (kept && document.getElementById(kept)) panels.select(kept);
@@ -167,6 +170,7 @@ function render() {
   renderLedger();
   renderShare();
   team.render();
+  voters.render();
   renderAnnouncementsMade();
 }
 
@@ -533,7 +537,7 @@ function updatePoll(el, p) {
   el.querySelector('h3').textContent = p.title;
   el.querySelector('.poll-status').textContent = [
     t(`poll.kind.${p.kind}`), t(`poll.status.${p.status}`), t('poll.ballots', { n: p.ballots }),
-    t(`poll.vis.${p.visibility}`), p.locked ? t('poll.locked') : '', shown ? t('poll.onScreen') : '',
+    t(`poll.vis.${p.visibility}`), p.counting ? t(`voters.badge.${p.counting}`) : '', p.locked ? t('poll.locked') : '', shown ? t('poll.onScreen') : '',
   ].filter(Boolean).join(' · ');
   const sig = JSON.stringify([p.status, p.visibility, p.locked, shown, editable(p), pollForms.has(p.id), document.documentElement.lang]);
   const controls = el.querySelector('.poll-controls');
@@ -685,6 +689,7 @@ byId('poll-form').addEventListener('submit', (ev) => {
   const status = byId('poll-form-status');
   const kind = byId('poll-kind').value;
   const cmd = { op: 'poll.create', kind, text: byId('poll-title').value.trim(), visibility: byId('poll-visibility').value };
+  if (byId('poll-counting').value) cmd.counting = byId('poll-counting').value;
   if (!cmd.text) { status.textContent = t('poll.needTitle'); byId('poll-title').focus(); return; }
   if (hasOptions(kind)) {
     const { options, correct } = parseOptions(byId('poll-options').value);

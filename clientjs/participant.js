@@ -1,6 +1,7 @@
 // The participant page, /j/CODE: join, ask, upvote, vote, react, follow.
 // Mobile first; the same page serves remote followers on a desktop.
 
+import { takeCard, voterGate, voterLine } from './voters.js';
 import { Client } from './tribune.js';
 import {
   sortQuestions, liveQuestions, answeredQuestions, myWaitingQuestions, hasUpvoted,
@@ -172,7 +173,7 @@ function enter() {
     byId('main').focus();
     return;
   }
-  client = new Client({ code, role: 'participant', channel: j.channel, name: j.name });
+  client = new Client({ code, role: 'participant', channel: j.channel, name: j.name, card: takeCard(code) });
   phoneClock = watchServerClock(client);
   // For the browser console and the end-to-end tests: the client's state.
   Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
@@ -636,12 +637,13 @@ function updatePoll(el, p) {
   el.querySelector('.poll-send').classList.toggle('waiting', !!sending && !sending.sent);
   // The form is rebuilt only when what it asks changes, so a choice in
   // progress survives updates of the counts.
-  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.budget, p.status, p.locked, p.correct, ballot, document.documentElement.lang]);
+  const sig = JSON.stringify([p.kind, p.options, p.scale, p.max, p.budget, p.status, p.locked, p.correct, ballot, p.counting, state.mine && state.mine.checkedIn, client.participant, document.documentElement.lang]);
   const formBox = el.querySelector('.poll-form');
   if (formBox.dataset.sig !== sig) {
     formBox.dataset.sig = sig;
     const hadFocus = formBox.contains(document.activeElement);
-    replace(formBox, p.status === 'open' && !(p.locked && ballot) ? pollForm(p, ballot) : ballotLine(p, ballot));
+    const open = p.status === 'open' && !(p.locked && ballot);
+    replace(formBox, open ? (voterGate(p, client) || [pollForm(p, ballot), voterLine(p, client)].filter(Boolean)) : ballotLine(p, ballot));
     if (hadFocus) {
       // The vote just went in: keep the keyboard where it was.
       const next = formBox.querySelector('input:checked, input:enabled, .rank-item, button:enabled');

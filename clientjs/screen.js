@@ -11,6 +11,7 @@
 // an ellipsis that keeps their start (the whole text stays for screen
 // readers).
 
+import { screenCode } from './voters.js';
 import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, setText } from './dom.js';
@@ -33,6 +34,8 @@ const clock = watchServerClock(client);
 // For the browser console and the end-to-end tests: the client's state.
 Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
 const later = perFrame(() => render());
+const showRoomCode = screenCode(client, byId('roomcode'));
+onLangChange(() => showRoomCode());
 client.on('state', () => later(''));
 client.on('error', (err) => {
   if (err.code === 'no_room') {

@@ -44,7 +44,7 @@ export const stableMs = 10_000;
 export const wakeCheckMs = 5_000;
 
 /** Errors after which reconnecting cannot help. */
-const fatalCodes = new Set(['bad_key', 'bad_hello', 'bad_version', 'no_room', 'forbidden']);
+const fatalCodes = new Set(['bad_key', 'bad_hello', 'bad_version', 'no_room', 'forbidden', 'bad_card']);
 
 /**
  * The delay before reconnect attempt n (0-based): full jitter over an
@@ -173,6 +173,7 @@ export class Client {
     this.key = opts.key || '';
     this.channel = opts.channel || 'room';
     this.name = opts.name || '';
+    this.card = opts.card || ''; // a voting card's secret (voters.js)
     this.storage = opts.storage || defaultStorage();
     this.WebSocket = opts.WebSocket || globalThis.WebSocket;
     this.random = opts.random || Math.random;
@@ -369,13 +370,14 @@ export class Client {
   }
 
   hello() {
-    /** @type {{t: 'hello', v: number, role: string, since: number, token?: string, channel?: string, name?: string, key?: string}} */
+    /** @type {{t: 'hello', v: number, role: string, since: number, token?: string, channel?: string, name?: string, key?: string, card?: string}} */
     const h = { t: 'hello', v: version, role: this.role, since: this.state.seq };
     if (this.role === 'participant') {
       const token = this.storage.getItem(tokenKey(this.code));
       if (token) h.token = token;
       h.channel = this.channel;
       if (this.name) h.name = this.name;
+      if (this.card) h.card = this.card;
     } else if (this.role === 'moderator') {
       h.key = this.key;
     }
@@ -441,6 +443,11 @@ export class Client {
         // Moderators: new participants in the last minute (PROTOCOL.md).
         this.joins = msg;
         this.emit('joins', msg);
+        return;
+      case 'roomcode':
+        // Screens: the room code to show, while a poll counts the room.
+        this.roomCode = msg;
+        this.emit('roomcode', msg);
         return;
       case 'hb':
       case 'pong':

@@ -145,6 +145,7 @@ type client struct {
 	types    []string    // every message type, in order
 	heard    map[int]int // how many times each announcement id came in a patch
 	joins    joinsMsg    // the last "joins" (moderators)
+	roomCode roomCodeMsg // the last "roomcode" (screens)
 	closed   bool
 	closeErr error
 	n        int
@@ -291,6 +292,8 @@ func (cl *client) readLoop() {
 			}
 		case "joins":
 			json.Unmarshal(b, &cl.joins)
+		case "roomcode":
+			json.Unmarshal(b, &cl.roomCode)
 		case "mine":
 			cl.mine = *m.Mine
 		case "results":

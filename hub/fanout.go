@@ -79,6 +79,10 @@ type fanout struct {
 	joinsEvery time.Duration                  // joinsPeriod but in tests (Hub.newFanout); set before run
 	summary    atomic.Pointer[roomSummary]    // title and status, for the HTTP API
 	seats      atomic.Pointer[[]room.SeatKey] // the team's keys, for hellos (team.go); never nil
+	// roomCode is the room code of a window, clock the hub's clock
+	// (roomcode.go); nil in tests that build a fan-out alone. Set before run.
+	roomCode func(window int64) string
+	clock    func() time.Time
 
 	mu       sync.Mutex // guards the fields below
 	queue    []room.Event
@@ -98,6 +102,10 @@ type fanout struct {
 	urgent    bool                  // an event other than presence is waiting to be sent
 	flushedAt int64                 // UnixNano, real clock: when the last flush began
 	round     time.Duration         // how long the last flush's writes took, flush to last writer done
+	// The room code last sent to screens (roomcode.go).
+	codeWindow int64
+	codeNeeded bool
+	codeMsg    []byte
 }
 
 // writerCount counts a room's running session writers, and stamps when
@@ -288,6 +296,7 @@ func (f *fanout) step(now time.Time) {
 	if len(joins) > 0 {
 		f.welcome(joins)
 	}
+	f.tellRoomCode(joins)
 	// Leaves go last: a session that joined and left within one tick is
 	// added by welcome, then dropped here.
 	for _, s := range leaves {

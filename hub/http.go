@@ -50,6 +50,8 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /api/addresses", h.addresses)
 	mux.HandleFunc("GET /qr/{file}", h.qr)
 	mux.HandleFunc("POST /api/rooms/{code}/link-qr", h.linkQR)
+	mux.HandleFunc("POST /api/rooms/{code}/cards", h.issueCards) // cards.go
+	mux.HandleFunc("POST /api/rooms/{code}/cards.pdf", h.cardsPDF)
 	mux.HandleFunc("GET /ws/{code}", h.serveWS)
 	mux.HandleFunc("GET /api/rooms/{code}/duplicates", h.duplicates)
 	mux.HandleFunc("GET /api/rooms/{code}/events", h.serveEvents)

@@ -167,7 +167,8 @@ type hubRoom struct {
 
 	mu       sync.Mutex // guards limiters
 	limiters map[string]*rate.Limiter
-	joins    *joinGate // new participants (joins.go)
+	joins    *joinGate                // new participants (joins.go)
+	tries    map[string]*rate.Limiter // room-code tries per participant (roomcode.go)
 
 	sessions  int                // guarded by Hub.mu: sessions tracked in this room
 	idleSince time.Time          // guarded by Hub.mu: when the last session left (zero while any is here)
@@ -332,6 +333,8 @@ func (h *Hub) joinsPerMinute() int {
 func (h *Hub) newFanout(code string, replica *room.Room) *fanout {
 	fan := newFanout(code, replica, h.cfg.Tick, h.logger, h.metrics)
 	fan.hbPeriod, fan.joinsEvery = h.heartbeat, h.joinsEvery
+	fan.roomCode = func(w int64) string { return h.signer.roomCode(code, w) }
+	fan.clock = func() time.Time { return h.now() }
 	return fan
 }
 

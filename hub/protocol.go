@@ -32,6 +32,7 @@ type inbound struct {
 	Token   string          `json:"token,omitempty"`
 	Key     string          `json:"key,omitempty"`
 	Since   uint64          `json:"since,omitempty"`
+	Card    string          `json:"card,omitempty"` // a voting card's secret (cards.go)
 	Channel room.Channel    `json:"channel,omitempty"`
 	Name    string          `json:"name,omitempty"`
 	ID      string          `json:"id,omitempty"`
@@ -158,6 +159,9 @@ var errorCodes = []struct {
 	{ErrBadToken, "bad_token", false},
 	{ErrBadKey, "bad_key", false},
 	{ErrJoinsLimited, "joins_limited", true},
+	{ErrBadCard, "bad_card", false},
+	{room.ErrNotVoter, "not_voter", false},
+	{ErrRoomCode, "bad_room_code", false},
 }
 
 // codeInternal is the code of an error errorCodes does not know: a failure

@@ -390,6 +390,10 @@ func (h *Hub) command(s *session, hr *hubRoom, plim *rate.Limiter, in inbound) {
 	if cmd.Op == room.OpTeamAdd {
 		seatKey = h.prepareTeamAdd(hr, &cmd, id)
 	}
+	if cmd.Op == room.OpCheckin && s.role == room.Participant {
+		h.checkin(s, hr, id, cmd) // the hub checks the code: roomcode.go
+		return
+	}
 	req := request{Actor: s.actor, Cmd: cmd, CmdID: id}
 	if cmd.Op == room.OpReact {
 		req = request{Actor: s.actor, React: cmd.Reaction}

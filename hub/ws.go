@@ -167,7 +167,12 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 		return nil, in, fmt.Errorf("%w: channel must be room or remote", errBadHello)
 	}
 	var id string
-	if in.Token != "" {
+	if in.Card != "" {
+		// A voting card: the card is who votes (cards.go).
+		if id, err = h.cardActor(ctx, hr, in.Card); err != nil {
+			return nil, in, err
+		}
+	} else if in.Token != "" {
 		if id, err = h.signer.check(in.Token, hr.code, h.now()); err != nil {
 			return nil, in, err
 		}
@@ -194,7 +199,7 @@ func (h *Hub) refuseHello(c *websocket.Conn, err error) {
 		return
 	case errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("%w: no hello within %s", errBadHello, helloTimeout)
-	case !errors.Is(err, errBadHello) && !errors.Is(err, errBadVersion) && !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrBadKey) && !errors.Is(err, ErrJoinsLimited):
+	case !errors.Is(err, errBadHello) && !errors.Is(err, errBadVersion) && !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrBadKey) && !errors.Is(err, ErrJoinsLimited) && !errors.Is(err, ErrBadCard):
 		err = fmt.Errorf("%w: %v", errBadHello, err) // a frame no hello could be
 	}
 	code, retry := errorCode(err)

@@ -97,6 +97,13 @@ const (
 	OpRename Op = "participant.rename"
 	// OpPresenceReset (System): everyone is marked absent, after a restart.
 	OpPresenceReset Op = "presence.reset"
+	// OpCheckin (System, Actor.ID is the participant): the participant
+	// typed the room code the big screen shows, checked by the hub; they
+	// count in polls that count the room (voters.go).
+	OpCheckin Op = "presence.checkin"
+	// OpCardsIssue (Moderator, the organiser only): Cards, the hashes of
+	// new voting cards, which the hub makes (voters.go).
+	OpCardsIssue Op = "cards.issue"
 
 	// OpAsk (Participant): Text, Name (optional). The question id is assigned
 	// in the event's Question field.
@@ -136,7 +143,8 @@ const (
 	OpCarry Op = "question.carry"
 
 	// OpPollCreate (Moderator): Kind, Text (the question asked), Options,
-	// Max, Scale, Budget, Visibility, Step, and for a quiz Correct (the
+	// Max, Scale, Budget, Visibility, Counting (whose ballots count:
+	// voters.go), Step, and for a quiz Correct (the
 	// right options of a choice poll, shown to participants once it
 	// closes). Max is the most choices of a multiple-choice poll, the places
 	// a ranking ballot fills, or the most points one option may get; Budget
@@ -274,6 +282,9 @@ type Settings struct {
 	// the sign-language interpreter, and live captions.
 	SignURL     string `json:"signURL,omitempty"`
 	CaptionsURL string `json:"captionsURL,omitempty"`
+	// Counting is whose ballots new polls count when they do not say
+	// (voters.go); empty for CountOpen.
+	Counting Counting `json:"counting,omitempty"`
 }
 
 // QuestionID and PollID are assigned by the room, 1, 2, 3...
@@ -321,6 +332,8 @@ type Command struct {
 	Choices    []int      `json:"choices,omitempty"`
 	Rating     int        `json:"rating,omitempty"`
 	Points     []int      `json:"points,omitempty"` // a Points ballot: points per option
+	Counting   Counting   `json:"counting,omitempty"`
+	Cards      []string   `json:"cards,omitempty"` // hex SHA-256 of voting cards' secrets
 
 	Reaction Reaction         `json:"reaction,omitempty"`
 	Counts   map[Reaction]int `json:"counts,omitempty"`

@@ -104,6 +104,11 @@
 //     View(role) now. TestPatchInvariant, TestTeamPatch, FuzzRoom.
 //   - A revoked seat, or one the room never assigned, acts no more; a seat
 //     acts only within its Scope. TestTeamOps, FuzzRoom.
+//   - A poll counts only the ballots its Counting allows: checked in for
+//     CountRoom, a card issued for CountCards; a card is one participant
+//     whatever number of sessions it opens; no view holds a card's hash.
+//     TestVotersOps, TestCardVotesOnce, TestApplyRefusesUncountedBallot,
+//     FuzzRoom (countedVoters).
 //   - Backstage notes, the team and key hashes are in no participant's or
 //     screen's view, and notes and hashes in no ledger; no view holds a key
 //     hash. TestTeamVisibility, FuzzRoom (backstageLeak).

@@ -26,5 +26,6 @@ var (
 	ErrPollClosed    = errors.New("room: poll is not open")
 	ErrBallotLocked  = errors.New("room: ballots are locked for this poll")
 	ErrEnded         = errors.New("room: the meeting has ended")
+	ErrNotVoter      = errors.New("room: this poll does not count this participant's ballot")
 	ErrSequence      = errors.New("room: event out of sequence")
 )

@@ -21,6 +21,7 @@ var fuzzOps = []Op{
 	OpReact, OpReactions, OpImport, OpCarry, "bogus",
 	OpTeamAdd, OpTeamAdd, OpTeamRevoke, OpNote, OpNote, OpCharter,
 	OpRecording,
+	OpCheckin, OpCheckin, OpCardsIssue,
 	// The ops of a busy room, again, so that random input reaches them often.
 	OpAsk, OpAsk, OpAsk, OpUpvote, OpUpvote, OpUpvote, OpUnvote, OpApprove, OpReject,
 	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
@@ -37,7 +38,11 @@ var fuzzText = []string{
 }
 
 var (
-	fuzzPIDs = []string{"pid-a", "pid-b", "pid-c", "pid-d", "pid-e"}
+	fuzzPIDs = []string{"pid-a", "pid-b", "pid-c", "pid-d", "pid-e", "card-1", "card-2", "card-9"}
+	// fuzzCards are card hashes, the last not one; "cafe" marks them for
+	// the leak check: no view holds one.
+	fuzzCards     = []string{strings.Repeat("cafe", 16), strings.Repeat("cafe", 15) + "0001", strings.Repeat("cafe", 15) + "0002", strings.Repeat("CAFE", 16)}
+	fuzzCountings = []Counting{"", "", CountOpen, CountRoom, CountCards, CountRoom, CountCards, "bogus"}
 	// The organiser (any id but a seat's), seats the room may have
 	// assigned, and one written another way.
 	fuzzMods   = []string{"mod-1", "moderator", "seat-1", "seat-2", "seat-3", "seat-01"}
@@ -118,6 +123,7 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 			QAOpen: bits&1 != 0 || bits&64 != 0, PreModeration: bits&2 != 0, Anonymous: bits&4 != 0,
 			Reactions: bits&8 != 0, HideCount: bits&16 != 0,
 			MaxLength: pick(in, []int{0, 0, 20, 19, 2000}),
+			Counting:  pick(in, fuzzCountings),
 			StreamURL: pick(in, []string{"", "https://example.org/live", "ftp://x"}),
 			SignURL:   pick(in, []string{"", "", "https://example.org/lsf", "data:x"}),
 		}
@@ -161,6 +167,11 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 		c.Name, c.Scope, c.KeyHash = pick(in, []string{"Chair", "Backstage", "", "a\nb"}), pick(in, fuzzScopes), pick(in, fuzzHashes)
 	case OpTeamRevoke:
 		c.Seat = SeatID(id(len(r.team)))
+	case OpCardsIssue:
+		from := in.n(len(fuzzCards))
+		for i := range 1 + in.n(3) {
+			c.Cards = append(c.Cards, fuzzCards[(from+i)%len(fuzzCards)])
+		}
 	case OpNote:
 		c.Text = pick(in, fuzzNotes)
 		if in.n(2) == 0 {
@@ -183,6 +194,7 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 			}
 		}
 		c.Visibility = pick(in, fuzzVis)
+		c.Counting = pick(in, fuzzCountings)
 		if in.n(4) == 0 {
 			c.Max, c.Scale = in.n(4), pick(in, fuzzScales)
 		}
@@ -508,6 +520,9 @@ func fuzzRoom(t *testing.T, data []byte) {
 		if err := backstageLeak(r); err != nil {
 			t.Fatalf("after %s: %v", mustJSONString(ev), err)
 		}
+		if err := countedVoters(r, events); err != nil {
+			t.Fatalf("after %s: %v", mustJSONString(ev), err)
+		}
 	}
 	for _, f := range fs {
 		if err := f.flush(r); err != nil {
@@ -547,3 +562,43 @@ func backstageLeak(r *Room) error {
 
 // fuzzRecordings are recording links, valid or not.
 var fuzzRecordings = []string{"", "https://www.youtube.com/watch?v=abc", "https://peertube.example/w/xyz", "https://cdn.example/m.webm", "ftp://x", "bad \xff"}
+
+// countedVoters checks, against the log, that every ballot a poll holds
+// comes from a voter its counting allows: checked in before the ballot
+// for CountRoom, a card issued before it for CountCards; and that no view
+// holds a card's hash.
+func countedVoters(r *Room, events []Event) error {
+	checkedIn, cards := map[string]bool{}, 0
+	counting := map[PollID]Counting{}
+	for _, ev := range events {
+		switch ev.Op {
+		case OpCheckin:
+			checkedIn[ev.Actor.ID] = true
+		case OpCardsIssue:
+			cards += len(ev.Cards)
+		case OpPollCreate, OpPollEdit:
+			counting[ev.Poll] = ev.Counting
+		case OpVote:
+			switch counting[ev.Poll] {
+			case CountRoom:
+				if !checkedIn[ev.Actor.ID] {
+					return fmt.Errorf("poll %d (room) counted %s, not checked in", ev.Poll, ev.Actor.ID)
+				}
+			case CountCards:
+				if n, ok := parseCard(ev.Actor.ID); !ok || n < 1 || n > cards {
+					return fmt.Errorf("poll %d (cards) counted %s, no card", ev.Poll, ev.Actor.ID)
+				}
+			}
+		}
+	}
+	pub := []any{r.View(Participant), r.View(Screen), r.View(Moderator)}
+	for _, pid := range fuzzPIDs {
+		pub = append(pub, r.Mine(pid))
+	}
+	for _, v := range pub {
+		if s := mustJSONString(v); strings.Contains(s, "cafe") {
+			return fmt.Errorf("a card's hash leaks: %s", s)
+		}
+	}
+	return nil
+}

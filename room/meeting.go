@@ -99,6 +99,12 @@ func checkSettingsValue(c *Command) error {
 	if s.MaxLength != 0 && (s.MaxLength < minQuestionLength || s.MaxLength > maxQuestionLength) {
 		return fmt.Errorf("%w: question length limit must be 0 or %d to %d", ErrInvalid, minQuestionLength, maxQuestionLength)
 	}
+	if !validCounting(s.Counting) {
+		return fmt.Errorf("%w: counting must be one of %v", ErrInvalid, Countings)
+	}
+	if s.Counting == CountOpen {
+		s.Counting = "" // one way to write the default
+	}
 	for _, l := range []struct {
 		name string
 		url  *string
@@ -253,6 +259,9 @@ func (r *Room) announcement(c *Command, at int64) Announcement {
 func (r *Room) checkJoin(a Actor, c *Command) error {
 	if _, err := required(a.ID, maxParticipant, oneLine); err != nil || strings.TrimSpace(a.ID) != a.ID {
 		return fmt.Errorf("%w: participant id", ErrInvalid)
+	}
+	if err := r.checkCardJoin(a); err != nil {
+		return err
 	}
 	if c.Channel != InRoom && c.Channel != Remote {
 		return fmt.Errorf("%w: channel must be %q or %q", ErrInvalid, InRoom, Remote)

@@ -166,8 +166,11 @@ func (r *Room) Track(c *Changes, ev Event) {
 	case OpJoin:
 		c.counts = true
 		c.participant(ev.Actor.ID)
-	case OpLeave, OpPresenceReset:
+	case OpLeave, OpPresenceReset, OpCardsIssue:
 		c.counts = true
+	case OpCheckin:
+		c.counts = true
+		c.participant(ev.Actor.ID)
 	case OpRename:
 		c.participant(ev.Actor.ID)
 	case OpReactions:
@@ -207,6 +210,9 @@ func (r *Room) Track(c *Changes, ev Event) {
 	case OpVote:
 		c.tally(ev.Poll)
 		c.participant(ev.Actor.ID)
+		if _, card := parseCard(ev.Actor.ID); card {
+			c.counts = true // a card's first ballot counts in CardsVoted
+		}
 	}
 }
 

@@ -29,8 +29,9 @@ type poll struct {
 	status     PollStatus
 	locked     bool
 	step       int
-	deleted    bool  // a deleted draft: its id is not reused
-	correct    []int // a quiz's right options; replaced whole, never written in place
+	deleted    bool     // a deleted draft: its id is not reused
+	correct    []int    // a quiz's right options; replaced whole, never written in place
+	counting   Counting // whose ballots count, "" for CountOpen (voters.go)
 
 	ballots map[string]Ballot // by participant
 	tally   []int             // per option (Single, Multiple, Ranking, Points) or per value 1..scale (Rating)
@@ -195,6 +196,9 @@ func (r *Room) checkPollCreate(c *Command) error {
 	if err := checkDefinition(c); err != nil {
 		return err
 	}
+	if err := r.checkCounting(c, nil); err != nil {
+		return err
+	}
 	c.Poll = PollID(len(r.polls) + 1)
 	c.Step = r.step
 	return nil
@@ -209,7 +213,7 @@ func (r *Room) applyPollCreate(c *Command) {
 // define sets what c defines, and empty tallies to match.
 func (p *poll) define(c *Command) {
 	p.kind, p.title, p.options, p.max, p.scale, p.visibility = c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
-	p.correct, p.budget = c.Correct, c.Budget
+	p.correct, p.budget, p.counting = c.Correct, c.Budget, c.Counting
 	p.tally, p.sum, p.words, p.cache, p.first, p.givers = nil, 0, nil, nil, nil, nil
 	switch p.kind {
 	case Ranking:
@@ -236,7 +240,10 @@ func (r *Room) checkPollEdit(c *Command) error {
 	if len(p.ballots) > 0 {
 		return fmt.Errorf("%w: a poll cannot be edited once someone voted", ErrState)
 	}
-	return checkDefinition(c)
+	if err := checkDefinition(c); err != nil {
+		return err
+	}
+	return r.checkCounting(c, p)
 }
 
 func (r *Room) checkPollDelete(c *Command) error {
@@ -324,6 +331,9 @@ func (r *Room) checkVote(a Actor, c *Command) error {
 	if p.status != PollOpen {
 		return ErrPollClosed
 	}
+	if err := r.checkVoter(a, p); err != nil {
+		return err
+	}
 	if len(c.Points) != 0 && p.kind != Points {
 		return fmt.Errorf("%w: points are for points polls", ErrInvalid)
 	}
@@ -387,6 +397,7 @@ func (r *Room) applyVote(a Actor, c *Command) {
 	b := Ballot{Choices: c.Choices, Rating: c.Rating, Text: c.Text, Points: c.Points}
 	p.ballots[a.ID] = b
 	p.count(b, +1)
+	r.noteBallot(a)
 }
 
 // count adds (d = 1) or removes (d = -1) a ballot from the tallies.

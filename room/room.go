@@ -48,6 +48,12 @@ type Room struct {
 	notes   []Note   // backstage notes, for the moderators only
 	charter []string // the organiser's rules; nil for the default charter; replaced whole
 
+	// Voters (voters.go).
+	checkedIn  int            // members checked in, in the room
+	cards      []string       // cards[n-1]: the hash of card n
+	cardIndex  map[string]int // hash -> n
+	cardsVoted int            // cards with a ballot in some poll
+
 	// fx records side effects of the last event applied, so that Track can be
 	// precise without diffing: see Track.
 	fx effects
@@ -69,6 +75,8 @@ type member struct {
 	questions []QuestionID // asked, in id order
 	upvoted   []QuestionID // holds a vote on, in no particular order
 	floor     FloorID      // their last request to speak, 0 for none: the only one that may be active
+	checkedIn bool         // typed the room code (voters.go)
+	voted     bool         // has a ballot in some poll
 }
 
 // New returns an empty room at sequence number 0. Its first event must be
@@ -229,6 +237,8 @@ var opRules = map[Op]opRule{
 	OpLeave:         {roles: systemOnly, afterEnd: true},
 	OpRename:        {roles: participantOnly},
 	OpPresenceReset: {roles: systemOnly, afterEnd: true},
+	OpCheckin:       {roles: systemOnly},
+	OpCardsIssue:    {roles: moderatorOnly},
 
 	OpAsk:          {roles: participantOnly},
 	OpQuestionEdit: {roles: participantOnly},
@@ -354,6 +364,10 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 		return r.checkRename(m, c)
 	case OpPresenceReset:
 		return nil
+	case OpCheckin:
+		return r.checkCheckin(a)
+	case OpCardsIssue:
+		return r.checkCardsIssue(c)
 	case OpReactions:
 		return checkReactions(c)
 	case OpAsk:
@@ -462,6 +476,10 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 		m.name = c.Name
 	case OpPresenceReset:
 		r.applyPresenceReset()
+	case OpCheckin:
+		r.applyCheckin(a)
+	case OpCardsIssue:
+		r.applyCardsIssue(c)
 	case OpReactions:
 		for k, n := range c.Counts {
 			r.reactions[reactionIdx(k)] += n
@@ -591,7 +609,9 @@ func strip(c *Command) {
 		k.Question, k.Link = c.Question, c.Link
 	case OpPollCreate, OpPollEdit:
 		k.Poll, k.Kind, k.Text, k.Options, k.Max, k.Scale, k.Visibility = c.Poll, c.Kind, c.Text, c.Options, c.Max, c.Scale, c.Visibility
-		k.Correct, k.Budget = c.Correct, c.Budget
+		k.Correct, k.Budget, k.Counting = c.Correct, c.Budget, c.Counting
+	case OpCardsIssue:
+		k.Cards = c.Cards
 	case OpPollDelete, OpPollOpen, OpPollClose, OpPollShow:
 		k.Poll = c.Poll
 	case OpPollVisibility:

@@ -30,7 +30,7 @@ func separators(c *Command) error {
 		return nil
 	}
 	if err := bad(string(c.Op), c.Title, c.Text, c.Name, c.Code, string(c.Channel), string(c.Reason), c.Note,
-		string(c.Kind), string(c.Visibility), string(c.Reaction), string(c.Scope), c.KeyHash); err != nil {
+		string(c.Kind), string(c.Visibility), string(c.Reaction), string(c.Scope), c.KeyHash, string(c.Counting)); err != nil {
 		return err
 	}
 	if err := bad(c.Steps...); err != nil {
@@ -42,13 +42,16 @@ func separators(c *Command) error {
 	if err := bad(c.Rules...); err != nil {
 		return err
 	}
+	if err := bad(c.Cards...); err != nil {
+		return err
+	}
 	for k := range c.Counts {
 		if err := bad(string(k)); err != nil {
 			return err
 		}
 	}
 	if s := c.Settings; s != nil {
-		if err := bad(s.StreamURL, s.SignURL, s.CaptionsURL); err != nil {
+		if err := bad(s.StreamURL, s.SignURL, s.CaptionsURL, string(s.Counting)); err != nil {
 			return err
 		}
 	}

@@ -123,7 +123,7 @@ type SeatKey struct {
 }
 
 // organiserOps may be issued by the organiser only.
-var organiserOps = map[Op]bool{OpTeamAdd: true, OpTeamRevoke: true, OpCharter: true}
+var organiserOps = map[Op]bool{OpTeamAdd: true, OpTeamRevoke: true, OpCharter: true, OpCardsIssue: true}
 
 // questionOps are the ops of ScopeQuestions.
 var questionOps = map[Op]bool{

@@ -91,6 +91,11 @@ type CountsView struct {
 	Remote int `json:"remote"` // present now, remote
 	Peak   int `json:"peak"`   // most present at once
 	Joined int `json:"joined"` // distinct participants who ever joined
+	// Voters (voters.go): participants checked in in the room, voting
+	// cards issued, and cards that voted in some poll.
+	CheckedIn  int `json:"checkedIn,omitempty"`
+	Cards      int `json:"cards,omitempty"`
+	CardsVoted int `json:"cardsVoted,omitempty"`
 }
 
 // QuestionView is a question as a role sees it. Author, Reason and Note are
@@ -129,6 +134,7 @@ type PollView struct {
 	Scale      int        `json:"scale,omitempty"`
 	Budget     int        `json:"budget,omitempty"` // Points: points per participant
 	Visibility Visibility `json:"visibility"`
+	Counting   Counting   `json:"counting,omitempty"` // whose ballots count (voters.go); absent for CountOpen
 	Status     PollStatus `json:"status"`
 	Locked     bool       `json:"locked,omitempty"`
 	Step       int        `json:"step"`
@@ -210,5 +216,6 @@ type Mine struct {
 	Upvoted     []QuestionID       `json:"upvoted"`
 	Ballots     map[PollID]Ballot  `json:"ballots"`
 	Results     map[PollID]Results `json:"results,omitempty"`
-	Floor       FloorID            `json:"floor,omitempty"` // their request waiting or speaking, 0 for none
+	Floor       FloorID            `json:"floor,omitempty"`     // their request waiting or speaking, 0 for none
+	CheckedIn   bool               `json:"checkedIn,omitempty"` // checked in as present in the room (voters.go)
 }

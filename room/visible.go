@@ -89,7 +89,9 @@ func (r *Room) countsView(role Role) *CountsView {
 	if role != Moderator && r.settings.HideCount {
 		return nil
 	}
-	return &CountsView{InRoom: r.inRoom, Remote: r.remote, Peak: r.peak, Joined: len(r.members)}
+	v := &CountsView{InRoom: r.inRoom, Remote: r.remote, Peak: r.peak, Joined: len(r.members)}
+	r.votersCounts(v)
+	return v
 }
 
 // reactionsView has every kind, zero included, so that its JSON is stable.
@@ -142,6 +144,7 @@ func (p *poll) view(full bool) PollView {
 		Scale:      p.scale,
 		Budget:     p.budget,
 		Visibility: p.visibility,
+		Counting:   p.counting,
 		Status:     p.status,
 		Locked:     p.locked,
 		Step:       p.step,
@@ -169,7 +172,7 @@ func (r *Room) Mine(participant string) Mine {
 	if m == nil {
 		return mine
 	}
-	mine.Name, mine.Channel = m.name, m.channel
+	mine.Name, mine.Channel, mine.CheckedIn = m.name, m.channel, m.checkedIn
 	if f := r.activeFloor(participant); f != nil {
 		mine.Floor = f.id
 	}

@@ -14,6 +14,7 @@ import (
 type counter struct {
 	voters map[room.QuestionID]map[string]bool
 	polls  map[room.PollID]*ballotBox
+	elig   eligibility // who each poll could count: voters.go
 }
 
 type ballotBox struct {
@@ -27,6 +28,7 @@ func (c *counter) observe(ev room.Event) {
 		c.voters = map[room.QuestionID]map[string]bool{}
 		c.polls = map[room.PollID]*ballotBox{}
 	}
+	c.elig.observe(ev)
 	voters := func(id room.QuestionID) map[string]bool {
 		if c.voters[id] == nil {
 			c.voters[id] = map[string]bool{}
@@ -61,6 +63,12 @@ func (c *counter) observe(ev room.Event) {
 // (in the moderator's view) with the counter's.
 func (m *meeting) recountVotes() error {
 	c := &m.counter
+	if err := c.elig.check(); err != nil {
+		return err
+	}
+	if err := m.checkVoters(); err != nil {
+		return err
+	}
 	for _, q := range m.mod.Questions {
 		if n := len(c.voters[q.ID]); n != q.Votes {
 			return &VerifyError{Seq: m.lastTouched[fmt.Sprint("q", q.ID)],

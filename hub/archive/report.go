@@ -42,6 +42,9 @@ type Report struct {
 	// gave it (room.OpRecording); each answered question and speech then
 	// links to its moment in it (recording.go).
 	Recording *room.Recording `json:"recording,omitempty"`
+	// Voters is who the polls could count (voters.go): absent when every
+	// poll was open to anyone with the link.
+	Voters *Voters `json:"voters,omitempty"`
 }
 
 // LedgerEntry is one moderation act, with the role name of the seat that
@@ -143,6 +146,9 @@ type Poll struct {
 	Ballots    int             `json:"ballots"`
 	Results    *room.Results   `json:"results,omitempty"`
 	Correct    []int           `json:"correct,omitempty"` // a closed quiz's right options
+	// Counting is whose ballots counted: room.CountRoom, room.CountCards,
+	// or absent for anyone with the link.
+	Counting room.Counting `json:"counting,omitempty"`
 }
 
 // FloorRequest is a request to speak as the public record shows it: from
@@ -434,6 +440,7 @@ func (m *meeting) report() *Report {
 	if rec := m.room.Recording(); rec.URL != "" {
 		r.Recording = &rec
 	}
+	r.Voters = m.voters()
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
@@ -498,7 +505,7 @@ func (m *meeting) report() *Report {
 		out := Poll{
 			ID: p.ID, Kind: p.Kind, Title: p.Title, Options: p.Options, Max: p.Max, Scale: p.Scale, Budget: p.Budget,
 			Visibility: p.Visibility, Status: p.Status, Step: p.Step, Ballots: p.Ballots,
-			OpenedAt: m.opened[p.ID], ClosedAt: m.closed[p.ID],
+			OpenedAt: m.opened[p.ID], ClosedAt: m.closed[p.ID], Counting: p.Counting,
 		}
 		if m.resultsPublic(p) {
 			out.Results = p.Results

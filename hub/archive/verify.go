@@ -43,6 +43,9 @@ type Summary struct {
 	// Final reports whether the export recorded a final state, which then
 	// matched the one recomputed.
 	Final bool `json:"final"`
+	// Voters is who the polls could count (voters.go), absent when every
+	// poll was open to anyone.
+	Voters *Voters `json:"voters,omitempty"`
 }
 
 // Verify reads a log export (see WriteLog) and checks it end to end:
@@ -54,6 +57,8 @@ type Summary struct {
 //     status is recomputed by the reducer);
 //   - attendance, upvotes, ballots and poll tallies, recounted from the
 //     events independently of the reducer, agree with it;
+//   - each counted ballot came from a voter its poll's counting allows
+//     (checked in for the room, an issued card for cards: voters.go);
 //   - when the export records a final state, its digest and its view equal
 //     the recomputed ones.
 //
@@ -128,7 +133,7 @@ func (m *meeting) summary() Summary {
 		Room: r.Code, Title: r.Title, Status: r.Status, Events: r.Events,
 		Questions: r.Questions.Asked, Answered: r.Questions.Answered, Refused: r.Questions.Rejected,
 		Polls: len(r.Polls), Joined: len(m.order), Peak: m.peak.InRoom + m.peak.Remote,
-		Head: r.Head, Digest: r.Digest,
+		Head: r.Head, Digest: r.Digest, Voters: r.Voters,
 	}
 	for _, p := range r.Polls {
 		s.Ballots += p.Ballots
