@@ -189,5 +189,6 @@ func (r *Room) Digest() [32]byte {
 	r.digestLinks(e)
 	r.digestTeam(e)
 	r.digestRecording(e)
+	r.digestIdeas(e)
 	return e.Sum()
 }

@@ -27,4 +27,6 @@ var (
 	ErrBallotLocked  = errors.New("room: ballots are locked for this poll")
 	ErrEnded         = errors.New("room: the meeting has ended")
 	ErrSequence      = errors.New("room: event out of sequence")
+	ErrNoIdea        = errors.New("room: unknown idea")
+	ErrIdeasClosed   = errors.New("room: the ideas board is closed")
 )
