@@ -42,6 +42,8 @@ type Report struct {
 	// gave it (room.OpRecording); each answered question and speech then
 	// links to its moment in it (recording.go).
 	Recording *room.Recording `json:"recording,omitempty"`
+	// Ideas are the ideas boards (ideas.go), absent when there was none.
+	Ideas *Ideas `json:"ideas,omitempty"`
 }
 
 // LedgerEntry is one moderation act, with the role name of the seat that
@@ -207,6 +209,7 @@ type meeting struct {
 	announces   []room.Announcement
 	lastTouched map[string]uint64 // "q3", "p2", "counts", "meeting": the last event that touched it
 	counter     counter           // upvotes and ballots, counted apart from the reducer
+	ideaLog     ideaLog           // the ideas boards (ideas.go)
 }
 
 type attendee struct {
@@ -236,6 +239,7 @@ func replay(rows []store.Stored) (*meeting, error) {
 			return nil, &VerifyError{Seq: row.Seq, Reason: "does not apply: " + err.Error()}
 		}
 		m.observe(ev)
+		m.observeIdea(ev)
 		m.counter.observe(ev)
 	}
 	m.mod = m.room.View(room.Moderator)
@@ -437,6 +441,7 @@ func (m *meeting) report() *Report {
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
+	r.Ideas = m.ideasReport()
 	for _, s := range v.Team {
 		r.Team = append(r.Team, Seat{ID: s.ID, Name: s.Name, Scope: s.Scope, At: s.At, RevokedAt: s.RevokedAt})
 	}

@@ -213,6 +213,9 @@ func (m *meeting) tables(v Variant) []Table {
 		m.attendanceTable(v),
 		m.moderationTable(v),
 	}
+	if t := m.ideasTable(v, stepTitle); t != nil {
+		ts = append(ts, *t)
+	}
 	if v == Full {
 		ts = append(ts, m.ballotsTable())
 	}
