@@ -38,10 +38,10 @@ func newIdeasMeeting(t *testing.T) (*fixture, []store.Stored) {
 	}
 	f.do(mod, room.Command{Op: room.OpBoardOpen, Text: "What should the plan commit to?", Step: 1})
 	f.do(f.p("zenobie"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Publish every contract", Text: "Within a month.", Name: nameZenobie}) // 1
-	f.do(f.p("alice"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Sell ads zqw", Text: "Buy my boat zqw", Name: nameAlice})           // 2
-	f.do(f.p("bertrand"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Contracts online", Name: nameBertie})                         // 3
-	f.do(f.p("quincy"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Still waiting zqw"})                                            // 4
-	f.do(f.p("silent"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Open budgets"})                                                 // 5
+	f.do(f.p("alice"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Sell ads zqw", Text: "Buy my boat zqw", Name: nameAlice})               // 2
+	f.do(f.p("bertrand"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Contracts online", Name: nameBertie})                                // 3
+	f.do(f.p("quincy"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Still waiting zqw"})                                                   // 4
+	f.do(f.p("silent"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Open budgets"})                                                        // 5
 	f.do(mod, room.Command{Op: room.OpIdeaApprove, Idea: 1})
 	f.do(mod, room.Command{Op: room.OpIdeaApprove, Idea: 3})
 	f.do(mod, room.Command{Op: room.OpIdeaApprove, Idea: 5})
@@ -197,6 +197,6 @@ func TestIdeasRecount(t *testing.T) {
 	if err := m.recountVotes(); err != nil {
 		t.Fatalf("before spoiling: %v", err)
 	}
-	m.mod.Ideas[0].Votes = 4 // a voter of both ideas counted twice
+	m.mod.Ideas[0].Votes = 4                                     // a voter of both ideas counted twice
 	wantBad(t, "merged votes", m.recountVotes(), f.seqs["poll"]) // the poll of ideas touched it last
 }
