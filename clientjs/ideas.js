@@ -165,7 +165,7 @@ export function participantIdeas(client, { tab, panel }) {
     li.querySelector('.q-meta').textContent = metaLine.join(' · ');
     const vote = li.querySelector('.vote');
     vote.setAttribute('aria-pressed', String(on));
-    vote.disabled = !(b && b.open);
+    vote.disabled = !(b && b.open) || client.state.view.meeting.status === 'ended';
     vote.querySelector('.vote-label').textContent = on ? t('ideas.votedLabel') : t('ideas.vote');
     vote.querySelector('.vote-count').textContent = t('votes', { n: x.votes });
   }

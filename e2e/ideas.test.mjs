@@ -113,7 +113,7 @@ test('ideas board: opened by the moderator, fed and supported from phones by key
   await b.keyboard.press('Space');
   await until(async () => (await vote.getAttribute('aria-pressed')) === 'true', 'the support pressed');
   await until(async () => (await b.locator('#ideas li .vote-count').textContent()) === '1 vote', 'the count on the phone');
-  await until(async () => (await b.locator('#my-ideas li').textContent()).includes('Not published: Off topic'), 'the author sees the reason');
+  await until(async () => (await b.locator('#my-ideas li').textContent()).includes('Not published: off topic'), 'the author sees the reason');
   assert.equal(await b.locator('#ideas').textContent().then((s) => s.includes('zqw')), false);
   const refusedLine = await b.locator('#ideas-refused').textContent();
   assert.match(refusedLine, /1 idea was not published/);
@@ -159,7 +159,7 @@ test('ideas board: opened by the moderator, fed and supported from phones by key
   await mod.locator('#board-close').click();
   await until(() => a.locator('#ideas-closed').isVisible(), 'the phone says the board is closed');
   assert.equal(await a.locator('#idea-form').isVisible(), false);
-  assert.equal(await b.locator('#ideas li .vote').isDisabled(), true);
+  await until(() => b.locator('#ideas li .vote').first().isDisabled(), 'the support buttons off once closed');
 
   // The report, once the meeting ended, shows the ideas.
   mod.once('dialog', (d) => d.accept());
