@@ -13,6 +13,8 @@ import { mountTeam } from './team.js';
 import { broadcastPanel } from './broadcast.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, matchesSearch, whoAsked } from './ui.js';
 import { provenance } from './consultation-data.js';
+import { moderatorIdeas } from './ideas.js';
+import { waitingIdeas, currentBoard } from './ideas-data.js';
 
 const code = pathCode();
 const keyStore = `tribune:key:${code}`;
@@ -39,6 +41,8 @@ const key = (() => {
 const client = new Client({ code, role: 'moderator', key });
 /** The published questions each waiting one likely repeats (duplicates.js). */
 const dups = createDuplicates({ code, key, onChange: () => renderQueue() });
+/** The ideas panel (ideas.js). */
+const renderIdeas = moderatorIdeas(client, byId('panel-ideas'));
 connectionBanner(byId('conn'), client);
 // For the browser console and the end-to-end tests: the client's state.
 Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });
@@ -163,6 +167,9 @@ function render() {
   livePause.update();
   renderDone();
   renderPolls();
+  renderIdeas();
+  const board = currentBoard(view);
+  panels.mark('tab-ideas', board ? waitingIdeas(view, board.id).length : 0); // ideas waiting for a decision
   renderAgenda();
   renderFloor();
   renderSettings();

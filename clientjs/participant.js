@@ -14,6 +14,7 @@ import { renderWatch } from './watch.js';
 import { connectionBanner, languageSwitch, pauseControl, resultsView, announce, errorText, clockTime, perFrame, inlineForm, floorItems, floorName, tabList, refusedLine, whoAsked } from './ui.js';
 import { rankingBallot, pointsBallot } from './rankvote.js';
 import { provenance } from './consultation-data.js';
+import { participantIdeas } from './ideas.js';
 
 const code = pathCode();
 const joinKey = `tribune:join:${code}`;
@@ -48,7 +49,7 @@ const announcementPinMs = 10 * 60 * 1000;
 const dismissedKey = `tribune:dismissed:${code}`;
 const tabKey = `tribune:tab:${code}`;
 /** What each section held when last seen, for its "new" badge; null before the first view. */
-let seen = /** @type {{questions: Set<number>, polls: Set<number>, speak: string, about: string}|null} */ (null);
+let seen = /** @type {{questions: Set<number>, polls: Set<number>, speak: string, about: string, ideas: string}|null} */ (null);
 /**
  * Questions being corrected by their author: id -> the text typed so far,
  * kept across a reload like the draft of a new question.
@@ -192,10 +193,14 @@ function enter() {
       announce(errorText(err));
     }
   });
+  renderIdeas = participantIdeas(client, { tab: byId('tab-ideas'), panel: byId('panel-ideas') });
   client.start();
   restoreDraft();
   render('snapshot');
 }
+
+/** The ideas section (ideas.js), once the client exists. */
+let renderIdeas = () => {};
 
 // --- rendering ------------------------------------------------------------
 
@@ -219,6 +224,7 @@ function render(outcome) {
   renderMine();
   renderFloor(view);
   renderPolls();
+  renderIdeas();
   renderReactions(view);
   questionsPause.update();
   renderAnswered(view);
@@ -290,16 +296,19 @@ function markNew(view) {
   const speak = String(speaking ? speaking.id : 0);
   const anns = view.meeting.announcements;
   const about = JSON.stringify([anns.length ? anns[anns.length - 1].id : 0, view.meeting.step, view.meeting.agenda]);
-  if (!seen) seen = { questions: new Set(live), polls: new Set(closed), speak, about };
+  const ideas = JSON.stringify((view.boards || []).map((b) => [b.id, b.open]));
+  if (!seen) seen = { questions: new Set(live), polls: new Set(closed), speak, about, ideas };
   const shown = tabs.selected();
   if (shown === 'tab-questions') live.forEach((id) => seen.questions.add(id));
   if (shown === 'tab-polls') closed.forEach((id) => seen.polls.add(id));
   if (shown === 'tab-speak') seen.speak = speak;
   if (shown === 'tab-about') seen.about = about;
+  if (shown === 'tab-ideas') seen.ideas = ideas;
   tabs.mark('tab-questions', live.filter((id) => !seen.questions.has(id)).length);
   tabs.mark('tab-polls', closed.filter((id) => !seen.polls.has(id)).length);
   tabs.mark('tab-speak', seen.speak !== speak);
   tabs.mark('tab-about', seen.about !== about);
+  tabs.mark('tab-ideas', seen.ideas !== ideas); // a board opened or closed
 }
 
 function renderFloor(view) {

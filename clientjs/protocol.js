@@ -110,12 +110,17 @@
  * @typedef {{id: number, name: string, scope: 'all'|'questions'|'backstage', at: number, revokedAt?: number}} Seat
  * @typedef {{seq: number, at: number, by?: number, text: string, question?: number}} Note
  *
+ * @typedef {{id: number, prompt: string, step: number, open: boolean, at: number, closedAt?: number, refused?: Object<string, number>}} Board
+ * @typedef {{id: number, board: number, title: string, text?: string, name?: string, status: string, votes: number, at: number, mergedInto?: number, mergedFrom?: number[], poll?: number, author?: string, reason?: string, note?: string, rule?: number}} Idea
+ *
  * @typedef {object} View
  * @property {number} seq
  * @property {Role} role
  * @property {Meeting} meeting
  * @property {Question[]} questions in id order
  * @property {Poll[]} polls in id order
+ * @property {Board[]} boards every ideas board (room/idea.go), in id order
+ * @property {Idea[]} ideas the ideas this role sees, in id order
  * @property {Counts} [counts] absent when hidden from this role
  * @property {Object<string, number>} reactions
  * @property {LedgerEntry[]} [ledger] moderators only
@@ -145,6 +150,8 @@
  * @property {Channel} [channel]
  * @property {Question[]} questions the participant's own, in every status
  * @property {number[]} upvoted
+ * @property {Idea[]} ideas the participant's own, in every status
+ * @property {number[]} ideaVotes the ideas they voted for
  * @property {Object<string, Ballot>} ballots by poll id
  * @property {Object<string, Results>} [results] by poll id
  * @property {number} [floor] their request to speak, waiting or speaking
@@ -220,6 +227,14 @@ export function applyPatch(state, msg) {
       return results ? { ...rest, ballots, results } : { ...rest, ballots };
     });
   }
+  // The ideas boards (room/idea.go): like questions, votes as counts.
+  if (p.boards?.length) v.boards = p.boards;
+  if (p.ideas?.length || p.goneIdeas?.length) {
+    v.ideas = mergeById(v.ideas, p.ideas || [], p.goneIdeas || []);
+  }
+  if (p.ideaVotes) {
+    v.ideas = v.ideas.map((x) => (Object.hasOwn(p.ideaVotes, x.id) ? { ...x, votes: p.ideaVotes[x.id] } : x));
+  }
   if (p.ledger?.length) v.ledger = appendLedger(v.ledger || [], p.ledger);
   if (p.team?.length) v.team = p.team;
   if (p.notes?.length) v.notes = appendLedger(v.notes || [], p.notes);
@@ -240,6 +255,8 @@ export function applyMine(state, seq, mine) {
     ...mine,
     questions: mine.questions || [],
     upvoted: mine.upvoted || [],
+    ideas: mine.ideas || [],
+    ideaVotes: mine.ideaVotes || [],
     ballots: mine.ballots || {},
     results: mine.results || {},
   };
@@ -354,6 +371,8 @@ function normaliseView(view) {
     },
     questions: (view.questions || []).slice().sort((a, b) => a.id - b.id),
     polls: (view.polls || []).slice().sort((a, b) => a.id - b.id),
+    boards: view.boards || [],
+    ideas: (view.ideas || []).slice().sort((a, b) => a.id - b.id),
     reactions: view.reactions || {},
     ledger: view.ledger ? appendLedger([], view.ledger) : view.ledger,
   };

@@ -144,6 +144,14 @@ const strings = {
     'r.ledger.note': 'Note',
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'poll {n}',
+    'r.ledger.idea': 'idea {n}',
+    'r.ledger.board': 'ideas board {n}',
+    'r.i.summary': '{submitted} ideas submitted: {live} published, {merged} merged, {rejected} refused, {pending} never moderated.',
+    'r.i.board': 'Board {n}: {prompt}',
+    'r.i.idea': 'Idea',
+    'r.i.poll': 'Became poll option',
+    'r.i.merged': 'Merged into',
+    'r.i.unpublishedNote': 'Ideas that moderation did not let through are counted, never quoted.',
     'r.ledger.floor': 'request to speak {n}',
     'r.ledger.by': 'By',
     'r.ledger.seat': 'link {n}',
@@ -297,6 +305,14 @@ const strings = {
     'r.ledger.note': 'Note',
     'r.ledger.question': 'question {n}',
     'r.ledger.poll': 'sondage {n}',
+    'r.ledger.idea': 'idée {n}',
+    'r.ledger.board': 'boîte à idées {n}',
+    'r.i.summary': '{submitted} idées proposées : {live} publiées, {merged} fusionnées, {rejected} refusées, {pending} jamais modérées.',
+    'r.i.board': 'Boîte {n} : {prompt}',
+    'r.i.idea': 'Idée',
+    'r.i.poll': 'Devenue option de sondage',
+    'r.i.merged': 'Fusionnée avec',
+    'r.i.unpublishedNote': 'Les idées que la modération n’a pas retenues sont comptées, jamais citées.',
     'r.ledger.floor': 'demande de parole {n}',
     'r.ledger.by': 'Par',
     'r.ledger.seat': 'lien {n}',
@@ -334,6 +350,8 @@ const opNames = {
     'room.end': 'Meeting ended', 'agenda.set': 'Agenda changed', 'agenda.goto': 'Agenda step changed', 'agenda.outcome': 'Step outcome written',
     'floor.call': 'Floor given', 'floor.done': 'Speech ended', 'floor.drop': 'Request to speak taken off the line',
     'announce': 'Announcement', 'question.approve': 'Question approved', 'question.reject': 'Question refused',
+    'ideas.open': 'Ideas board opened', 'ideas.close': 'Ideas board closed', 'idea.approve': 'Idea approved',
+    'idea.reject': 'Idea refused', 'idea.merge': 'Ideas merged', 'idea.poll': 'Poll made of ideas',
     'question.answer': 'Question answered', 'question.reopen': 'Question reopened', 'question.highlight': 'Question highlighted',
     'question.pin': 'Question pinned or unpinned', 'question.archive': 'Question archived', 'question.restore': 'Question restored',
     'question.merge': 'Questions merged', 'poll.create': 'Poll created', 'poll.edit': 'Poll edited', 'poll.delete': 'Poll deleted',
@@ -347,6 +365,8 @@ const opNames = {
     'room.end': 'Fin de la réunion', 'agenda.set': 'Ordre du jour modifié', 'agenda.goto': 'Changement d’étape', 'agenda.outcome': 'Résultat d’étape rédigé',
     'floor.call': 'Parole donnée', 'floor.done': 'Fin d’intervention', 'floor.drop': 'Demande de parole retirée de la file',
     'announce': 'Annonce', 'question.approve': 'Question approuvée', 'question.reject': 'Question refusée',
+    'ideas.open': 'Boîte à idées ouverte', 'ideas.close': 'Boîte à idées fermée', 'idea.approve': 'Idée approuvée',
+    'idea.reject': 'Idée refusée', 'idea.merge': 'Idées fusionnées', 'idea.poll': 'Sondage créé à partir d’idées',
     'question.answer': 'Question traitée', 'question.reopen': 'Question rouverte', 'question.highlight': 'Question mise en avant',
     'question.pin': 'Question épinglée ou désépinglée', 'question.archive': 'Question archivée', 'question.restore': 'Question restaurée',
     'question.merge': 'Questions fusionnées', 'poll.create': 'Sondage créé', 'poll.edit': 'Sondage modifié', 'poll.delete': 'Sondage supprimé',
@@ -581,6 +601,34 @@ function renderQuestions(r) {
 }
 
 // ---------------------------------------------------------------------------
+// Ideas (hub/archive/ideas.go): like questions, quoted only once published.
+
+function renderIdeas(r) {
+  const x = r.ideas;
+  byId('ideas').hidden = !x;
+  if (!x) return;
+  const order = ['duplicate', 'off-topic', 'abusive', 'already-answered', 'other'];
+  const refused = order.filter((k) => x.refused[k] > 0);
+  replace(byId('ideas-body'),
+    h('p', { text: t('r.i.summary', { submitted: num(x.submitted), live: num(x.live), merged: num(x.merged), rejected: num(x.rejected), pending: num(x.pending) }) }),
+    x.boards.map((b) => {
+      const list = x.list.filter((i) => i.board === b.id && i.public).sort((a, c) => c.votes - a.votes || a.id - c.id);
+      return [
+        h('h3', { text: t('r.i.board', { n: b.id, prompt: b.prompt }) }),
+        h('p', { class: 'hint', text: `${stepLabel(r, b.step) || t('ideas.wholeMeeting')} · ${timeOf(b.at)}${b.closedAt ? `–${timeOf(b.closedAt)}` : ''}` }),
+        list.length === 0 ? h('p', { class: 'hint', text: t('r.q.none') })
+          : table('', [t('r.q.num'), t('r.i.idea'), t('r.q.votes'), t('r.i.poll'), t('r.i.merged')], list.map((i) => [
+            String(i.id),
+            h('div', {}, h('strong', { class: 'question-text', text: i.title }), i.text ? h('p', { class: 'question-text', text: i.text }) : null),
+            num(i.votes), i.poll ? t('r.ledger.poll', { n: i.poll }) : '', i.mergedInto ? `#${i.mergedInto}` : '',
+          ]), 'questions-table ideas-table'),
+      ];
+    }),
+    h('p', { class: 'hint', text: t('r.i.unpublishedNote') }),
+    refused.length ? table('', [t('r.q.reason'), t('r.q.count')], refused.map((k) => [t(`r.reason.${k}`), num(x.refused[k])]), 'compact') : null);
+}
+
+// ---------------------------------------------------------------------------
 // Polls.
 
 /** Rows {label, count} of a poll's results, in display order. */
@@ -739,7 +787,8 @@ function renderLedger(r) {
   const seatName = (id) => (team.find((x) => x.id === id) || { name: t('r.ledger.seat', { n: id }) }).name;
   const rows = r.ledger.map((e) => [
     String(e.seq), timeOf(e.at), names[e.op] || e.op,
-    e.question ? t('r.ledger.question', { n: e.question }) : e.poll ? t('r.ledger.poll', { n: e.poll }) : e.floor ? t('r.ledger.floor', { n: e.floor }) : e.seat ? seatName(e.seat) : '',
+    e.question ? t('r.ledger.question', { n: e.question }) : e.idea ? t('r.ledger.idea', { n: e.idea }) : e.poll ? t('r.ledger.poll', { n: e.poll })
+      : e.board ? t('r.ledger.board', { n: e.board }) : e.floor ? t('r.ledger.floor', { n: e.floor }) : e.seat ? seatName(e.seat) : '',
     [e.reason ? t(`r.reason.${e.reason}`) : '', e.rule ? t('r.ledger.rule', { n: e.rule }) : ''].filter(Boolean).join(', '), e.note || '',
     e.role || t('team.organiser'),
   ]);
@@ -840,6 +889,7 @@ function render() {
   renderRecording(r);
   renderAttendance(r);
   renderQuestions(r);
+  renderIdeas(r);
   renderPolls(r);
   renderAgenda(r);
   renderFloor(r);

@@ -14,6 +14,8 @@
 import { screenCode } from './voters.js';
 import { Client } from './tribune.js';
 import { topQuestions, question, poll, pollResults, floorLine } from './protocol.js';
+import { screenIdeas } from './ideas.js';
+import { currentBoard } from './ideas-data.js';
 import { h, replace, byId, pathCode, load, store, keyedList, isTyping, setText } from './dom.js';
 import { t, initI18n, onLangChange } from './i18n.js';
 import { connectionBanner, languageSwitch, resultsView, perFrame, floorName, whoAsked } from './ui.js';
@@ -69,6 +71,9 @@ function screenState(view) {
   if (poll(view, m.screenPoll)) return 'poll';
   if (question(view, m.highlight)) return 'answering';
   if (m.status === 'scheduled') return 'waiting';
+  // An open ideas board takes the place of the top questions.
+  const b = currentBoard(view);
+  if (b && b.open) return 'ideas';
   return 'top';
 }
 
@@ -101,6 +106,7 @@ function render() {
   renderHighlight(view, state);
   renderPoll(view, state);
   renderTop(view, state);
+  screenIdeas(byId('ideas-box'), view, state === 'ideas', setFull);
   renderJoin(state);
 
   const c = view.counts;

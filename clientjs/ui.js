@@ -254,7 +254,8 @@ export function perFrame(render) {
  * @param {(id: string) => void} [onSelect] called with the tab's id after a change
  */
 export function tabList(el, onSelect) {
-  const tabs = () => /** @type {HTMLElement[]} */ (Array.from(el.querySelectorAll('[role="tab"]')));
+  // A hidden tab (a section the meeting does not have yet) is skipped.
+  const tabs = () => /** @type {HTMLElement[]} */ (Array.from(el.querySelectorAll('[role="tab"]'))).filter((b) => !b.hidden);
   /** @type {Map<string, number|boolean>} */
   const marks = new Map();
   const current = () => tabs().find((b) => b.getAttribute('aria-selected') === 'true') || tabs()[0];

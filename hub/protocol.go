@@ -145,6 +145,8 @@ var errorCodes = []struct {
 	{room.ErrPollClosed, "poll_closed", false},
 	{room.ErrBallotLocked, "ballot_locked", false},
 	{room.ErrEnded, "ended", false},
+	{room.ErrNoIdea, "no_idea", false},
+	{room.ErrIdeasClosed, "ideas_closed", false},
 	{ErrUnavailable, "unavailable", true},
 	{ErrBusy, "unavailable", true},
 	{ErrClosing, "unavailable", true},

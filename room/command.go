@@ -201,6 +201,34 @@ const (
 	// charter, replaced whole; none restores the default one.
 	OpCharter Op = "room.charter"
 
+	// The ideas board (idea.go).
+	// OpBoardOpen (Moderator): Text (the prompt), Step (the agenda step,
+	// -1 for the whole meeting). The board id is assigned in Board. At most
+	// one board is open.
+	OpBoardOpen Op = "ideas.open"
+	// OpBoardClose (Moderator, also once ended): Board. No idea is
+	// submitted and no vote changes on a closed board.
+	OpBoardClose Op = "ideas.close"
+	// OpIdeaSubmit (Participant, board open): Board, Title, Text
+	// (optional), Name (optional). The idea id is assigned in Idea.
+	OpIdeaSubmit Op = "idea.submit"
+	// OpIdeaVote and OpIdeaUnvote (Participant, board open): Idea.
+	OpIdeaVote   Op = "idea.vote"
+	OpIdeaUnvote Op = "idea.unvote"
+	// OpIdeaApprove (Moderator): Idea (pending or refused).
+	OpIdeaApprove Op = "idea.approve"
+	// OpIdeaReject (Moderator): Idea, Reason, Note (optional), Rule
+	// (optional): as OpReject.
+	OpIdeaReject Op = "idea.reject"
+	// OpIdeaMerge (Moderator): Idea (the duplicate), IdeaInto (the one
+	// kept, live, on the same board).
+	OpIdeaMerge Op = "idea.merge"
+	// OpIdeaPoll (Moderator): Ideas (2 to 12 live ideas), and Kind (single,
+	// multiple, ranking or points), Text, Max, Budget, Visibility as
+	// OpPollCreate. The room fills in Options (the ideas' titles, in
+	// order) and assigns the draft poll's id in Poll.
+	OpIdeaPoll Op = "idea.poll"
+
 	// OpReact (Participant): Reaction. Never logged on its own: the hub
 	// checks it with Room.CheckReact and logs OpReactions per tick.
 	OpReact Op = "react"
@@ -287,7 +315,8 @@ type Settings struct {
 	Counting Counting `json:"counting,omitempty"`
 }
 
-// QuestionID and PollID are assigned by the room, 1, 2, 3...
+// QuestionID and PollID are assigned by the room, 1, 2, 3... (BoardID and
+// IdeaID too: idea.go)
 type (
 	QuestionID int
 	PollID     int
@@ -341,6 +370,12 @@ type Command struct {
 	Link     *Link            `json:"link,omitempty"`
 
 	Recording *Recording `json:"recording,omitempty"`
+
+	// The ideas board (idea.go).
+	Board    BoardID  `json:"board,omitempty"`
+	Idea     IdeaID   `json:"idea,omitempty"`
+	IdeaInto IdeaID   `json:"ideaInto,omitempty"`
+	Ideas    []IdeaID `json:"ideas,omitempty"`
 }
 
 // Event is an accepted command: the room's log is a sequence of events,

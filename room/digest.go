@@ -190,5 +190,6 @@ func (r *Room) Digest() [32]byte {
 	r.digestTeam(e)
 	r.digestRecording(e)
 	r.digestVoters(e)
+	r.digestIdeas(e)
 	return e.Sum()
 }

@@ -72,6 +72,10 @@
 // when refused), their upvotes, their ballots, and the results of
 // AfterVoting polls they voted in while those are not yet public.
 //
+// The ideas board (idea.go) follows the same rules: participants and the
+// screen see every board and the live ideas; the moderator every idea;
+// Mine adds the participant's own ideas in every status and their votes.
+//
 // [Changes] gathers what events touched between two ticks ([Room.Track]);
 // [Room.Patch] turns it into the [Patch] of one role, and
 // [View.ApplyPatch] applies it.
@@ -89,8 +93,8 @@
 //     TestApplyRefusesForgedEvents.
 //   - Every tally equals the distinct valid ballots behind it (a ranking's
 //     Borda scores and first places, a points poll's totals and voters
-//     included: poll_rank.go); every question's votes equal its set of
-//     voters, each counted once, merges included. FuzzRoom (against a
+//     included: poll_rank.go); every question's and idea's votes equal its
+//     set of voters, each counted once, merges included. FuzzRoom (against a
 //     model built from the accepted events), TestMergeCarriesVotes,
 //     TestPollResults, TestRankingAndPointsOps.
 //   - At most one question is highlighted, and only a live or answered
@@ -99,7 +103,8 @@
 //     see: no one else's pending, rejected, withdrawn or merged question, no
 //     author, reason or note but on their own questions, no one's ballots
 //     but theirs, no results hidden from them, no draft poll.
-//     TestVisibility, FuzzRoom.
+//     The same for ideas: no one else's waiting, refused or merged idea.
+//     TestVisibility, TestIdeaVisibility, FuzzRoom.
 //   - For each role, applying Patch(role, changes since view V) to V gives
 //     View(role) now. TestPatchInvariant, TestTeamPatch, FuzzRoom.
 //   - A revoked seat, or one the room never assigned, acts no more; a seat

@@ -28,4 +28,6 @@ var (
 	ErrEnded         = errors.New("room: the meeting has ended")
 	ErrNotVoter      = errors.New("room: this poll does not count this participant's ballot")
 	ErrSequence      = errors.New("room: event out of sequence")
+	ErrNoIdea        = errors.New("room: unknown idea")
+	ErrIdeasClosed   = errors.New("room: the ideas board is closed")
 )

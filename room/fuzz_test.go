@@ -27,6 +27,10 @@ var fuzzOps = []Op{
 	OpMerge, OpAnswer, OpHighlight, OpJoin, OpLeave,
 	OpPollCreate, OpPollCreate, OpPollOpen, OpPollOpen, OpPollClose, OpPollVisibility,
 	OpVote, OpVote, OpVote, OpVote, OpVote, OpVote,
+	// The ideas board (idea.go), its busy ops again.
+	OpBoardOpen, OpBoardClose, OpIdeaSubmit, OpIdeaVote, OpIdeaUnvote, OpIdeaApprove, OpIdeaReject,
+	OpIdeaMerge, OpIdeaPoll, OpBoardOpen, OpIdeaSubmit, OpIdeaSubmit, OpIdeaVote, OpIdeaVote, OpIdeaVote,
+	OpIdeaApprove, OpIdeaMerge,
 }
 
 // fuzzText never contains "pid-": the leak check looks for participant ids.
@@ -279,6 +283,8 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 				c.Choices = append(c.Choices, in.n(6)-1)
 			}
 		}
+	case OpBoardOpen, OpBoardClose, OpIdeaSubmit, OpIdeaVote, OpIdeaUnvote, OpIdeaApprove, OpIdeaReject, OpIdeaMerge, OpIdeaPoll:
+		in.idea(r, &c, id, text)
 	case OpReact:
 		c.Reaction = pick(in, append(slices.Clone(Reactions), "boo"))
 	case OpReactions:
@@ -303,9 +309,11 @@ func (in *fuzzInput) next(r *Room) (Actor, Command) {
 type fuzzModel struct {
 	voters  map[QuestionID]map[string]bool
 	ballots map[PollID]map[string]Ballot
+	ideas   map[IdeaID]map[string]bool // idea.go: who voted for each idea
 }
 
 func (m *fuzzModel) apply(ev Event) {
+	m.applyIdea(ev)
 	switch ev.Op {
 	case OpUpvote:
 		if m.voters[ev.Question] == nil {
@@ -330,6 +338,9 @@ func (m *fuzzModel) apply(ev Event) {
 
 // check compares the moderator's view with the model.
 func (m *fuzzModel) check(v View) error {
+	if err := m.checkIdeas(v); err != nil {
+		return err
+	}
 	for _, q := range v.Questions {
 		if q.Votes != len(m.voters[q.ID]) {
 			return fmt.Errorf("question %d has %d votes, %d voters", q.ID, q.Votes, len(m.voters[q.ID]))
@@ -418,6 +429,9 @@ func FuzzRoom(f *testing.F) {
 	f.Add([]byte("\x1a\x01\x00\x00\x00\x00\x00\x00\x00\x1d\x01\x00\x01\x22\x00\x01\x01\x02\x22\x00\x02\x01\x03\x1e\x01\x00\x01"))
 	f.Add([]byte(strings.Repeat("\x26\x00\x00\x00\x00\x27\x00\x01\x01\x28\x00\x02\x01\x1f\x01\x00\x01", 4)))
 	f.Add([]byte("\x02\x00\x00\x02\x00\x00\x0c\x00\x00\x00\x0c\x00\x01\x01\x11\x00\x00\x01\x12\x00\x00\x02\x00\x00\x19\x00\x00\x02\x01\x04\x02\x03"))
+	for _, seed := range ideaSeeds() {
+		f.Add(seed)
+	}
 	f.Fuzz(fuzzRoom)
 }
 
@@ -427,7 +441,7 @@ func fuzzRoom(t *testing.T, data []byte) {
 	}
 	in := &fuzzInput{b: data}
 	r, replica := New(), New()
-	model := &fuzzModel{voters: map[QuestionID]map[string]bool{}, ballots: map[PollID]map[string]Ballot{}}
+	model := &fuzzModel{voters: map[QuestionID]map[string]bool{}, ballots: map[PollID]map[string]Ballot{}, ideas: map[IdeaID]map[string]bool{}}
 	var events []Event
 	at := t0
 	accept := func(ev Event) {

@@ -64,6 +64,9 @@ func viewLeak(r *Room, v View) error {
 			return fmt.Errorf("the right answers of closed poll %d: %v, want %v", p.ID, p.Correct, sp.correct)
 		}
 	}
+	if err := ideaViewLeak(r, v); err != nil {
+		return err
+	}
 	// No participant id appears in the shared view: test ids start "pid-".
 	if strings.Contains(mustJSONString(v), "pid-") {
 		return fmt.Errorf("a participant id in the %s view", v.Role)
@@ -97,6 +100,9 @@ func mineLeak(r *Room, mine *Mine, pid string) error {
 		if _, ok := p.ballots[pid]; !ok || p.visibility != AfterVoting || p.status != PollOpen {
 			return fmt.Errorf("Mine of %s shows results of poll %d", pid, id)
 		}
+	}
+	if err := ideaMineLeak(r, mine, pid); err != nil {
+		return err
 	}
 	js := mustJSONString(mine)
 	for id := range r.members {

@@ -24,6 +24,10 @@ type Changes struct {
 	polls     map[PollID]struct{}
 	tallies   map[PollID]struct{} // only the ballots and results changed
 	mine      map[string]struct{}
+
+	boards    bool                // a board opened, closed, or its refusals changed
+	ideas     map[IdeaID]struct{} // idea.go
+	ideaVotes map[IdeaID]struct{} // only the vote count changed
 }
 
 // Patch is what changed for one role between two sequence numbers. Applying
@@ -56,6 +60,14 @@ type Patch struct {
 	Notes     []Note             `json:"notes,omitempty"` // moderators: appended like Ledger
 
 	Announcements []Announcement `json:"announcements,omitempty"`
+
+	// The ideas boards (idea.go), like questions: Boards replaces them all
+	// when one changed, Ideas replace or add, IdeaVotes set the count of
+	// ideas whose count alone changed, GoneIdeas are removed.
+	Boards    []BoardView    `json:"boards,omitempty"`
+	Ideas     []IdeaView     `json:"ideas,omitempty"`
+	IdeaVotes map[IdeaID]int `json:"ideaVotes,omitempty"`
+	GoneIdeas []IdeaID       `json:"goneIdeas,omitempty"`
 }
 
 // Tally is what a ballot changes in a poll as a role sees it: how many
@@ -69,7 +81,8 @@ type Tally struct {
 func (p *Patch) Empty() bool {
 	return p.Meeting == nil && len(p.Questions) == 0 && len(p.Votes) == 0 && len(p.Gone) == 0 &&
 		len(p.Polls) == 0 && len(p.Tallies) == 0 && len(p.GonePolls) == 0 && p.Counts == nil &&
-		p.Reactions == nil && len(p.Ledger) == 0 && len(p.Announcements) == 0 && len(p.Team) == 0 && len(p.Notes) == 0
+		p.Reactions == nil && len(p.Ledger) == 0 && len(p.Announcements) == 0 && len(p.Team) == 0 && len(p.Notes) == 0 &&
+		len(p.Boards) == 0 && len(p.Ideas) == 0 && len(p.IdeaVotes) == 0 && len(p.GoneIdeas) == 0
 }
 
 func (c *Changes) question(id QuestionID) {
@@ -119,6 +132,10 @@ func (r *Room) Track(c *Changes, ev Event) {
 	}
 	if ev.Actor.Role == Moderator && ev.Op != OpNote {
 		c.ledger = append(c.ledger, ledgerEntry(ev.Seq, ev.At, ev.Actor, &ev.Command))
+	}
+	if ideaOps[ev.Op] {
+		r.trackIdea(c, ev)
+		return
 	}
 	switch ev.Op {
 	case OpCreate, OpEdit, OpStart, OpAgenda, OpGoto, OpOutcome, OpHighlight, OpPollShow, OpCharter:
@@ -295,6 +312,7 @@ func (r *Room) Patch(role Role, c *Changes) Patch {
 			p.Tallies[id] = Tally{Ballots: v.Ballots, Results: v.Results}
 		}
 	}
+	r.patchIdeas(&p, role, c)
 	if mod && len(c.ledger) > 0 {
 		p.Ledger = slices.Clone(c.ledger)
 	}
@@ -342,6 +360,9 @@ func (c *Changes) Reset() {
 	clear(c.polls)
 	clear(c.tallies)
 	clear(c.mine)
+	c.boards = false
+	clear(c.ideas)
+	clear(c.ideaVotes)
 }
 
 // joinKeys yields the keys of a and b, a key in both once.
@@ -410,6 +431,7 @@ func (v *View) ApplyPatch(to uint64, p *Patch) {
 			v.Polls[i].Ballots, v.Polls[i].Results = t.Ballots, t.Results
 		}
 	}
+	v.applyIdeaPatch(p)
 	if len(p.Ledger) > 0 {
 		have := make(map[uint64]bool, len(v.Ledger))
 		for _, e := range v.Ledger {

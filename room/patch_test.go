@@ -76,7 +76,7 @@ func leakPatch(r *Room, p *Patch) error {
 	if r.settings.HideCount && p.Counts != nil {
 		return fmt.Errorf("patch shows hidden counts")
 	}
-	return nil
+	return ideaPatchLeak(r, p)
 }
 
 func TestPatchInvariant(t *testing.T) {

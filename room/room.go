@@ -53,6 +53,7 @@ type Room struct {
 	cards      []string       // cards[n-1]: the hash of card n
 	cardIndex  map[string]int // hash -> n
 	cardsVoted int            // cards with a ballot in some poll
+	ideas      ideas          // the ideas boards (idea.go)
 
 	// fx records side effects of the last event applied, so that Track can be
 	// precise without diffing: see Track.
@@ -128,7 +129,7 @@ func (r *Room) Apply(ev Event) error {
 	// Ids are assigned by the room: an event must carry the ones this state
 	// assigns.
 	if ((c.Op == OpAsk || c.Op == OpImport) && c.Question != ev.Question) || (c.Op == OpPollCreate && c.Poll != ev.Poll) ||
-		(c.Op == OpTeamAdd && c.Seat != ev.Seat) {
+		(c.Op == OpTeamAdd && c.Seat != ev.Seat) || ideaIDs(&c, &ev.Command) {
 		return fmt.Errorf("%w: event %d: id out of sequence", ErrInvalid, ev.Seq)
 	}
 	// So are the votes a carried question had.
@@ -278,6 +279,16 @@ var opRules = map[Op]opRule{
 	OpNote:       {roles: moderatorOnly},
 	OpCharter:    {roles: moderatorOnly},
 
+	OpBoardOpen:   {roles: moderatorOnly},
+	OpBoardClose:  {roles: moderatorOnly, afterEnd: true},
+	OpIdeaSubmit:  {roles: participantOnly},
+	OpIdeaVote:    {roles: participantOnly},
+	OpIdeaUnvote:  {roles: participantOnly},
+	OpIdeaApprove: {roles: moderatorOnly},
+	OpIdeaReject:  {roles: moderatorOnly},
+	OpIdeaMerge:   {roles: moderatorOnly},
+	OpIdeaPoll:    {roles: moderatorOnly},
+
 	OpReact:     {roles: participantOnly},
 	OpReactions: {roles: systemOnly},
 }
@@ -324,6 +335,9 @@ func (r *Room) check(a Actor, c *Command) (*member, error) {
 
 // checkOp is check's part that depends on the op.
 func (r *Room) checkOp(a Actor, c *Command, m *member) error {
+	if ideaOps[c.Op] {
+		return r.checkIdeaOp(a, c)
+	}
 	switch c.Op {
 	case OpCreate:
 		return r.checkCreate(c)
@@ -436,6 +450,9 @@ func (r *Room) checkOp(a Actor, c *Command, m *member) error {
 func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 	r.seq++
 	r.fx = effects{seq: r.seq}
+	if ideaOps[c.Op] {
+		r.applyIdeaOp(a, at, c)
+	}
 	switch c.Op {
 	case OpCreate:
 		r.applyCreate(c)
@@ -554,6 +571,7 @@ func (r *Room) mutate(a Actor, at int64, c *Command, m *member) {
 // else: no stray text reaches the log.
 func strip(c *Command) {
 	k := Command{Op: c.Op}
+	stripIdea(c, &k)
 	switch c.Op {
 	case OpCreate:
 		k.Title, k.Text, k.Code, k.Steps, k.Settings = c.Title, c.Text, c.Code, c.Steps, c.Settings
@@ -628,8 +646,9 @@ func strip(c *Command) {
 // (notes are not: the ledger is public in the report). By names the seat
 // that acted, 0 for the organiser.
 func ledgerEntry(seq uint64, at int64, a Actor, c *Command) LedgerEntry {
-	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll, Floor: c.Floor, By: seatOf(a), Seat: c.Seat}
-	if c.Op == OpReject {
+	e := LedgerEntry{Seq: seq, At: at, Op: c.Op, Question: c.Question, Poll: c.Poll, Floor: c.Floor, By: seatOf(a), Seat: c.Seat,
+		Board: c.Board, Idea: c.Idea}
+	if c.Op == OpReject || c.Op == OpIdeaReject {
 		e.Reason, e.Note, e.Rule = c.Reason, c.Note, c.Rule
 	}
 	return e

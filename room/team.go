@@ -129,6 +129,7 @@ var organiserOps = map[Op]bool{OpTeamAdd: true, OpTeamRevoke: true, OpCharter: t
 var questionOps = map[Op]bool{
 	OpApprove: true, OpReject: true, OpAnswer: true, OpReopen: true, OpHighlight: true,
 	OpPin: true, OpArchive: true, OpRestore: true, OpMerge: true, OpNote: true,
+	OpIdeaApprove: true, OpIdeaReject: true, OpIdeaMerge: true, // ideas are moderated like questions
 }
 
 // checkSeat refuses a moderator command that actor's seat may not issue

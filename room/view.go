@@ -185,6 +185,8 @@ type LedgerEntry struct {
 	Rule     int        `json:"rule,omitempty"` // the charter's rule a refusal applies
 	By       SeatID     `json:"by,omitempty"`   // the seat that acted, 0 for the organiser
 	Seat     SeatID     `json:"seat,omitempty"` // the seat added or revoked
+	Board    BoardID    `json:"board,omitempty"`
+	Idea     IdeaID     `json:"idea,omitempty"`
 }
 
 // View is everything a role sees of a room at sequence number Seq.
@@ -202,6 +204,10 @@ type View struct {
 	Ledger    []LedgerEntry    `json:"ledger,omitempty"`
 	Team      []SeatView       `json:"team,omitempty"`
 	Notes     []Note           `json:"notes,omitempty"`
+	// Boards and Ideas are the ideas boards (idea.go), absent when none:
+	// every board, and the ideas this role sees, in id order.
+	Boards []BoardView `json:"boards,omitempty"`
+	Ideas  []IdeaView  `json:"ideas,omitempty"`
 }
 
 // Mine is what only one participant sees: their own questions in every
@@ -218,4 +224,6 @@ type Mine struct {
 	Results     map[PollID]Results `json:"results,omitempty"`
 	Floor       FloorID            `json:"floor,omitempty"`     // their request waiting or speaking, 0 for none
 	CheckedIn   bool               `json:"checkedIn,omitempty"` // checked in as present in the room (voters.go)
+	Ideas       []IdeaView         `json:"ideas,omitempty"`     // their ideas, in every status (idea.go)
+	IdeaVotes   []IdeaID           `json:"ideaVotes,omitempty"` // the ideas they voted for
 }

@@ -38,6 +38,7 @@ func (r *Room) View(role Role) View {
 		}
 		v.Polls = append(v.Polls, p.view(mod))
 	}
+	v.Boards, v.Ideas = r.boardsView(), r.ideasView(mod)
 	if mod {
 		v.Ledger = slices.Clone(r.ledger)
 		if len(r.team) > 0 {
@@ -179,6 +180,7 @@ func (r *Room) Mine(participant string) Mine {
 	for _, id := range m.questions {
 		mine.Questions = append(mine.Questions, r.questions[id-1].view(true))
 	}
+	r.mineIdeas(&mine)
 	mine.Upvoted = append(mine.Upvoted, m.upvoted...)
 	slices.Sort(mine.Upvoted)
 	for _, p := range r.polls {

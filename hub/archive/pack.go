@@ -95,6 +95,7 @@ var tableTitles = map[string]string{
 	"attendance":   "Attendance over time",
 	"moderation":   "Moderation ledger",
 	"ballots":      "Ballots (moderators only)",
+	"ideas":        "Ideas",
 }
 
 // packTables writes each table as CSV with its Table Schema (and, with

@@ -46,7 +46,7 @@ func (c *counter) observe(ev room.Event) {
 			into[v] = true
 		}
 		delete(c.voters, ev.Question)
-	case room.OpPollCreate, room.OpPollEdit:
+	case room.OpPollCreate, room.OpPollEdit, room.OpIdeaPoll: // a poll made of ideas has the ideas' titles as Options
 		size := len(ev.Options)
 		if ev.Kind == room.Rating {
 			size = ev.Scale
@@ -108,7 +108,7 @@ func (m *meeting) recountVotes() error {
 			return &VerifyError{Seq: seq, Reason: fmt.Sprintf("poll %d: average recounted %g, the room says %g", p.ID, float64(sum)/float64(p.Ballots), p.Results.Average)}
 		}
 	}
-	return nil
+	return m.recountIdeas()
 }
 
 // recountRanked recounts a Ranking poll (Borda: with n options, place i of

@@ -45,6 +45,8 @@ type Report struct {
 	// Voters is who the polls could count (voters.go): absent when every
 	// poll was open to anyone with the link.
 	Voters *Voters `json:"voters,omitempty"`
+	// Ideas are the ideas boards (ideas.go), absent when there was none.
+	Ideas *Ideas `json:"ideas,omitempty"`
 }
 
 // LedgerEntry is one moderation act, with the role name of the seat that
@@ -213,6 +215,7 @@ type meeting struct {
 	announces   []room.Announcement
 	lastTouched map[string]uint64 // "q3", "p2", "counts", "meeting": the last event that touched it
 	counter     counter           // upvotes and ballots, counted apart from the reducer
+	ideaLog     ideaLog           // the ideas boards (ideas.go)
 }
 
 type attendee struct {
@@ -242,6 +245,7 @@ func replay(rows []store.Stored) (*meeting, error) {
 			return nil, &VerifyError{Seq: row.Seq, Reason: "does not apply: " + err.Error()}
 		}
 		m.observe(ev)
+		m.observeIdea(ev)
 		m.counter.observe(ev)
 	}
 	m.mod = m.room.View(room.Moderator)
@@ -444,6 +448,7 @@ func (m *meeting) report() *Report {
 	if r.Announcements == nil {
 		r.Announcements = []room.Announcement{}
 	}
+	r.Ideas = m.ideasReport()
 	for _, s := range v.Team {
 		r.Team = append(r.Team, Seat{ID: s.ID, Name: s.Name, Scope: s.Scope, At: s.At, RevokedAt: s.RevokedAt})
 	}

@@ -187,7 +187,8 @@ var (
 )
 
 // Tables builds the CSV tables of a room's log for variant v: questions,
-// polls, poll_results, attendance, moderation, and (Full only) ballots.
+// polls, poll_results, attendance, moderation, ideas (when the meeting had
+// an ideas board: ideas.go), and (Full only) ballots.
 func Tables(rows []store.Stored, v Variant) ([]Table, error) {
 	m, err := replay(rows)
 	if err != nil {
@@ -212,6 +213,9 @@ func (m *meeting) tables(v Variant) []Table {
 		m.floorTable(v),
 		m.attendanceTable(v),
 		m.moderationTable(v),
+	}
+	if t := m.ideasTable(v, stepTitle); t != nil {
+		ts = append(ts, *t)
 	}
 	if v == Full {
 		ts = append(ts, m.ballotsTable())

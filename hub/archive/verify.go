@@ -55,8 +55,8 @@ type Summary struct {
 //   - every event decodes, belongs to this room and applies, in order, to the
 //     state the ones before it left (room.Room.Apply: every count, tally and
 //     status is recomputed by the reducer);
-//   - attendance, upvotes, ballots and poll tallies, recounted from the
-//     events independently of the reducer, agree with it;
+//   - attendance, upvotes, ballots, poll tallies and idea votes (ideas.go),
+//     recounted from the events independently of the reducer, agree with it;
 //   - each counted ballot came from a voter its poll's counting allows
 //     (checked in for the room, an issued card for cards: voters.go);
 //   - when the export records a final state, its digest and its view equal
