@@ -152,7 +152,7 @@ test('a refused question tells its author why; shortcuts and their off switch', 
 
   // Merge the last one into the approved one, answer, pin.
   const last = mod.locator('#queue > li').filter({ hasText: 'Another fine one' });
-  await last.getByRole('button', { name: 'Merge' }).click();
+  await last.getByRole('button', { name: 'Merge', exact: true }).click();
   await mod.getByLabel('Merge into').selectOption('2');
   await mod.getByRole('button', { name: 'Merge the questions' }).click();
   await until(async () => /Includes #3/.test(await mod.locator('#live > li').filter({ hasText: 'A fine question' }).textContent()), 'the merge');

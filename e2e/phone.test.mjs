@@ -253,7 +253,7 @@ test('merges and refusals are visible: "merged into #N" leads to it; refusals co
     await mod.locator('#queue > li').filter({ hasText: text }).waitFor();
   }
   const dup = mod.locator('#queue > li').filter({ hasText: 'Sunday opening, again?' });
-  await dup.getByRole('button', { name: 'Merge' }).click();
+  await dup.getByRole('button', { name: 'Merge', exact: true }).click();
   await mod.getByLabel('Merge into').selectOption('1');
   await mod.getByRole('button', { name: 'Merge the questions' }).click();
   await dup.waitFor({ state: 'detached' });
