@@ -41,6 +41,29 @@ func tickRoom(t *testing.T, n int) (*room.Room, []room.Event) {
 	return r, evs
 }
 
+// tickFanout is a fan-out of tickRoom(t, n)'s replica at tick, with
+// sessions p-0 ... p-(k-1) welcomed and their welcome taken; primary goes
+// on deciding the room's events.
+func tickFanout(t *testing.T, n, k int, tick time.Duration) (primary *room.Room, f *fanout, ss []*session) {
+	t.Helper()
+	primary, log := tickRoom(t, n)
+	replica, err := room.Replay(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
+	joins := make([]join, k)
+	for i := range joins {
+		joins[i] = join{s: newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant}), since: replica.Seq()}
+	}
+	f.welcome(joins)
+	for _, j := range joins {
+		j.s.take()
+		ss = append(ss, j.s)
+	}
+	return primary, f, ss
+}
+
 // TestTickKept drives a fan-out with a clock of its own: every tick brings
 // a vote, and the ticker fires up to a quarter of a tick late, as it does
 // on a busy machine. Every client must get one patch per interval (the tick,
@@ -50,20 +73,8 @@ func TestTickKept(t *testing.T) {
 	const tick = 50 * time.Millisecond
 	for _, n := range []int{10, 1000, 5000} {
 		t.Run(fmt.Sprintf("sessions=%d", n), func(t *testing.T) {
-			primary, log := tickRoom(t, n)
-			replica, err := room.Replay(log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
-			var joins []join
-			for i := range n {
-				s := newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant})
-				joins = append(joins, join{s: s, since: replica.Seq()})
-			}
-			f.welcome(joins)
-			watched := joins[n/2].s
-			watched.take()
+			primary, f, ss := tickFanout(t, n, n, tick)
+			watched := ss[n/2]
 
 			rng := rand.New(rand.NewPCG(1, 2))
 			start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
@@ -126,19 +137,8 @@ func TestStuckWriteCut(t *testing.T) {
 // writers never hold the room, and no patch waits longer than maxHeld.
 func TestHeldWhileWriting(t *testing.T) {
 	const tick, n = 50 * time.Millisecond, 64
-	primary, log := tickRoom(t, n)
-	replica, err := room.Replay(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
-	var joins []join
-	for i := range n {
-		joins = append(joins, join{s: newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", i), Role: room.Participant}), since: replica.Seq()})
-	}
-	f.welcome(joins)
-	watched := joins[0].s
-	watched.take()
+	primary, f, ss := tickFanout(t, n, n, tick)
+	watched := ss[0]
 	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	k := 0
 	// step publishes one vote and ticks; it reports whether a patch went out.
@@ -191,15 +191,8 @@ func TestHeldWhileWriting(t *testing.T) {
 // before the last one is done.
 func TestIntervalFollowsWrites(t *testing.T) {
 	const tick, n = 50 * time.Millisecond, 10
-	primary, log := tickRoom(t, n)
-	replica, err := room.Replay(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
-	s := newSession(room.Participant, room.Actor{ID: "p-0", Role: room.Participant})
-	f.welcome([]join{{s: s, since: replica.Seq()}})
-	s.take()
+	primary, f, ss := tickFanout(t, n, 1, tick)
+	s := ss[0]
 	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	var sentAt []time.Duration
 	const round = 300 * time.Millisecond
@@ -239,15 +232,8 @@ func TestIntervalFollowsWrites(t *testing.T) {
 // last ended), and the first other event goes out at the next tick.
 func TestPresencePatchesSlower(t *testing.T) {
 	const tick, n = 50 * time.Millisecond, 10
-	primary, log := tickRoom(t, n)
-	replica, err := room.Replay(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := newFanout("TICK23", replica, tick, slog.New(slog.NewTextHandler(io.Discard, nil)), newMetrics(prometheus.NewRegistry()))
-	s := newSession(room.Participant, room.Actor{ID: "p-0", Role: room.Participant})
-	f.welcome([]join{{s: s, since: replica.Seq()}})
-	s.take()
+	primary, f, ss := tickFanout(t, n, 1, tick)
+	s := ss[0]
 
 	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	patches := func() []patchMsg {
@@ -266,7 +252,7 @@ func TestPresencePatchesSlower(t *testing.T) {
 	// 100 ticks (5 s), a newcomer at each.
 	const ticks = 100
 	var got []patchMsg
-	last := replica.Seq()
+	last := primary.Seq()
 	for k := 1; k <= ticks; k++ {
 		ev, err := primary.Handle(room.Actor{ID: fmt.Sprintf("new-%d", k), Role: room.System}, int64(k), room.Command{Op: room.OpJoin, Channel: room.Remote})
 		if err != nil {
