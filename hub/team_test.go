@@ -285,3 +285,62 @@ func TestClusterTeamRevoke(t *testing.T) {
 	org.waitSeq(revoked) // this edge has applied it too
 	refusedKey(t, c.a.url, cr.Code, key)
 }
+
+// The moderators' downloads take the organiser's key or a link's whose
+// scope sees everything (all, backstage); a questions-only link, a
+// revoked one and any other key are refused, and the same after the end.
+func TestTeamArchiveDownload(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	defer th.stop()
+	cr := createRoom(t, th.url, `{"title":"Minutes"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	_, allKey := addSeat(t, org, "Chair", room.ScopeAll)
+	_, qKey := addSeat(t, org, "Moderator 2", room.ScopeQuestions)
+	_, backKey := addSeat(t, org, "Clerk", room.ScopeBackstage)
+	goneSeat, goneKey := addSeat(t, org, "Gone", room.ScopeAll)
+	org.must(room.Command{Op: room.OpTeamRevoke, Seat: goneSeat})
+	org.must(room.Command{Op: room.OpStart})
+	get := func(path, key string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", th.url+"/api/rooms/"+cr.Code+path, nil)
+		req.Header.Set(keyHeader, key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			who, key string
+			status   int
+			says     string
+		}{
+			{"the organiser", cr.ModeratorKey, http.StatusOK, ""},
+			{"a link of scope all", allKey, http.StatusOK, ""},
+			{"a backstage link", backKey, http.StatusOK, ""},
+			{"a questions-only link", qKey, http.StatusForbidden, "limited to questions"},
+			{"a revoked link", goneKey, http.StatusForbidden, "revoked"},
+			{"no key", "", http.StatusForbidden, "organiser's key"},
+			{"another key", "not-a-key", http.StatusForbidden, "organiser's key"},
+		} {
+			for _, path := range []string{"/log.json", "/data.zip"} {
+				code, b := get(path, c.key)
+				if code != c.status || !strings.Contains(b, c.says) {
+					t.Errorf("%s: %s %s: %d %.120s, want %d saying %q", when, c.who, path, code, b, c.status, c.says)
+				}
+				if code == http.StatusOK && path == "/log.json" && !strings.Contains(b, `"team.add"`) {
+					t.Errorf("%s: %s: log.json without the team: %.120s", when, c.who, b)
+				}
+			}
+		}
+	}
+	check("during the meeting")
+	org.must(room.Command{Op: room.OpEnd})
+	check("after the end")
+}
