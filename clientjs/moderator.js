@@ -1041,6 +1041,14 @@ document.addEventListener('keydown', (ev) => {
   if (!shortcutsOn || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev)) return;
   if (byId('help').open) return;
   const li = currentItem();
+  // A link whose scope forbids the act says so rather than send it.
+  const scope = team.scope();
+  const acts = 'arhpmx'.includes(ev.key) ? scope === 'backstage' : 'nge'.includes(ev.key) && (scope === 'backstage' || scope === 'questions');
+  if (acts) {
+    ev.preventDefault();
+    announce(t(`scope.${scope}`));
+    return;
+  }
   switch (ev.key) {
     case 'j': moveSelection(1); break;
     case 'k': moveSelection(-1); break;
