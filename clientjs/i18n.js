@@ -425,6 +425,8 @@ export const dictionaries = {
     'settings.captionsURL': 'Live captions link',
     'settings.badLink': '{field}: give an address starting with https:// (or http://).',
     'settings.save': 'Save settings',
+    'settings.counting': 'Who votes in polls, unless a poll says otherwise',
+    'settings.countingHint': 'Polls already made keep theirs.',
 
     'ledger.title': 'Moderation ledger',
     'ledger.time': 'Time',
@@ -1327,6 +1329,8 @@ export const dictionaries = {
     'settings.captionsURL': 'Lien des sous-titres en direct',
     'settings.badLink': '{field} : indiquez une adresse commençant par https:// (ou http://).',
     'settings.save': 'Enregistrer les réglages',
+    'settings.counting': 'Qui vote dans les sondages, sauf si un sondage en décide autrement',
+    'settings.countingHint': 'Les sondages déjà créés gardent le leur.',
 
     'ledger.title': 'Journal de modération',
     'ledger.time': 'Heure',

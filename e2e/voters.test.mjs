@@ -152,3 +152,40 @@ test('in the room: the screen shows the code, a phone types it and votes', async
   assert.match(await poll.textContent(), /checked in/);
   await screenshot(p, 'voters-phone-voted');
 });
+
+test('the meeting-wide counting: set in the settings, taken by new polls', async (t) => {
+  const room = await createRoom(env.server, { title: 'Council', settings });
+  const mod = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await mod.getByRole('tab', { name: 'Settings' }).click();
+  const select = mod.getByLabel('Who votes in polls, unless a poll says otherwise');
+  assert.equal(await select.inputValue(), 'open');
+  await select.selectOption('room');
+  await mod.getByRole('button', { name: 'Save settings' }).click();
+  await until(async () => (await mod.evaluate(() => window.tribune.state.view.meeting.settings.counting)) === 'room', 'the default saved');
+  await screenshot(mod, 'voters-settings-counting');
+
+  // The poll form offers the meeting's choice first, and a poll made with
+  // it is counted in the room.
+  await mod.getByRole('tab', { name: 'Polls' }).click();
+  await mod.locator('#poll-builder summary').click();
+  await until(async () => /As the meeting \(People in the room/.test(await mod.locator('#poll-counting option').first().textContent()), 'the default in the poll form');
+  await mod.locator('#poll-title').fill('Keep the library open late?');
+  await mod.locator('#poll-options').fill('Yes\nNo');
+  await mod.locator('#poll-counting').selectOption('');
+  await mod.locator('#poll-form button[type=submit]').click();
+  const section = mod.locator('#polls .poll').filter({ hasText: 'Keep the library open late?' });
+  await until(async () => /In the room/.test(await section.locator('.poll-status').textContent()), 'the poll counted in the room');
+
+  // Reloaded, in French: the setting shows what was saved.
+  await mod.getByRole('button', { name: 'Français' }).click();
+  await mod.getByRole('tab', { name: 'Réglages' }).click();
+  const fr = mod.getByLabel('Qui vote dans les sondages, sauf si un sondage en décide autrement');
+  assert.equal(await fr.inputValue(), 'room');
+  assert.match(await fr.locator('option:checked').textContent(), /dans la salle/);
+  // Back to open: the setting is absent again.
+  await fr.selectOption('open');
+  await mod.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await until(async () => (await mod.evaluate(() => window.tribune.state.view.meeting.settings.counting || '')) === '', 'the default back to open');
+});
