@@ -1,7 +1,7 @@
 // Who votes, in real pages: the organiser makes voting cards on the
 // dashboard, gets their PDF (one QR code per card, checked with poppler
-// when it is installed, and by the PDF's own image objects) and their
-// links; a card opened on a phone votes in a poll counted by card. A poll
+// when it is installed, and by the PDF's own image objects; the codes
+// read back with zbarimg when zbar-tools is installed) and their links; a card opened on a phone votes in a poll counted by card. A poll
 // counted in the room: the big screen shows the room code, a phone
 // (390x844) types it, votes, and the vote is counted.
 
@@ -42,9 +42,9 @@ async function unfolded(p, title) {
   return poll;
 }
 
-/** Whether a command-line tool is installed. */
-function has(tool) {
-  try { execFileSync(tool, ['-v'], { stdio: 'ignore' }); return true; } catch { return false; }
+/** Whether a command-line tool is installed (flag: what makes it say its version and exit 0). */
+function has(tool, flag = '-v') {
+  try { execFileSync(tool, [flag], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
 test('voting cards: printed as a PDF of QR codes, one card votes', async (t) => {
@@ -91,6 +91,14 @@ test('voting cards: printed as a PDF of QR codes, one card votes', async (t) => 
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'page')]);
     const png = fs.readdirSync(dir).find((f) => f.endsWith('.png'));
     fs.copyFileSync(path.join(dir, png), path.join(path.dirname(await screenshot(mod, 'voters-cards-dashboard')), 'voters-cards-pdf.png'));
+    // The QR codes, read back from the rendered page as a phone's camera
+    // would (zbar-tools, when installed): each is the link of one card.
+    if (has('zbarimg', '--version')) {
+      execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', file, path.join(dir, 'scan')]);
+      const scan = fs.readdirSync(dir).find((f) => f.startsWith('scan') && f.endsWith('.png'));
+      const decoded = execFileSync('zbarimg', ['--raw', '-q', path.join(dir, scan)]).toString().trim().split('\n').sort();
+      assert.deepEqual(decoded, links.slice().sort(), 'the QR codes read back are the cards\' links');
+    }
   }
 
   // A card poll: the plain link may not vote; the card does, once.
