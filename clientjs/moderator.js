@@ -868,9 +868,19 @@ const boolSettings = ['qaOpen', 'preModeration', 'anonymous', 'reactions', 'hide
 const linkSettings = ['streamURL', 'signURL', 'captionsURL'];
 
 
+/** The meeting's default counting (voters.js; room/voters.go): open, room or cards. */
+const countings = ['open', 'room', 'cards'];
+function fillCounting() {
+  const sel = /** @type {HTMLSelectElement} */ (byId('set-counting'));
+  const v = sel.value || (client.state.view && client.state.view.meeting.settings.counting) || 'open';
+  replace(sel, countings.map((c) => h('option', { value: c, selected: c === v }, t(`voters.${c}`))));
+}
+fillCounting();
+
 function renderSettings() {
   if (settingsDirty) return;
   const s = client.state.view.meeting.settings;
+  byId('set-counting').value = s.counting || 'open';
   for (const k of boolSettings) byId(`set-${k}`).checked = !!s[k];
   byId('set-maxLength').value = String(s.maxLength || 280);
   for (const k of linkSettings) byId(`set-${k}`).value = s[k] || '';
@@ -881,6 +891,9 @@ byId('settings-form').addEventListener('submit', (ev) => {
   const settings = { ...client.state.view.meeting.settings };
   for (const k of boolSettings) settings[k] = byId(`set-${k}`).checked;
   settings.maxLength = Number(byId('set-maxLength').value) || 0;
+  const counting = byId('set-counting').value;
+  if (counting === 'open') delete settings.counting; // absent: open (PROTOCOL.md)
+  else settings.counting = counting;
   const status = byId('settings-status');
   for (const k of linkSettings) {
     settings[k] = byId(`set-${k}`).value.trim();
@@ -1041,6 +1054,14 @@ document.addEventListener('keydown', (ev) => {
   if (!shortcutsOn || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev)) return;
   if (byId('help').open) return;
   const li = currentItem();
+  // A link whose scope forbids the act says so rather than send it.
+  const scope = team.scope();
+  const acts = 'arhpmx'.includes(ev.key) ? scope === 'backstage' : 'nge'.includes(ev.key) && (scope === 'backstage' || scope === 'questions');
+  if (acts) {
+    ev.preventDefault();
+    announce(t(`scope.${scope}`));
+    return;
+  }
   switch (ev.key) {
     case 'j': moveSelection(1); break;
     case 'k': moveSelection(-1); break;
@@ -1065,6 +1086,7 @@ document.addEventListener('keydown', (ev) => {
 
 onLangChange(() => {
   fillVisibility();
+  fillCounting();
   fillHelp();
   drawShortcutsToggle();
   if (client.state.view) {

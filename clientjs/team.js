@@ -240,7 +240,7 @@ export function mountTeam({ client, code, key, base, mark }) {
     you.hidden = organiser;
     setText(you, organiser ? '' : t('team.you', { name: roleName(seat) }));
     const mine = (view.team || []).find((s) => s.id === seat);
-    document.body.dataset.scope = organiser ? 'organiser' : mine ? mine.scope : '';
+    renderScope(organiser ? 'organiser' : mine ? mine.scope : '');
     renderNotes(view);
     renderFlash(view);
     if (organiser) {
@@ -248,6 +248,42 @@ export function mountTeam({ client, code, key, base, mark }) {
       renderCharter(view);
     }
   }
+  // --- what this link's scope allows ---------------------------------------
+  // The room refuses what a seat's scope forbids (room/team.go); the page
+  // matches it: body[data-scope] hides the controls (style.css), a note
+  // beside the meeting's status says why, and each panel where the link
+  // acts on nothing says so at its top.
+
+  /** The panels where a scope acts on nothing. */
+  const readOnly = {
+    questions: ['panel-polls', 'panel-floor', 'panel-agenda', 'panel-announce', 'panel-settings'],
+    backstage: ['panel-polls', 'panel-ideas', 'panel-floor', 'panel-agenda', 'panel-announce', 'panel-done', 'panel-settings'],
+  };
+  const scopeNote = h('p', { id: 'scope-note', class: 'scope-note', hidden: true });
+  byId('meeting-status').after(scopeNote);
+
+  /** Shows what scope allows ('organiser', or a seat's scope). */
+  function renderScope(scope) {
+    document.body.dataset.scope = scope;
+    const limited = scope === 'questions' || scope === 'backstage';
+    scopeNote.hidden = !limited;
+    setText(scopeNote, limited ? t(`scope.${scope}`) : '');
+    const panels = new Set(readOnly[scope] || []);
+    for (const id of readOnly.backstage) {
+      const panel = byId(id);
+      let hint = panel.querySelector(':scope > .scope-hint');
+      if (!panels.has(id)) {
+        if (hint) hint.remove();
+        continue;
+      }
+      if (!hint) {
+        hint = h('p', { class: 'scope-hint' });
+        panel.prepend(hint);
+      }
+      setText(hint, t('scope.readonly'));
+    }
+  }
+
   onLangChange(() => {
     byId('notes').dataset.sig = '';
     byId('team').dataset.sig = '';
@@ -255,5 +291,5 @@ export function mountTeam({ client, code, key, base, mark }) {
     render();
   });
 
-  return { render, roleName, seat: () => seat };
+  return { render, roleName, seat: () => seat, scope: () => document.body.dataset.scope || '' };
 }

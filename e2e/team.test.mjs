@@ -103,3 +103,95 @@ test('a backstage link: created, used for a note, then revoked', async (t) => {
   assert.ok(ledger.includes('No advertising'), 'the rules in the report');
   assert.ok(!ledger.includes('over time'), 'a note in the report');
 });
+
+/** Has the organiser's dashboard make a link of scope, and returns it. */
+async function makeLink(chair, name, scope) {
+  await chair.getByRole('tab', { name: 'Team' }).click();
+  await chair.getByLabel('Role name').fill(name);
+  await chair.getByLabel('This link may').selectOption(scope);
+  const before = await chair.locator('#team li.seat').count();
+  await chair.getByRole('button', { name: 'Create the link' }).click();
+  await until(async () => (await chair.locator('#team li.seat').count()) === before + 1, `the link ${name}`);
+  return until(() => chair.locator('#team-new-link').getAttribute('href'), `the new link ${name}`);
+}
+
+/**
+ * The visible controls that selector finds on page, but those that change
+ * only the page (pausing a list's updates).
+ */
+function visibleControls(page, selector) {
+  return page.locator(selector).evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0 && !e.closest('.pause')).map((e) => e.id || e.dataset.action || e.textContent.trim()));
+}
+
+test('each scope sees only the controls it may use', async (t) => {
+  const room = await createRoom(env.server, { title: 'Scopes', settings: { qaOpen: true, preModeration: true } });
+  const chair = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await chair.goto(room.links.moderator);
+  await live(chair);
+  await chair.getByRole('button', { name: 'Start the meeting' }).click();
+  // A poll, open, for the links to see.
+  await chair.getByRole('tab', { name: 'Polls' }).click();
+  await chair.locator('#poll-builder summary').click();
+  await chair.locator('#poll-title').fill('Which park?');
+  await chair.locator('#poll-options').fill('North\nSouth');
+  await chair.locator('#poll-form button[type=submit]').click();
+  const chairPoll = chair.locator('#polls .poll').filter({ hasText: 'Which park?' });
+  await chairPoll.getByRole('button', { name: 'Open poll' }).click();
+  await until(async () => (await chairPoll.locator('.poll-status').textContent()).includes('Open'), 'the poll open');
+  const questionsLink = await makeLink(chair, 'Moderator 2', 'questions');
+  const backLink = await makeLink(chair, 'Clerk', 'backstage');
+  const phone = await newPage(env.browser, t, { viewport: { width: 390, height: 844 } });
+  await join(env.server, phone, room.code);
+  await phone.getByLabel('Your question', { exact: true }).fill('When does the pool open?');
+  await phone.getByRole('button', { name: 'Send question' }).click();
+
+  // Questions only: moderates the question, and runs no poll.
+  const mod2 = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod2.goto(questionsLink);
+  await live(mod2);
+  await until(async () => (await mod2.evaluate(() => document.body.dataset.scope)) === 'questions', 'the questions scope');
+  const poll2 = mod2.locator('#polls .poll').filter({ hasText: 'Which park?' });
+  await poll2.waitFor();
+  assert.deepEqual(await visibleControls(mod2, '#panel-polls button, #panel-polls select, #panel-polls summary'), [], 'poll controls on a questions-only dashboard');
+  assert.ok(await mod2.locator('#poll-builder').isHidden(), 'the new-poll form');
+  assert.match(await mod2.locator('#panel-polls .scope-hint').textContent(), /Read only/);
+  assert.match(await mod2.locator('#scope-note').textContent(), /moderates questions and ideas/);
+  assert.ok(await mod2.locator('#start').isHidden() && await mod2.locator('#end').isHidden(), 'start and end');
+  for (const [tab, selector] of [['Agenda', '#panel-agenda button, #panel-agenda summary'], ['Announce', '#panel-announce button'], ['Settings', '#panel-settings button, #panel-settings select, #panel-settings input']]) {
+    await mod2.getByRole('tab', { name: tab }).click();
+    assert.deepEqual(await visibleControls(mod2, selector), [], `${tab} controls on a questions-only dashboard`);
+  }
+  const waiting = mod2.locator('#queue > li').filter({ hasText: 'pool open' });
+  await waiting.getByRole('button', { name: 'Approve', exact: true }).click();
+  await until(async () => (await chair.locator('#live > li').filter({ hasText: 'pool open' }).count()) === 1, 'the question approved by the questions link');
+  await mod2.getByRole('tab', { name: 'Polls' }).click();
+  await screenshot(mod2, 'team-scope-questions');
+
+  // Backstage: sees the question and the poll, acts on nothing, sends a note.
+  const back = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await back.goto(backLink);
+  await live(back);
+  await until(async () => (await back.evaluate(() => document.body.dataset.scope)) === 'backstage', 'the backstage scope');
+  await back.locator('#live > li').filter({ hasText: 'pool open' }).waitFor();
+  await back.locator('#polls .poll').filter({ hasText: 'Which park?' }).waitFor();
+  const acting = '#queue-box button, #live-box button, #panel-polls button, #panel-polls summary, #panel-ideas button, #panel-floor button, #panel-agenda button, #panel-announce button, #panel-done button, #panel-settings button, .status-row button';
+  assert.deepEqual(await visibleControls(back, acting), [], 'action buttons on a backstage dashboard');
+  assert.match(await back.locator('#scope-note').textContent(), /Backstage link: you see everything and act on nothing/);
+  // A shortcut says why rather than act.
+  await back.locator('#live > li').first().click();
+  await back.keyboard.press('h');
+  assert.equal(await chair.locator('#live > li.highlighted').count(), 0, 'a backstage shortcut highlighted');
+  await screenshot(back, 'team-scope-backstage');
+  await back.getByRole('tab', { name: 'Team' }).click();
+  await back.getByLabel('Note to the moderators').fill('Question 1 is a repeat');
+  await back.getByRole('button', { name: 'Send note' }).click();
+  await until(async () => (await chair.locator('#note-flash').textContent())?.includes('Question 1 is a repeat'), 'the note on the chair\'s dashboard');
+  const fit = await back.evaluate(() => [document.scrollingElement.scrollHeight, innerHeight]);
+  assert.ok(fit[0] <= fit[1], `the backstage dashboard is ${fit[0]} px high in ${fit[1]}`);
+
+  // In French too.
+  await back.getByRole('button', { name: 'Français' }).click();
+  await until(async () => /Lien coulisses/.test(await back.locator('#scope-note').textContent()), 'the scope note in French');
+  await back.getByRole('tab', { name: 'Sondages' }).click();
+  assert.match(await back.locator('#panel-polls .scope-hint').textContent(), /Lecture seule/);
+});

@@ -1,7 +1,7 @@
 // Who votes, in real pages: the organiser makes voting cards on the
 // dashboard, gets their PDF (one QR code per card, checked with poppler
-// when it is installed, and by the PDF's own image objects) and their
-// links; a card opened on a phone votes in a poll counted by card. A poll
+// when it is installed, and by the PDF's own image objects; the codes
+// read back with zbarimg when zbar-tools is installed) and their links; a card opened on a phone votes in a poll counted by card. A poll
 // counted in the room: the big screen shows the room code, a phone
 // (390x844) types it, votes, and the vote is counted.
 
@@ -42,9 +42,9 @@ async function unfolded(p, title) {
   return poll;
 }
 
-/** Whether a command-line tool is installed. */
-function has(tool) {
-  try { execFileSync(tool, ['-v'], { stdio: 'ignore' }); return true; } catch { return false; }
+/** Whether a command-line tool is installed (flag: what makes it say its version and exit 0). */
+function has(tool, flag = '-v') {
+  try { execFileSync(tool, [flag], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
 test('voting cards: printed as a PDF of QR codes, one card votes', async (t) => {
@@ -91,6 +91,14 @@ test('voting cards: printed as a PDF of QR codes, one card votes', async (t) => 
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'page')]);
     const png = fs.readdirSync(dir).find((f) => f.endsWith('.png'));
     fs.copyFileSync(path.join(dir, png), path.join(path.dirname(await screenshot(mod, 'voters-cards-dashboard')), 'voters-cards-pdf.png'));
+    // The QR codes, read back from the rendered page as a phone's camera
+    // would (zbar-tools, when installed): each is the link of one card.
+    if (has('zbarimg', '--version')) {
+      execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', file, path.join(dir, 'scan')]);
+      const scan = fs.readdirSync(dir).find((f) => f.startsWith('scan') && f.endsWith('.png'));
+      const decoded = execFileSync('zbarimg', ['--raw', '-q', path.join(dir, scan)]).toString().trim().split('\n').sort();
+      assert.deepEqual(decoded, links.slice().sort(), 'the QR codes read back are the cards\' links');
+    }
   }
 
   // A card poll: the plain link may not vote; the card does, once.
@@ -151,4 +159,41 @@ test('in the room: the screen shows the code, a phone types it and votes', async
   await until(async () => (await section.locator('.poll-status').textContent()).includes('1 vote'), 'the vote counted');
   assert.match(await poll.textContent(), /checked in/);
   await screenshot(p, 'voters-phone-voted');
+});
+
+test('the meeting-wide counting: set in the settings, taken by new polls', async (t) => {
+  const room = await createRoom(env.server, { title: 'Council', settings });
+  const mod = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  await mod.getByRole('tab', { name: 'Settings' }).click();
+  const select = mod.getByLabel('Who votes in polls, unless a poll says otherwise');
+  assert.equal(await select.inputValue(), 'open');
+  await select.selectOption('room');
+  await mod.getByRole('button', { name: 'Save settings' }).click();
+  await until(async () => (await mod.evaluate(() => window.tribune.state.view.meeting.settings.counting)) === 'room', 'the default saved');
+  await screenshot(mod, 'voters-settings-counting');
+
+  // The poll form offers the meeting's choice first, and a poll made with
+  // it is counted in the room.
+  await mod.getByRole('tab', { name: 'Polls' }).click();
+  await mod.locator('#poll-builder summary').click();
+  await until(async () => /As the meeting \(People in the room/.test(await mod.locator('#poll-counting option').first().textContent()), 'the default in the poll form');
+  await mod.locator('#poll-title').fill('Keep the library open late?');
+  await mod.locator('#poll-options').fill('Yes\nNo');
+  await mod.locator('#poll-counting').selectOption('');
+  await mod.locator('#poll-form button[type=submit]').click();
+  const section = mod.locator('#polls .poll').filter({ hasText: 'Keep the library open late?' });
+  await until(async () => /In the room/.test(await section.locator('.poll-status').textContent()), 'the poll counted in the room');
+
+  // Reloaded, in French: the setting shows what was saved.
+  await mod.getByRole('button', { name: 'Français' }).click();
+  await mod.getByRole('tab', { name: 'Réglages' }).click();
+  const fr = mod.getByLabel('Qui vote dans les sondages, sauf si un sondage en décide autrement');
+  assert.equal(await fr.inputValue(), 'room');
+  assert.match(await fr.locator('option:checked').textContent(), /dans la salle/);
+  // Back to open: the setting is absent again.
+  await fr.selectOption('open');
+  await mod.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await until(async () => (await mod.evaluate(() => window.tribune.state.view.meeting.settings.counting || '')) === '', 'the default back to open');
 });

@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tribune-hub/tribune/hub/archive"
 	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
 )
 
 // keyHeader carries the moderator key on the moderators' archive
@@ -168,6 +170,47 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 // errDamaged: the stored log does not verify, or does not replay.
 var errDamaged = errors.New("hub: the stored log does not verify")
 
+// archiveSeat says why key, which is not the organiser's, may not
+// download the moderators' archive of room code, or "" if it may: the key
+// of a seat of the team that is not revoked and whose scope sees
+// everything, ScopeAll or ScopeBackstage (a download reads and acts on
+// nothing). A questions-only seat may not: its scope is the questions,
+// not the meeting's record. The seats come from the log, as the
+// downloads do, so that a meeting that ended and is no longer loaded
+// answers the same.
+func (h *Hub) archiveSeat(ctx context.Context, code, key string) string {
+	const need = "this download needs the organiser's key, or a moderator link whose scope is everything or backstage, in the " + keyHeader + " header"
+	if key == "" {
+		return need
+	}
+	rows, err := h.store.Load(ctx, code) // the download that follows verifies the chain
+	if err != nil {
+		return need
+	}
+	var seats []room.SeatKey // in id order: seat n is seats[n-1]
+	for _, row := range rows {
+		switch ev := row.Event; ev.Op {
+		case room.OpTeamAdd:
+			sum, _ := hex.DecodeString(ev.KeyHash)
+			seats = append(seats, room.SeatKey{ID: ev.Seat, KeyHash: sum, Scope: ev.Scope})
+		case room.OpTeamRevoke:
+			if n := int(ev.Seat); n >= 1 && n <= len(seats) {
+				seats[n-1].Revoked = true
+			}
+		}
+	}
+	found := matchSeat(hashKey(key), seats)
+	switch {
+	case found.ID == 0:
+		return need
+	case found.Revoked:
+		return "this moderator link was revoked"
+	case found.Scope == room.ScopeQuestions:
+		return "a moderator link limited to questions may not download the moderators' log: ask the organiser"
+	}
+	return ""
+}
+
 // archiveBuildTimeout bounds reading and replaying one log for the archive.
 const archiveBuildTimeout = time.Minute
 
@@ -198,8 +241,10 @@ func (h *Hub) withLog(moderator bool, build archiveBuild) http.HandlerFunc {
 			return
 		}
 		if moderator && !checkKey(r.Header.Get(keyHeader), rec.KeyHash) {
-			writeError(w, http.StatusForbidden, "bad_key", "this download needs the moderator key in the "+keyHeader+" header")
-			return
+			if msg := h.archiveSeat(r.Context(), code, r.Header.Get(keyHeader)); msg != "" {
+				writeError(w, http.StatusForbidden, "bad_key", msg)
+				return
+			}
 		}
 		f, err := h.buildVerified(r.Context(), r, code, build)
 		if err != nil {

@@ -36,9 +36,10 @@
 //
 // A moderator session is the organiser's (the key made with the meeting,
 // kept hashed beside it) or a seat's of the moderation team (team.go): its
-// key's hash is in the room's log, checked against the fan-out's replica,
-// and the fan-out closes a seat's sessions when it applies the seat's
-// revocation.
+// key's hash is in the room's log, checked against the fan-out's replica
+// (once more after it caught up with the log's head, for a link just
+// made), and the fan-out closes a seat's sessions when it applies the
+// seat's revocation.
 //
 // # Invariants and the tests that guard them
 //
@@ -54,6 +55,8 @@
 //   - A revoked moderator link acts no more: its sessions are closed and
 //     its key refused, after a restart and on every edge too:
 //     TestTeamRevoke, TestClusterTeamRevoke.
+//   - A moderator link works as soon as the organiser has it, on any node:
+//     TestTeamLinkAtOnce, TestClusterTeamRevoke.
 //
 // The wire protocol is documented in PROTOCOL.md at the repository root.
 package hub

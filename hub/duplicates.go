@@ -22,7 +22,7 @@ func (h *Hub) duplicates(w http.ResponseWriter, r *http.Request) {
 	}
 	// Any moderator: the organiser, or a link of the team that acts
 	// (team.go); a backstage link sees everything, suggestions too.
-	if _, err := h.moderatorActor(r.Header.Get(keyHeader), hr); err != nil {
+	if _, err := h.moderatorActor(r.Context(), r.Header.Get(keyHeader), hr); err != nil {
 		writeError(w, http.StatusForbidden, "bad_key", "duplicates: the moderator key is required (X-Tribune-Key)")
 		return
 	}

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -57,7 +58,15 @@ func (s signer) seatKey(code, cmdID string) string {
 // seat of the team not revoked. Every seat's hash is compared, in
 // constant time, whatever matched before. A revoked seat's key is
 // ErrBadKey, saying so.
-func (h *Hub) moderatorActor(key string, hr *hubRoom) (room.Actor, error) {
+//
+// The seats are the fan-out's, which applies the log a tick after the
+// sequencer acknowledged it (and, on an edge, after Redis brought it): a
+// link opened at once after the organiser got it may not be there yet.
+// So a key that matches no seat is checked once more after this node has
+// applied every event the log held when it was asked (caughtUp): a link
+// works as soon as its team.add was acknowledged, on any node, and a
+// wrong key costs one read of the log's head and a tick or so.
+func (h *Hub) moderatorActor(ctx context.Context, key string, hr *hubRoom) (room.Actor, error) {
 	if checkKey(key, hr.keyHash) {
 		return room.Actor{ID: moderatorID, Role: room.Moderator}, nil
 	}
@@ -65,11 +74,13 @@ func (h *Hub) moderatorActor(key string, hr *hubRoom) (room.Actor, error) {
 		return room.Actor{}, ErrBadKey
 	}
 	sum := hashKey(key)
-	var found room.SeatKey
-	for _, k := range *hr.fan.seats.Load() {
-		if subtle.ConstantTimeCompare(sum, k.KeyHash) == 1 {
-			found = k
+	found := matchSeat(sum, *hr.fan.seats.Load())
+	if found.ID == 0 {
+		keys, err := h.caughtUp(ctx, hr)
+		if err != nil {
+			return room.Actor{}, err
 		}
+		found = matchSeat(sum, keys)
 	}
 	switch {
 	case found.ID == 0:
@@ -78,6 +89,41 @@ func (h *Hub) moderatorActor(key string, hr *hubRoom) (room.Actor, error) {
 		return room.Actor{}, fmt.Errorf("%w: this moderator link was revoked", ErrBadKey)
 	}
 	return room.Actor{ID: room.SeatActor(found.ID), Role: room.Moderator}, nil
+}
+
+// matchSeat returns the seat whose key hashes to sum, or the zero
+// SeatKey. Every hash is compared, in constant time.
+func matchSeat(sum []byte, keys []room.SeatKey) room.SeatKey {
+	var found room.SeatKey
+	for _, k := range keys {
+		if subtle.ConstantTimeCompare(sum, k.KeyHash) == 1 {
+			found = k
+		}
+	}
+	return found
+}
+
+// caughtUp waits until the fan-out's replica has applied every event the
+// log holds now, and returns the seats' keys then. Each look waits for
+// the fan-out's next tick; ctx bounds the wait (a hello's timeout, a
+// request's context).
+func (h *Hub) caughtUp(ctx context.Context, hr *hubRoom) ([]room.SeatKey, error) {
+	head, _, err := h.store.Head(ctx, hr.code)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var (
+			seq  uint64
+			keys []room.SeatKey
+		)
+		if err := hr.fan.inspect(ctx, func(r *room.Room) { seq, keys = r.Seq(), r.SeatKeys() }); err != nil {
+			return nil, err
+		}
+		if seq >= head {
+			return keys, nil
+		}
+	}
 }
 
 // prepareTeamAdd makes the key of the seat cmd adds, puts its hash in cmd
@@ -138,7 +184,7 @@ func (h *Hub) linkQR(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_message", "link-qr: the body must be {\"key\": the link's key}")
 		return
 	}
-	if a, err := h.moderatorActor(body.Key, hr); err != nil || a.ID == moderatorID {
+	if a, err := h.moderatorActor(r.Context(), body.Key, hr); err != nil || a.ID == moderatorID {
 		writeError(w, http.StatusBadRequest, "bad_key", "link-qr: not the key of a moderator link of this meeting")
 		return
 	}

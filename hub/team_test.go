@@ -154,10 +154,34 @@ func TestTeamAddRetried(t *testing.T) {
 	if first.Code != "" || first.Seq != again.Seq || first.Key != again.Key {
 		t.Fatalf("first %+v, retried %+v", first, again)
 	}
-	// The key works once the room's fan-out has applied the seat, by the
-	// time the organiser's page shows it.
-	org.waitSeq(again.Seq)
 	dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: again.Key})
+}
+
+// A link works as soon as the organiser got it: opened the moment the ack
+// arrives, long before the fan-out's next tick has applied the seat, it is
+// welcomed as its seat (and a wrong key is still refused).
+func TestTeamLinkAtOnce(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, time.Second) // a slow tick: the seat is applied long after the ack
+	defer th.stop()
+	cr := createRoom(t, th.url, `{"title":"At once"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	for i, scope := range []room.Scope{room.ScopeAll, room.ScopeBackstage} {
+		r := org.do(room.Command{Op: room.OpTeamAdd, Name: "Seat " + string(scope), Scope: scope})
+		if r.Code != "" || r.Key == "" {
+			t.Fatalf("team.add: %+v", r)
+		}
+		m := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: r.Key})
+		if want := room.SeatID(i + 1); m.welcome.Seat != want {
+			t.Fatalf("link opened at once: welcome names seat %d, want %d", m.welcome.Seat, want)
+		}
+		// It acts as its seat from its first command.
+		if s := m.must(room.Command{Op: room.OpNote, Text: "here"}); s <= r.Seq {
+			t.Fatalf("note at seq %d, after the seat's %d", s, r.Seq)
+		}
+	}
+	refusedKey(t, th.url, cr.Code, "not-a-key-of-this-room")
 }
 
 // The QR code of a seat's link is drawn for the organiser only, and only
@@ -239,23 +263,15 @@ func TestClusterTeamRevoke(t *testing.T) {
 	cr := createRoom(t, c.a.url, `{"title":"Team on edges"}`)
 	org := dial(t, c.a.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
 	org.name = "org"
-	seat, key := addSeat(t, org, "Moderator 2", room.ScopeQuestions)
-	// The other edge applies the seat when the primary's event reaches it.
-	var m2 *client
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		cl := dialRaw(t, c.b.url, cr.Code)
-		cl.name = "m2"
-		cl.send(map[string]any{"t": "hello", "v": ProtocolVersion, "role": "moderator", "key": key})
-		cl.waitFor(func() bool { return cl.hasView || cl.closed })
-		if cl.hasView {
-			m2 = cl
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the link never worked on the other edge")
-		}
+	r := org.do(room.Command{Op: room.OpTeamAdd, Name: "Moderator 2", Scope: room.ScopeQuestions})
+	if r.Code != "" || r.Key == "" {
+		t.Fatalf("team.add: %+v", r)
 	}
+	seat, key := room.SeatID(1), r.Key
+	// The link works on the other edge as soon as the organiser has it,
+	// whether or not the primary's event has reached that edge yet.
+	m2 := dial(t, c.b.url, cr.Code, helloArgs{Role: "moderator", Key: key})
+	m2.name = "m2"
 	if m2.welcome.Seat != seat {
 		t.Fatalf("welcome names seat %d, want %d", m2.welcome.Seat, seat)
 	}
@@ -268,4 +284,63 @@ func TestClusterTeamRevoke(t *testing.T) {
 	refusedKey(t, c.b.url, cr.Code, key)
 	org.waitSeq(revoked) // this edge has applied it too
 	refusedKey(t, c.a.url, cr.Code, key)
+}
+
+// The moderators' downloads take the organiser's key or a link's whose
+// scope sees everything (all, backstage); a questions-only link, a
+// revoked one and any other key are refused, and the same after the end.
+func TestTeamArchiveDownload(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	defer th.stop()
+	cr := createRoom(t, th.url, `{"title":"Minutes"}`)
+	org := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	org.name = "org"
+	_, allKey := addSeat(t, org, "Chair", room.ScopeAll)
+	_, qKey := addSeat(t, org, "Moderator 2", room.ScopeQuestions)
+	_, backKey := addSeat(t, org, "Clerk", room.ScopeBackstage)
+	goneSeat, goneKey := addSeat(t, org, "Gone", room.ScopeAll)
+	org.must(room.Command{Op: room.OpTeamRevoke, Seat: goneSeat})
+	org.must(room.Command{Op: room.OpStart})
+	get := func(path, key string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", th.url+"/api/rooms/"+cr.Code+path, nil)
+		req.Header.Set(keyHeader, key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			who, key string
+			status   int
+			says     string
+		}{
+			{"the organiser", cr.ModeratorKey, http.StatusOK, ""},
+			{"a link of scope all", allKey, http.StatusOK, ""},
+			{"a backstage link", backKey, http.StatusOK, ""},
+			{"a questions-only link", qKey, http.StatusForbidden, "limited to questions"},
+			{"a revoked link", goneKey, http.StatusForbidden, "revoked"},
+			{"no key", "", http.StatusForbidden, "organiser's key"},
+			{"another key", "not-a-key", http.StatusForbidden, "organiser's key"},
+		} {
+			for _, path := range []string{"/log.json", "/data.zip"} {
+				code, b := get(path, c.key)
+				if code != c.status || !strings.Contains(b, c.says) {
+					t.Errorf("%s: %s %s: %d %.120s, want %d saying %q", when, c.who, path, code, b, c.status, c.says)
+				}
+				if code == http.StatusOK && path == "/log.json" && !strings.Contains(b, `"team.add"`) {
+					t.Errorf("%s: %s: log.json without the team: %.120s", when, c.who, b)
+				}
+			}
+		}
+	}
+	check("during the meeting")
+	org.must(room.Command{Op: room.OpEnd})
+	check("after the end")
 }

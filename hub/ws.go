@@ -151,7 +151,7 @@ func (h *Hub) hello(ctx context.Context, c *websocket.Conn, hr *hubRoom) (*sessi
 	case !ok || role == room.System:
 		return nil, in, fmt.Errorf("%w: unknown role", errBadHello)
 	case role == room.Moderator:
-		a, err := h.moderatorActor(in.Key, hr)
+		a, err := h.moderatorActor(ctx, in.Key, hr)
 		if err != nil {
 			return nil, in, err
 		}

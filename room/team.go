@@ -119,6 +119,7 @@ type Note struct {
 type SeatKey struct {
 	ID      SeatID
 	KeyHash []byte // SHA-256 of the key
+	Scope   Scope
 	Revoked bool
 }
 
@@ -286,7 +287,7 @@ func (r *Room) SeatKeys() []SeatKey {
 	out := make([]SeatKey, len(r.team))
 	for i, s := range r.team {
 		h, _ := hex.DecodeString(s.keyHash)
-		out[i] = SeatKey{ID: s.id, KeyHash: h, Revoked: s.revokedAt != 0}
+		out[i] = SeatKey{ID: s.id, KeyHash: h, Scope: s.scope, Revoked: s.revokedAt != 0}
 	}
 	return out
 }

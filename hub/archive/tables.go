@@ -183,6 +183,7 @@ var (
 	reasons          = enumOf(room.Reasons...)
 	pollKinds        = enumOf(room.Single, room.Multiple, room.Rating, room.Open, room.Ranking, room.Points)
 	pollStatuses     = enumOf(room.Draft, room.PollOpen, room.PollEnded)
+	countings        = enumOf(room.Countings...)
 	visibilities     = enumOf(room.Live, room.AfterVoting, room.AfterClose, room.Hidden)
 )
 
@@ -349,6 +350,17 @@ func (m *meeting) pollsTable(v Variant, stepTitle func(int) string) Table {
 		{field: field("scale", "integer", "Rating scale 1..scale", false), value: func(p room.PollView) string { return optInt(p.Scale) }},
 		{field: field("opened_at", "datetime", "First opened (UTC)", false), value: func(p room.PollView) string { return isoTime(m.opened[p.ID]) }},
 		{field: field("closed_at", "datetime", "Last closed (UTC)", false), value: func(p room.PollView) string { return isoTime(m.closed[p.ID]) }},
+		{field: describe(field("counting", "string", "Whose ballots counted", true, countings...),
+			"open: anyone with the link; room: participants who typed the code shown in the room; cards: holders of a voting card"),
+			value: func(p room.PollView) string { return string(countingOf(p.Counting)) }},
+		{field: describe(field("allowed_voters", "integer", "Voters the poll allowed", false),
+			"room: participants checked in, cards: voting cards issued, when the poll was last closed (or at the end of the record); empty for open polls"),
+			value: func(p room.PollView) string {
+				if n, ok := m.counter.elig.allowed(p.ID, p.Counting); ok {
+					return itoa(n)
+				}
+				return ""
+			}},
 		{field: field("ballots", "integer", "Ballots cast", true), value: func(p room.PollView) string { return itoa(p.Ballots) }},
 		{field: field("results_published", "boolean", "Results published", true), value: func(p room.PollView) string {
 			return strconv.FormatBool(v == Full || m.resultsPublic(p))

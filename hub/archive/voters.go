@@ -22,6 +22,10 @@ type eligibility struct {
 	cards     int
 	counting  map[room.PollID]room.Counting
 	cardVoted map[string]bool // cards with a ballot
+	// allowedAt is how many voters a poll counted in the room or by card
+	// allowed when it was last closed: participants checked in, or cards
+	// issued, by then.
+	allowedAt map[room.PollID]int
 
 	badSeq uint64 // the first ballot from a voter its poll did not allow
 	bad    string
@@ -30,6 +34,7 @@ type eligibility struct {
 func (e *eligibility) observe(ev room.Event) {
 	if e.counting == nil {
 		e.checkedIn, e.counting, e.cardVoted = map[string]bool{}, map[room.PollID]room.Counting{}, map[string]bool{}
+		e.allowedAt = map[room.PollID]int{}
 	}
 	switch ev.Op {
 	case room.OpCheckin:
@@ -38,6 +43,10 @@ func (e *eligibility) observe(ev room.Event) {
 		e.cards += len(ev.Cards)
 	case room.OpPollCreate, room.OpPollEdit:
 		e.counting[ev.Poll] = ev.Counting
+	case room.OpPollClose:
+		if n, ok := e.allowedNow(e.counting[ev.Poll]); ok {
+			e.allowedAt[ev.Poll] = n
+		}
 	case room.OpVote:
 		n, card := cardNumber(ev.Actor.ID)
 		if card && n >= 1 && n <= e.cards {
@@ -57,6 +66,28 @@ func (e *eligibility) observe(ev room.Event) {
 			}
 		}
 	}
+}
+
+// allowedNow is how many voters counting allows now, and false for a
+// poll open to all, which counts anyone.
+func (e *eligibility) allowedNow(c room.Counting) (int, bool) {
+	switch c {
+	case room.CountRoom:
+		return len(e.checkedIn), true
+	case room.CountCards:
+		return e.cards, true
+	}
+	return 0, false
+}
+
+// allowed is how many voters poll p, counted as c, allowed: when it was
+// last closed, or at the end of the log if it never was; false for a poll
+// open to all.
+func (e *eligibility) allowed(p room.PollID, c room.Counting) (int, bool) {
+	if n, ok := e.allowedAt[p]; ok {
+		return n, true
+	}
+	return e.allowedNow(c)
 }
 
 // cardNumber reads a card's participant id, as room.CardActor writes it.
@@ -109,4 +140,13 @@ func (m *meeting) checkVoters() error {
 		return &VerifyError{Seq: m.room.Seq(), Reason: "check-ins or voting cards recounted from the log differ from the room's"}
 	}
 	return nil
+}
+
+// countingOf names a poll's counting as the open data writes it: empty is
+// open to all.
+func countingOf(c room.Counting) room.Counting {
+	if c == "" {
+		return room.CountOpen
+	}
+	return c
 }

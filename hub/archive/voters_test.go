@@ -2,8 +2,11 @@ package archive
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +15,11 @@ import (
 	"github.com/tribune-hub/tribune/room"
 )
 
-// votersMeeting runs a meeting with a poll counted in the room and one
-// counted by voting card: ann checks in and votes in the room, bob does
-// not; card 1 votes from two sessions, card 2 joins and does not vote.
+// votersMeeting runs a meeting with a poll counted in the room, one
+// counted by voting card and one open to all: ann checks in and votes in
+// the room, bob does not; card 1 votes from two sessions, card 2 joins and
+// does not vote; bob checks in once the room's poll closed, and votes in
+// the open poll, which the meeting's end leaves open.
 func votersMeeting(t *testing.T) *fixture {
 	t.Helper()
 	st, err := store.Open(t.Context(), store.Config{Path: filepath.Join(t.TempDir(), "tribune.db")})
@@ -42,6 +47,12 @@ func votersMeeting(t *testing.T) *fixture {
 	f.do(room.Actor{ID: card1, Role: room.Participant}, room.Command{Op: room.OpVote, Poll: 2, Choices: []int{0}})
 	f.do(room.Actor{ID: card1, Role: room.Participant}, room.Command{Op: room.OpVote, Poll: 2, Choices: []int{1}})
 	f.do(mod, room.Command{Op: room.OpPollClose, Poll: 2})
+	// Bob checks in after the poll counted in the room closed: it did not
+	// allow him.
+	f.do(room.Actor{ID: f.ids["bob"], Role: room.System}, room.Command{Op: room.OpCheckin})
+	f.do(mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Coffee at the break?", Options: []string{"Yes", "No"}})
+	f.do(mod, room.Command{Op: room.OpPollOpen, Poll: 3})
+	f.do(f.p("bob"), room.Command{Op: room.OpVote, Poll: 3, Choices: []int{0}})
 	f.do(mod, room.Command{Op: room.OpEnd})
 	return f
 }
@@ -60,7 +71,7 @@ func TestVotersRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Voters == nil || *s.Voters != (Voters{CheckedIn: 1, Cards: 3, CardsVoted: 1}) {
+	if s.Voters == nil || *s.Voters != (Voters{CheckedIn: 2, Cards: 3, CardsVoted: 1}) {
 		t.Fatalf("verify says voters %+v", s.Voters)
 	}
 	r, err := Build(rows)
@@ -119,4 +130,86 @@ func TestVerifyUncountedBallot(t *testing.T) {
 	}
 	_, err = Verify(bytes.NewReader(b))
 	wantBad(t, "forged ballot", err, vote)
+}
+
+// TestVotersPollsTable: the open data's polls table says whose ballots
+// each poll counted and, for a poll counted in the room or by card, how
+// many voters it allowed when it closed (or at the end); its Table Schema
+// describes both; and no file of the open data holds a card's id or hash
+// or a participant's id.
+func TestVotersPollsTable(t *testing.T) {
+	t.Parallel()
+	f := votersMeeting(t)
+	rows, err := f.st.Load(t.Context(), f.code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Package(rows, OpenData, Options{Excel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := readZip(t, files)
+	recs, err := csv.NewReader(bytes.NewReader(z["polls.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	for _, name := range []string{"counting", "allowed_voters"} {
+		if _, ok := col[name]; !ok {
+			t.Fatalf("polls.csv has no %s column: %v", name, recs[0])
+		}
+	}
+	got := map[string][2]string{}
+	for _, r := range recs[1:] {
+		got[r[col["id"]]] = [2]string{r[col["counting"]], r[col["allowed_voters"]]}
+	}
+	want := map[string][2]string{
+		"1": {"room", "1"},  // ann checked in; bob came after the close
+		"2": {"cards", "3"}, // three cards issued, one voted
+		"3": {"open", ""},
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("polls.csv counting and allowed voters %v, want %v", got, want)
+	}
+	var schema struct {
+		Fields []struct {
+			Name        string `json:"name"`
+			Type        string `json:"type"`
+			Constraints struct {
+				Required bool     `json:"required"`
+				Enum     []string `json:"enum"`
+			} `json:"constraints"`
+		} `json:"fields"`
+	}
+	if err := json.Unmarshal(z["polls.schema.json"], &schema); err != nil {
+		t.Fatalf("polls.schema.json: %v", err)
+	}
+	var seen int
+	for _, fl := range schema.Fields {
+		switch fl.Name {
+		case "counting":
+			seen++
+			if fl.Type != "string" || !fl.Constraints.Required || !slices.Equal(fl.Constraints.Enum, []string{"open", "room", "cards"}) {
+				t.Errorf("the schema's counting field: %+v", fl)
+			}
+		case "allowed_voters":
+			seen++
+			if fl.Type != "integer" || fl.Constraints.Required {
+				t.Errorf("the schema's allowed_voters field: %+v", fl)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("polls.schema.json describes %d of counting and allowed_voters", seen)
+	}
+	for name, data := range z {
+		for _, secret := range []string{"card-", "a7a7", "b8b8", f.ids["ann"], f.ids["bob"]} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("opendata.zip/%s holds %q", name, secret)
+			}
+		}
+	}
 }
