@@ -260,10 +260,13 @@ export function moderatorIdeas(client, panel, dups) {
   function renderHead(view, b) {
     const status = h('p', { class: 'form-status', role: 'status' });
     if (b && b.open) {
+      // The prompt and the close button side by side, in a head that
+      // stays at the top of the panel while the lists scroll (ideas.css).
       replace(head,
-        h('p', { class: 'ideas-prompt' }, b.prompt),
-        h('p', { class: 'hint' }, `${boardStep(view, b)} · ${t('ideas.count', { n: view.ideas.filter((x) => x.board === b.id).length })}`),
-        h('div', { class: 'button-row' },
+        h('div', { class: 'board-head' },
+          h('div', { class: 'board-what' },
+            h('p', { class: 'ideas-prompt' }, b.prompt),
+            h('p', { class: 'hint' }, `${boardStep(view, b)} · ${t('ideas.count', { n: view.ideas.filter((x) => x.board === b.id).length })}`)),
           h('button', { type: 'button', id: 'board-close', class: 'danger small', on: { click: () => send({ op: 'ideas.close', board: b.id }, t('ideas.closedDone'), status) } }, t('ideas.close'))),
         status);
       return;
