@@ -55,6 +55,11 @@ export function consultationID(pathname) {
   return m ? m[1].toUpperCase() : '';
 }
 
+/** The trace page of idea n of step meeting code. */
+export function ideaTraceHref(id, code, n) {
+  return `/c/${encodeURIComponent(id)}/trace?code=${encodeURIComponent(code)}&idea=${Number(n)}`;
+}
+
 /** The trace page of question n of step meeting code. */
 export function traceHref(id, code, n) {
   return `/c/${encodeURIComponent(id)}/trace?code=${encodeURIComponent(code)}&question=${Number(n)}`;
@@ -148,9 +153,10 @@ export function proposalStatusName(status, l) {
 
 /**
  * A proposal's source as a line, and a link to follow: a question's trace,
- * or the meeting's report for a poll or an agenda step's outcome.
+ * or an idea's, or the meeting's report for a poll or an agenda step's
+ * outcome.
  * @param {string} id the consultation's
- * @param {{kind: string, code: string, question?: number, poll?: number, step?: number}} s
+ * @param {{kind: string, code: string, question?: number, poll?: number, step?: number, idea?: number}} s
  * @param {Map<string, {index: number, title: string}>} steps by code
  * @param {Lang} l
  * @returns {{text: string, href: string}}
@@ -163,6 +169,8 @@ export function sourceLine(id, s, steps, l) {
       return { text: t('c.source.question', { n: s.question, where }, l), href: traceHref(id, s.code, s.question || 0) };
     case 'poll':
       return { text: t('c.source.poll', { n: s.poll, where }, l), href: `/r/${encodeURIComponent(s.code)}` };
+    case 'idea':
+      return { text: t('c.source.idea', { n: s.idea, where }, l), href: ideaTraceHref(id, s.code, s.idea || 0) };
     default:
       return { text: t('c.source.outcome', { n: (s.step || 0) + 1, where }, l), href: `/r/${encodeURIComponent(s.code)}` };
   }
@@ -254,6 +262,44 @@ export function traceLines(id, trace, outcomes, l, steps = new Map()) {
     if (said) lines.push({ kind: 'outcome', text: said, detail: o && o.answer ? o.answer : '' });
     if (said && o.recording) lines.push({ kind: 'recording', text: t('c.trace.watch', {}, l), href: o.recording });
   }
+  lines.push(...takenUpLines(id, trace, l));
+  return lines;
+}
+
+/**
+ * The trace of an idea as lines: where it was proposed (and its votes),
+ * the idea it was merged into, the proposals that took it up and the
+ * commitments that include them (GET .../trace?code=CODE&idea=N).
+ * @param {string} id the consultation's
+ * @param {{code: string, idea: number, step: number, stepTitle: string, votes?: number, status?: string, mergedInto?: number,
+ *   proposals: Trace['proposals'], commitments: Trace['commitments']}} trace
+ * @param {Lang} l
+ * @returns {Line[]}
+ */
+export function ideaTraceLines(id, trace, l) {
+  const at = t('c.stepN', { n: trace.step, title: trace.stepTitle }, l);
+  /** @type {Line[]} */
+  const lines = [{ kind: 'asked', text: t('c.trace.idea', { at, n: trace.votes || 0 }, l), href: `/r/${encodeURIComponent(trace.code)}` }];
+  if (trace.status === 'merged' && trace.mergedInto) {
+    lines.push({ kind: 'outcome', text: t('c.trace.ideaMerged', { at, id: trace.mergedInto }, l), href: ideaTraceHref(id, trace.code, trace.mergedInto) });
+  }
+  const taken = takenUpLines(id, trace, l);
+  if (!taken.length) lines.push({ kind: 'none', text: t('c.trace.ideaNone', {}, l) });
+  lines.push(...taken);
+  return lines;
+}
+
+/**
+ * The proposals of a trace and the commitments that include them, as
+ * lines.
+ * @param {string} id
+ * @param {{proposals: Trace['proposals'], commitments: Trace['commitments']}} trace
+ * @param {Lang} l
+ * @returns {Line[]}
+ */
+function takenUpLines(id, trace, l) {
+  /** @type {Line[]} */
+  const lines = [];
   for (const p of trace.proposals) {
     const text = p.via ? t('c.trace.proposalVia', { id: p.id, via: p.via }, l) : t('c.trace.proposal', { id: p.id }, l);
     lines.push({ kind: 'proposal', text: `${text} (${proposalStatusName(p.status, l)})`, detail: p.title, href: `/c/${encodeURIComponent(id)}#${p.id}` });
@@ -308,10 +354,11 @@ export function provenance(q, l) {
 /**
  * Parses the organiser's list of sources, one a line: "CODE 3" or
  * "CODE #3" (a question), "CODE poll 2", "CODE agenda 1" (what came of
- * agenda step 1, the first). Returns the sources, or the number of the
- * first line that is none of these.
+ * agenda step 1, the first), "CODE idea 4" (an idea of its ideas boards;
+ * "idée" in French). Returns the sources, or the number of the first line
+ * that is none of these.
  * @param {string} text
- * @returns {{sources: {kind: string, code: string, question?: number, poll?: number, step?: number}[], bad: number}}
+ * @returns {{sources: {kind: string, code: string, question?: number, poll?: number, step?: number, idea?: number}[], bad: number}}
  */
 export function parseSources(text) {
   const sources = [];
@@ -319,11 +366,15 @@ export function parseSources(text) {
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i].trim();
     if (!s) continue;
-    const m = /^([A-Za-z0-9]{4,12})\s*(?:(#?)(\d+)|(poll|sondage)\s*#?(\d+)|(agenda|étape|etape)\s*#?(\d+))$/i.exec(s);
+    const m = /^([A-Za-z0-9]{4,12})\s*(?:(#?)(\d+)|(poll|sondage)\s*#?(\d+)|(agenda|étape|etape)\s*#?(\d+)|(idea|idée|idee)\s*#?(\d+))$/i.exec(s);
     if (!m) return { sources: [], bad: i + 1 };
     const code = m[1].toUpperCase();
     if (m[3]) sources.push({ kind: 'question', code, question: Number(m[3]) });
     else if (m[5]) sources.push({ kind: 'poll', code, poll: Number(m[5]) });
+    else if (m[9]) {
+      if (Number(m[9]) < 1) return { sources: [], bad: i + 1 };
+      sources.push({ kind: 'idea', code, idea: Number(m[9]) });
+    }
     else if (Number(m[7]) >= 1) sources.push({ kind: 'outcome', code, step: Number(m[7]) - 1 });
     else return { sources: [], bad: i + 1 };
   }

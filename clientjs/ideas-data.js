@@ -91,22 +91,16 @@ export function idea(view, id) {
 }
 
 /**
- * Live ideas of the same board whose titles share a word of four letters
- * or more with x's, most shared words first, at most n: the moderator's
- * likely duplicates (the server's similarity works on questions only).
+ * The ideas the server found x likely repeats (ids, most likely first:
+ * GET /api/rooms/CODE/duplicates, by word stems in French and English),
+ * as they are in the view now: live, on x's board, not x. The answer may
+ * be a moment older than the view: an idea refused or merged since is
+ * left out.
  * @param {View} view
  * @param {Idea} x
- * @param {number} n
+ * @param {number[]} ids
  */
-export function similarIdeas(view, x, n = 3) {
-  const words = (s) => new Set((s || '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4));
-  const mine = words(`${x.title} ${x.text || ''}`);
-  if (!mine.size) return [];
-  return (view.ideas || [])
-    .filter((y) => y.id !== x.id && y.board === x.board && y.status === 'live')
-    .map((y) => [y, [...words(`${y.title} ${y.text || ''}`)].filter((w) => mine.has(w)).length])
-    .filter(([, k]) => k > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].id - b[0].id)
-    .slice(0, n)
-    .map(([y]) => y);
+export function likelyIdeas(view, x, ids) {
+  const live = new Map((view.ideas || []).filter((y) => y.id !== x.id && y.board === x.board && y.status === 'live').map((y) => [y.id, y]));
+  return ids.map((id) => live.get(id)).filter((y) => y !== undefined);
 }

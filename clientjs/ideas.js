@@ -8,7 +8,7 @@ import { h, replace, keyedList, setText, load, store } from './dom.js';
 import { t, charterRules, onLangChange } from './i18n.js';
 import { announce, errorText, clockTime } from './ui.js';
 import {
-  currentBoard, boardIdeas, waitingIdeas, myHiddenIdeas, votedIdea, isMyIdea, similarIdeas, topIdeas,
+  currentBoard, boardIdeas, waitingIdeas, myHiddenIdeas, votedIdea, isMyIdea, likelyIdeas, topIdeas,
 } from './ideas-data.js';
 
 const reasons = ['duplicate', 'off-topic', 'abusive', 'already-answered', 'other'];
@@ -223,10 +223,13 @@ export function participantIdeas(client, { tab, panel }) {
 
 /**
  * Mounts the moderators' ideas panel into panel. Returns render().
+ * dups (duplicates.js) gives, for each waiting idea, the live ideas of its
+ * board the server found it likely repeats; without it none are shown.
  * @param {import('./tribune.js').Client} client
  * @param {HTMLElement} panel
+ * @param {{refresh: (view: any) => void, likelyIdeasFor: (id: number) => number[]}} [dups]
  */
-export function moderatorIdeas(client, panel) {
+export function moderatorIdeas(client, panel, dups) {
   /** The idea whose refusal or merge form is open: "id:kind", or ''. */
   let open = '';
   /** Ideas chosen for a poll, in the order chosen. */
@@ -257,10 +260,13 @@ export function moderatorIdeas(client, panel) {
   function renderHead(view, b) {
     const status = h('p', { class: 'form-status', role: 'status' });
     if (b && b.open) {
+      // The prompt and the close button side by side, in a head that
+      // stays at the top of the panel while the lists scroll (ideas.css).
       replace(head,
-        h('p', { class: 'ideas-prompt' }, b.prompt),
-        h('p', { class: 'hint' }, `${boardStep(view, b)} · ${t('ideas.count', { n: view.ideas.filter((x) => x.board === b.id).length })}`),
-        h('div', { class: 'button-row' },
+        h('div', { class: 'board-head' },
+          h('div', { class: 'board-what' },
+            h('p', { class: 'ideas-prompt' }, b.prompt),
+            h('p', { class: 'hint' }, `${boardStep(view, b)} · ${t('ideas.count', { n: view.ideas.filter((x) => x.board === b.id).length })}`)),
           h('button', { type: 'button', id: 'board-close', class: 'danger small', on: { click: () => send({ op: 'ideas.close', board: b.id }, t('ideas.closedDone'), status) } }, t('ideas.close'))),
         status);
       return;
@@ -340,8 +346,8 @@ export function moderatorIdeas(client, panel) {
       });
       choose = h('div', { class: 'choice' }, box, h('label', { for: id }, t('ideas.choose')));
     }
-    // Likely duplicates among the live ideas, one tap to merge.
-    const likely = isWaiting ? similarIdeas(view, x) : [];
+    // Likely duplicates among the live ideas (the server's), one tap to merge.
+    const likely = isWaiting && dups ? likelyIdeas(view, x, dups.likelyIdeasFor(x.id)) : [];
     const dup = likely.length ? h('p', { class: 'hint likely' }, t('ideas.likely'), ' ',
       likely.map((y) => h('button', { type: 'button', class: 'link-button small', on: { click: () => send({ op: 'idea.merge', idea: x.id, ideaInto: y.id }, t('ideas.mergedDone')) } },
         t('ideas.mergeWith', { id: y.id, title: y.title })))) : null;
@@ -386,6 +392,7 @@ export function moderatorIdeas(client, panel) {
   function render() {
     const view = client.state.view;
     if (!view) return;
+    if (dups) dups.refresh(view);
     const b = currentBoard(view);
     // A form being typed in stays as it is until it is sent or cancelled.
     const typing = panel.contains(document.activeElement) && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);

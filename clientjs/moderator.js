@@ -40,9 +40,9 @@ const key = (() => {
 
 const client = new Client({ code, role: 'moderator', key });
 /** The published questions each waiting one likely repeats (duplicates.js). */
-const dups = createDuplicates({ code, key, onChange: () => renderQueue() });
-/** The ideas panel (ideas.js). */
-const renderIdeas = moderatorIdeas(client, byId('panel-ideas'));
+const dups = createDuplicates({ code, key, onChange: () => { renderQueue(); renderIdeas(); } });
+/** The ideas panel (ideas.js), with the server's likely duplicates. */
+const renderIdeas = moderatorIdeas(client, byId('panel-ideas'), dups);
 connectionBanner(byId('conn'), client);
 // For the browser console and the end-to-end tests: the client's state.
 Object.defineProperty(globalThis, 'tribune', { value: client, configurable: true });

@@ -62,7 +62,13 @@ async function send(path, body) {
 }
 
 /** A readable error, the network's included. */
-const problem = (err) => (err && err.code === 'network' ? t('err.network') : errorText(err));
+// A refused source says which: the server's message names the source
+// and what is wrong with it.
+const problem = (err) => {
+  if (err && err.code === 'network') return t('err.network');
+  const said = errorText(err);
+  return err && err.message && ['invalid', 'no_question', 'no_idea'].includes(err.code) ? `${said} ${err.message}` : said;
+};
 
 async function reload() {
   const res = await fetch(api, { headers: { authorization: `Bearer ${key}` } });
@@ -118,6 +124,7 @@ function render() {
   const hadFrom = byId('carry-from').value;
   stepOptions(byId('carry-from'));
   stepOptions(byId('carry-to'));
+  stepOptions(byId('ideas-from'));
   if (!hadFrom && steps.length >= 2) {
     // The usual carry: from the last step that ended.
     const ended = steps.filter((s) => s.status === 'ended').pop() || steps[steps.length - 2];
@@ -375,6 +382,47 @@ byId('carry-chosen').addEventListener('click', () => {
   if (!questions.length) { byId('carry-status').textContent = t('o.carryNone'); return; }
   carry({ ...pair, questions });
 });
+
+// The live ideas of a step meeting's ideas boards, from its public
+// report; one of them fills the proposal form: its title, its text, and
+// the idea as a source (the hub checks that it is live).
+byId('ideas-list').addEventListener('click', async () => {
+  const status = byId('ideas-status');
+  const code = byId('ideas-from').value;
+  if (!code) { status.textContent = t('o.needSteps'); return; }
+  status.textContent = t('sending');
+  let report;
+  try {
+    const res = await fetch(`/api/rooms/${encodeURIComponent(code)}/report`);
+    if (!res.ok) throw new Error(String(res.status));
+    report = await res.json();
+  } catch {
+    status.textContent = t('err.network');
+    return;
+  }
+  const ideas = ((report.ideas && report.ideas.list) || []).filter((x) => x.status === 'live' && x.public)
+    .sort((a, b) => b.votes - a.votes || a.id - b.id);
+  status.textContent = ideas.length ? '' : t('o.ideasNone');
+  byId('ideas-pick').hidden = ideas.length === 0;
+  replace(byId('ideas-pick'), ideas.map((x) => h('li', { class: 'c-item' },
+    h('p', { class: 'c-text' }, `#${x.id} ${x.title} (${t('votes', { n: x.votes })})`),
+    x.text ? h('p', { class: 'c-meta' }, x.text) : null,
+    h('button', { type: 'button', dataset: { idea: String(x.id) }, on: { click: () => useIdea(code, x) } }, t('o.ideaUse', { n: x.id })))));
+  const first = byId('ideas-pick').querySelector('button');
+  if (first) first.focus();
+});
+
+/** Fills the proposal form from idea x of step meeting code. */
+function useIdea(code, x) {
+  if (!byId('p-title').value.trim()) byId('p-title').value = x.title;
+  if (!byId('p-text').value.trim() && x.text) byId('p-text').value = x.text;
+  const line = `${code} idea ${x.id}`;
+  const sources = byId('p-sources').value.split('\n').map((s) => s.trim()).filter(Boolean);
+  if (!sources.includes(line)) sources.push(line);
+  byId('p-sources').value = sources.join('\n');
+  byId('ideas-status').textContent = t('o.ideaUsed', { n: x.id });
+  byId('p-title').focus();
+}
 
 byId('new-proposal').addEventListener('submit', (ev) => {
   ev.preventDefault();

@@ -1,7 +1,10 @@
 // Likely duplicates in the moderator's queue: a waiting question that asks
 // a published one again, in other words, shows it under it in French and
 // in English, and one click merges them; a question about something else
-// shows nothing. axe-core finds nothing on the queue with a suggestion.
+// shows nothing. The same for ideas, on the dashboard's ideas panel: a
+// waiting idea that repeats a live one of its board shows it, one that only
+// shares common words with the live ones shows nothing. axe-core finds
+// nothing on the queue with a suggestion.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,3 +71,34 @@ for (const locale of ['en-US', 'fr-FR']) {
     await until(async () => (await mod.locator('#live > li[data-id="1"] .q-meta').textContent()).includes('#3'), 'question 1 naming the one merged into it');
   });
 }
+
+test('the ideas panel shows the server\'s likely duplicate of a waiting idea and merges it in one click', async (t) => {
+  const room = await createRoom(env.server, { title: 'Step meeting', settings: { qaOpen: true, preModeration: true } });
+  const mod = await newPage(env.browser, t, { viewport: { width: 1366, height: 768 } });
+  await mod.goto(room.links.moderator);
+  await live(mod);
+  const moderate = (cmds) => send(mod, room.code, { role: 'moderator', key: room.moderatorKey }, cmds);
+  const submit = (titles) => send(mod, room.code, { role: 'participant', channel: 'remote' }, titles.map((title) => ({ op: 'idea.submit', board: 1, title })));
+  await moderate([{ op: 'room.start' }, { op: 'ideas.open', text: 'What should the plan commit to?', step: -1 }]);
+  await submit(['Publier les marchés publics en données ouvertes', 'Public transport every night in every district']);
+  await moderate([1, 2].map((id) => ({ op: 'idea.approve', idea: id })));
+  await mod.locator('#tab-ideas').click();
+  await until(async () => (await mod.locator('#mod-ideas-live > li').count()) === 2, 'two live ideas');
+
+  // 3 repeats 1 in other words; 4 only shares common words with 2.
+  await submit(['Quand publierez-vous les donnees ouvertes des marches publics ?', 'Every public library open on Sunday']);
+  await until(async () => (await mod.locator('#mod-ideas-waiting > li').count()) === 2, 'two ideas waiting');
+  const dup = mod.locator('#mod-ideas-waiting > li[data-id="3"] .likely');
+  await dup.waitFor({ state: 'visible' });
+  assert.match(await dup.textContent(), /merge into #1 Publier les marchés publics/);
+  // The answer for 4 came with 3's: nothing for it.
+  assert.equal(await mod.locator('#mod-ideas-waiting > li[data-id="4"] .likely').count(), 0, 'a new idea offered as a repeat');
+  const violations = await axeCheck(mod, { impacts: 'all' });
+  assert.deepEqual(violations, [], formatViolations(violations));
+  await screenshot(mod, 'duplicates-ideas');
+
+  await dup.getByRole('button').click();
+  await until(async () => (await mod.locator('#mod-ideas-waiting > li').count()) === 1, 'the repeat merged away');
+  assert.equal(await mod.locator('#mod-ideas-waiting > li').getAttribute('data-id'), '4');
+  await until(async () => (await mod.locator('#mod-ideas-live > li[data-id="1"] .q-meta').textContent()).includes('#3'), 'idea 1 naming the one merged into it');
+});

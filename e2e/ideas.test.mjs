@@ -153,7 +153,27 @@ test('ideas board: opened by the moderator, fed and supported from phones by key
   assert.deepEqual(modAxe, [], formatViolations(modAxe));
   await mod.locator('#tab-ideas').click();
   await until(async () => (await mod.locator('#mod-ideas-live > li[data-id="1"] .q-meta').textContent()).includes('option of poll 1'), 'the idea records its poll');
-  await screenshot(mod, 'ideas-dashboard');
+  // At 1366x768 the board's prompt and close button are in view on the
+  // panel's first view, and stay there with the panel scrolled to its end.
+  for (const scrolled of [false, true]) {
+    const hidden = await mod.evaluate(async (scrolled) => {
+      const panel = document.getElementById('panel-ideas');
+      panel.scrollTop = scrolled ? panel.scrollHeight : 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const box = panel.getBoundingClientRect();
+      const out = [];
+      for (const sel of ['#mod-board .ideas-prompt', '#board-close']) {
+        const r = document.querySelector(sel).getBoundingClientRect();
+        const inside = r.top >= Math.max(0, box.top) - 1 && r.bottom <= Math.min(innerHeight, box.bottom) + 1 && r.right <= innerWidth;
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (!inside || !top || !document.querySelector(sel).contains(top)) out.push(sel);
+      }
+      return out.join(', ');
+    }, scrolled);
+    assert.equal(hidden, '', `out of view at 1366x768${scrolled ? ', the panel scrolled to its end' : ''}`);
+    if (!scrolled) await screenshot(mod, 'ideas-dashboard');
+  }
+  await screenshot(mod, 'ideas-dashboard-scrolled');
 
   // The board closes; the phones say so and stop taking ideas.
   await mod.locator('#board-close').click();

@@ -147,7 +147,7 @@ func (h *Hub) consultationError(w http.ResponseWriter, op string, err error) {
 			status = http.StatusForbidden
 		case code == "state" || code == "already" || code == "ended":
 			status = http.StatusConflict
-		case code == "no_question" && op == opTrace:
+		case (code == "no_question" || code == "no_idea") && op == opTrace:
 			status = http.StatusNotFound
 		default:
 			status = http.StatusBadRequest
@@ -384,8 +384,9 @@ func (h *Hub) consultationCommand(w http.ResponseWriter, r *http.Request) {
 
 // checkSources checks that what a proposal cites exists in its meeting and
 // was public there: a question the public sees or saw before it was
-// merged or archived, a poll that ran, an agenda step of its agenda (what
-// CrossCheck checks again). A question refused or withdrawn since it was
+// merged or archived, a poll that ran, an agenda step of its agenda, a
+// live idea (what CrossCheck checks again; it also accepts an idea merged
+// since it was cited, as the public saw it). A question refused or withdrawn since it was
 // public is not cited: the public no longer sees it. That the meeting is a
 // step of the consultation is the consultation's to check.
 func checkSources(ms *meetings, sources []consultation.Source) error {
@@ -413,9 +414,27 @@ func checkSources(ms *meetings, sources []consultation.Source) error {
 			if s.Step >= len(m.View(room.Moderator).Meeting.Agenda) {
 				return fmt.Errorf("%w: source %d: %s has %d agenda steps", room.ErrInvalid, i+1, s.Code, len(m.View(room.Moderator).Meeting.Agenda))
 			}
+		case consultation.IdeaSource:
+			x, ok := ideaOf(m, s.Idea)
+			if !ok {
+				return fmt.Errorf("source %d: %w: %s has no idea %d", i+1, room.ErrNoIdea, s.Code, s.Idea)
+			}
+			if x.Status != room.Approved {
+				return fmt.Errorf("%w: source %d: idea %d of %s is not public (%s)", room.ErrInvalid, i+1, s.Idea, s.Code, x.Status)
+			}
 		}
 	}
 	return nil
+}
+
+// ideaOf returns idea id of meeting m as its moderators see it.
+func ideaOf(m *meeting, id room.IdeaID) (room.IdeaView, bool) {
+	for _, x := range m.View(room.Moderator).Ideas {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return room.IdeaView{}, false
 }
 
 // stepRequest is the body of POST /api/consultations/{id}/steps: a new
@@ -629,6 +648,10 @@ const opTrace = "consultation.trace"
 func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 	const op = opTrace
 	q := r.URL.Query()
+	if q.Has("idea") {
+		h.ideaTrace(w, r)
+		return
+	}
 	n, err := strconv.ParseUint(q.Get("question"), 10, 31)
 	if err != nil || n == 0 {
 		h.consultationError(w, op, fmt.Errorf("%w: question must be a question id", ErrBadMessage))
@@ -642,6 +665,61 @@ func (h *Hub) consultationTrace(w http.ResponseWriter, r *http.Request) {
 		defer ms.close()
 		resp, err = trace(hc, ms, ref, true)
 		return err
+	})
+	if errors.Is(err, consultation.ErrNoStep) {
+		err = fmt.Errorf("%w: %w", ErrNoRoom, err)
+	}
+	if err != nil {
+		h.consultationError(w, op, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// ideaTraceResponse is consultation.IdeaTrace, with the idea as the
+// public saw it in its meeting.
+type ideaTraceResponse struct {
+	consultation.IdeaTrace
+	Title string `json:"title"`
+	Text  string `json:"text,omitempty"`
+	Votes int    `json:"votes"`
+	// Status is live, or merged (MergedInto, an idea of the same board).
+	Status     room.QuestionStatus `json:"status"`
+	MergedInto room.IdeaID         `json:"mergedInto,omitempty"`
+}
+
+// ideaTrace is GET .../trace?code=CODE&idea=N: what became of an idea of a
+// step meeting's ideas board. An idea the public does not see, or never
+// saw, is room.ErrNoIdea, as one that does not exist: a live one, or one
+// merged into another since a proposal cited it (the hub lets a proposal
+// cite live ideas only, checkSources).
+func (h *Hub) ideaTrace(w http.ResponseWriter, r *http.Request) {
+	const op = opTrace
+	q := r.URL.Query()
+	n, err := strconv.ParseUint(q.Get("idea"), 10, 31)
+	if err != nil || n == 0 {
+		h.consultationError(w, op, fmt.Errorf("%w: idea must be an idea id", ErrBadMessage))
+		return
+	}
+	code, id := normalizeCode(q.Get("code")), room.IdeaID(n)
+	var resp ideaTraceResponse
+	err = h.withConsultation(r.Context(), consultationID(r), func(st seam.Book, hc *hubConsultation) error {
+		t, err := hc.c.TraceIdea(code, id)
+		if err != nil {
+			return err
+		}
+		ms := newMeetings(r.Context(), st, &h.cons.replayed)
+		defer ms.close()
+		m, err := ms.get(code)
+		if err != nil {
+			return err
+		}
+		x, ok := ideaOf(m, id)
+		if !ok || !(x.Status == room.Approved || x.Status == room.Merged && len(t.Proposals) > 0) {
+			return fmt.Errorf("%w: %s has no public idea %d", room.ErrNoIdea, code, id)
+		}
+		resp = ideaTraceResponse{IdeaTrace: t, Title: x.Title, Text: x.Text, Votes: x.Votes, Status: x.Status, MergedInto: x.MergedInto}
+		return nil
 	})
 	if errors.Is(err, consultation.ErrNoStep) {
 		err = fmt.Errorf("%w: %w", ErrNoRoom, err)

@@ -10,10 +10,12 @@ import (
 
 // duplicates serves GET /api/rooms/{code}/duplicates, for moderators (key
 // in the X-Tribune-Key header): for each question waiting for moderation,
-// the published questions it likely asks again, most likely first, so
-// that the dashboard offers to merge it in one action (PROTOCOL.md). The
-// room's published questions are indexed on its fan-out's goroutine, kept
-// up to date from one request to the next (dupIndex).
+// the published questions it likely asks again, most likely first; and
+// for each idea waiting, the live ideas of its board it likely repeats
+// (title and text compared), so that the dashboard offers to merge it in
+// one action (PROTOCOL.md). The room's published questions and ideas are
+// indexed on its fan-out's goroutine, kept up to date from one request to
+// the next (dupIndex).
 func (h *Hub) duplicates(w http.ResponseWriter, r *http.Request) {
 	hr, err := h.room(r.Context(), normalizeCode(r.PathValue("code")))
 	if err != nil {
@@ -38,6 +40,19 @@ func (h *Hub) duplicates(w http.ResponseWriter, r *http.Request) {
 type duplicatesResponse struct {
 	Seq         uint64            `json:"seq"` // the room's state it was computed from
 	Suggestions []duplicateGroups `json:"suggestions"`
+	Ideas       []ideaDuplicates  `json:"ideas"`
+}
+
+// ideaDuplicates is a waiting idea and the live ideas of its board it
+// likely repeats.
+type ideaDuplicates struct {
+	Idea   room.IdeaID `json:"idea"`   // waiting for moderation
+	Likely []ideaMatch `json:"likely"` // live, on the same board, most likely first
+}
+
+type ideaMatch struct {
+	Idea  room.IdeaID `json:"idea"`
+	Score float64     `json:"score"` // cosine similarity, 0 to 1
 }
 
 type duplicateGroups struct {
@@ -55,6 +70,25 @@ const maxLikely = 3
 type dupIndex struct {
 	index *similar.Index
 	texts map[room.QuestionID]string
+
+	// The live ideas, one index per board: an idea is a duplicate only
+	// of one on its own board.
+	boards map[room.BoardID]*similar.Index
+	ideas  map[room.IdeaID]indexedIdea
+}
+
+// indexedIdea is what an idea was indexed with.
+type indexedIdea struct {
+	board room.BoardID
+	text  string
+}
+
+// ideaText is what an idea is compared by: its title and its text.
+func ideaText(x room.IdeaView) string {
+	if x.Text == "" {
+		return x.Title
+	}
+	return x.Title + "\n" + x.Text
 }
 
 // suggest brings the index up to date with rm and suggests, for each
@@ -63,7 +97,8 @@ func (d *dupIndex) suggest(rm *room.Room) duplicatesResponse {
 	if d.index == nil {
 		d.index, d.texts = similar.New(), make(map[room.QuestionID]string)
 	}
-	qs := rm.View(room.Moderator).Questions
+	v := rm.View(room.Moderator)
+	qs := v.Questions
 	published := make(map[room.QuestionID]bool, len(qs))
 	for _, q := range qs {
 		if (q.Status == room.Approved || q.Status == room.Answered) && q.MergedInto == 0 && !q.Archived {
@@ -88,6 +123,57 @@ func (d *dupIndex) suggest(rm *room.Room) duplicatesResponse {
 		if m := d.index.Suggest(q.Text, maxLikely, similar.Threshold, int(q.ID)); len(m) > 0 {
 			out.Suggestions = append(out.Suggestions, duplicateGroups{Question: q.ID, Likely: m})
 		}
+	}
+	out.Ideas = d.suggestIdeas(v.Ideas)
+	return out
+}
+
+// suggestIdeas brings the ideas' indexes up to date with ideas (the
+// moderator's view) and suggests, for each waiting idea, the live ideas of
+// its board it likely repeats.
+func (d *dupIndex) suggestIdeas(ideas []room.IdeaView) []ideaDuplicates {
+	if d.boards == nil {
+		d.boards, d.ideas = make(map[room.BoardID]*similar.Index), make(map[room.IdeaID]indexedIdea)
+	}
+	live := make(map[room.IdeaID]bool, len(ideas))
+	for _, x := range ideas {
+		if x.Status != room.Approved {
+			continue
+		}
+		live[x.ID] = true
+		was, text := d.ideas[x.ID], ideaText(x)
+		if was.board == x.Board && was.text == text {
+			continue
+		}
+		ix := d.boards[x.Board]
+		if ix == nil {
+			ix = similar.New()
+			d.boards[x.Board] = ix
+		}
+		ix.Add(int(x.ID), text)
+		d.ideas[x.ID] = indexedIdea{board: x.Board, text: text}
+	}
+	for id, was := range d.ideas {
+		if !live[id] {
+			d.boards[was.board].Remove(int(id))
+			delete(d.ideas, id)
+		}
+	}
+	out := []ideaDuplicates{}
+	for _, x := range ideas {
+		ix := d.boards[x.Board]
+		if x.Status != room.Pending || ix == nil {
+			continue
+		}
+		ms := ix.Suggest(ideaText(x), maxLikely, similar.Threshold, int(x.ID))
+		if len(ms) == 0 {
+			continue
+		}
+		g := ideaDuplicates{Idea: x.ID, Likely: make([]ideaMatch, len(ms))}
+		for i, m := range ms {
+			g.Likely[i] = ideaMatch{Idea: room.IdeaID(m.ID), Score: m.Score}
+		}
+		out = append(out, g)
 	}
 	return out
 }

@@ -110,3 +110,96 @@ func TestDuplicates(t *testing.T) {
 		t.Fatalf("a merged question is still offered: %v", got)
 	}
 }
+
+// likelyIdeas returns the live ideas suggested for waiting idea x.
+func (d duplicatesResponse) likelyIdeas(x room.IdeaID) []room.IdeaID {
+	for _, g := range d.Ideas {
+		if g.Idea == x {
+			var ids []room.IdeaID
+			for _, m := range g.Likely {
+				ids = append(ids, m.Idea)
+			}
+			return ids
+		}
+	}
+	return nil
+}
+
+// TestIdeaDuplicates: a waiting idea that repeats a live one of its board
+// in other words (accents, stems, stop words) is shown with it; one that
+// only shares common words with live ideas (what the dashboard's former
+// shared-word match took for a duplicate) is shown with nothing; a live
+// idea of another board is never suggested; the suggestions follow the
+// room (a refused idea is suggested no more, a merged one waits no more).
+func TestIdeaDuplicates(t *testing.T) {
+	t.Parallel()
+	th := startHub(t, testTick)
+	cr := createRoom(t, th.url, `{"title":"Step meeting","settings":{"qaOpen":true,"preModeration":true}}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	alice := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "room"})
+	bob := dial(t, th.url, cr.Code, helloArgs{Role: "participant", Channel: "remote"})
+	mod.must(room.Command{Op: room.OpStart})
+	mod.must(room.Command{Op: room.OpBoardOpen, Text: "What should the plan commit to?", Step: -1})
+	submit := func(c *client, title, text string) {
+		t.Helper()
+		c.must(room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: title, Text: text})
+	}
+	submit(alice, "Publier les marchés publics en données ouvertes", "") // 1
+	submit(alice, "Public transport every night", "In every district.")  // 2
+	submit(alice, "How will citizens choose the commitments?", "")       // 3
+	for x := room.IdeaID(1); x <= 3; x++ {
+		mod.must(room.Command{Op: room.OpIdeaApprove, Idea: x})
+	}
+	submit(bob, "Quand publierez-vous les donnees ouvertes des marches publics ?", "") // 4: repeats 1
+	submit(bob, "Every public library open on Sunday", "")                             // 5: new, shares words with 2
+
+	code, d, _ := getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if code != http.StatusOK {
+		t.Fatalf("duplicates: %d", code)
+	}
+	if got := d.likelyIdeas(4); len(got) == 0 || got[0] != 1 {
+		t.Fatalf("idea 4 likely repeats %v, want 1 first (%+v)", got, d.Ideas)
+	}
+	if got := d.likelyIdeas(5); len(got) != 0 {
+		t.Fatalf("idea 5 is new, yet repeats %v", got)
+	}
+	if len(d.Suggestions) != 0 {
+		t.Errorf("ideas suggested as questions: %+v", d.Suggestions)
+	}
+
+	// Idea 1 refused after all: not one to merge into any more.
+	seq := mod.must(room.Command{Op: room.OpIdeaReject, Idea: 1, Reason: room.OffTopic})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if d.Seq < seq {
+		t.Fatalf("suggestions from seq %d, before the refusal at %d", d.Seq, seq)
+	}
+	if got := d.likelyIdeas(4); len(got) != 0 {
+		t.Fatalf("idea 4 suggested as a repeat of %v after 1 was refused", got)
+	}
+	mod.must(room.Command{Op: room.OpIdeaApprove, Idea: 1})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likelyIdeas(4); len(got) == 0 || got[0] != 1 {
+		t.Fatalf("idea 4 likely repeats %v once 1 is back, want 1", got)
+	}
+	// The one action the dashboard offers: merge; then it waits no more.
+	mod.must(room.Command{Op: room.OpIdeaMerge, Idea: 4, IdeaInto: 1})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likelyIdeas(4); len(got) != 0 {
+		t.Fatalf("a merged idea is still offered: %v", got)
+	}
+
+	// A second board: the same idea again is new there.
+	mod.must(room.Command{Op: room.OpBoardClose, Board: 1})
+	mod.must(room.Command{Op: room.OpBoardOpen, Text: "And for the next year?", Step: -1})
+	bob.must(room.Command{Op: room.OpIdeaSubmit, Board: 2, Title: "Publier les marchés publics en données ouvertes"}) // 6
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likelyIdeas(6); len(got) != 0 {
+		t.Fatalf("idea 6 suggested as a repeat of %v, of another board", got)
+	}
+	alice.must(room.Command{Op: room.OpIdeaSubmit, Board: 2, Title: "Les marchés publics, publiés en données ouvertes"}) // 7
+	mod.must(room.Command{Op: room.OpIdeaApprove, Idea: 7})
+	_, d, _ = getDuplicates(t, th.url, cr.Code, cr.ModeratorKey)
+	if got := d.likelyIdeas(6); len(got) != 1 || got[0] != 7 {
+		t.Fatalf("idea 6 likely repeats %v, want 7 only", got)
+	}
+}

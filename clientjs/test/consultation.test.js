@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   consultationID, traceHref, heldTokens, stepList, datesLine, sourceLine, outcomesOf, traceLines,
-  whereLine, provenance, parseSources, parseMilestones, formatMilestones,
+  whereLine, provenance, parseSources, ideaTraceLines, parseMilestones, formatMilestones,
 } from '../consultation-data.js';
 import { tokenKey } from '../tribune.js';
 
@@ -66,6 +66,24 @@ test('a proposal\'s sources link to a question\'s trace or a meeting\'s report',
   assert.deepEqual(sourceLine('OGP26', { kind: 'poll', code: 'STEP1', poll: 2 }, steps, 'fr'),
     { text: 'Sondage 2, l’étape 1, «\u00a0Priorities\u00a0»', href: '/r/STEP1' });
   assert.equal(sourceLine('OGP26', { kind: 'outcome', code: 'GONE', step: 0 }, steps, 'en').text, 'Outcome of agenda item 1, GONE');
+  assert.deepEqual(sourceLine('OGP26', { kind: 'idea', code: 'STEP1', idea: 4 }, steps, 'en'),
+    { text: 'Idea 4, step 1, “Priorities”', href: '/c/OGP26/trace?code=STEP1&idea=4' });
+  assert.equal(sourceLine('OGP26', { kind: 'idea', code: 'STEP1', idea: 4 }, steps, 'fr').text, 'Idée 4, l’étape 1, «\u00a0Priorities\u00a0»');
+});
+
+test('an idea\'s trace: where it was proposed, what it was merged into, the proposals and commitments', () => {
+  const base = { code: 'STEP1', idea: 4, step: 1, stepTitle: 'Priorities', votes: 3, status: 'live', proposals: [], commitments: [] };
+  assert.deepEqual(ideaTraceLines('OGP26', base, 'en').map((x) => x.kind), ['asked', 'none']);
+  assert.equal(ideaTraceLines('OGP26', base, 'en')[0].text, 'Proposed on the ideas board at step 1, “Priorities”: 3 votes');
+  const lines = ideaTraceLines('OGP26', {
+    ...base, status: 'merged', mergedInto: 2,
+    proposals: [{ id: 'P-1', title: 'Open budget', status: 'published' }],
+    commitments: [{ id: 'C-1', title: 'Budget', status: 'limited', via: ['P-1'] }],
+  }, 'fr');
+  assert.deepEqual(lines.map((x) => x.kind), ['asked', 'outcome', 'proposal', 'commitment']);
+  assert.equal(lines[1].href, '/c/OGP26/trace?code=STEP1&idea=2');
+  assert.equal(lines[2].href, '/c/OGP26#P-1');
+  assert.match(lines[2].text, /^Reprise par la proposition P-1/);
 });
 
 test('what became of a question in each meeting, from the questions the trace joins', () => {
@@ -162,6 +180,10 @@ test('the organiser\'s sources: questions, polls, agenda outcomes; a bad line is
   });
   assert.deepEqual(parseSources('STEP1 3\nwhatever'), { sources: [], bad: 2 });
   assert.deepEqual(parseSources('STEP1 agenda 0'), { sources: [], bad: 1 });
+  assert.deepEqual(parseSources('step1 idea 4\nSTEP2 idée #2\nSTEP2 IDEE 3'), {
+    sources: [{ kind: 'idea', code: 'STEP1', idea: 4 }, { kind: 'idea', code: 'STEP2', idea: 2 }, { kind: 'idea', code: 'STEP2', idea: 3 }], bad: 0,
+  });
+  assert.deepEqual(parseSources('STEP1 idea 0'), { sources: [], bad: 1 });
   assert.deepEqual(parseSources(''), { sources: [], bad: 0 });
 });
 

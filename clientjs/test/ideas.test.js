@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyState, applySnapshot, applyPatch, applyMine } from '../protocol.js';
-import { currentBoard, boardIdeas, topIdeas, waitingIdeas, myHiddenIdeas, votedIdea, isMyIdea, similarIdeas } from '../ideas-data.js';
+import { currentBoard, boardIdeas, topIdeas, waitingIdeas, myHiddenIdeas, votedIdea, isMyIdea, likelyIdeas } from '../ideas-data.js';
 
 const meeting = {
   title: 'T', description: '', code: 'ABC234', status: 'live', settings: {}, agenda: [], step: -1,
@@ -59,7 +59,13 @@ test('the participant holds their own waiting and refused ideas and votes', () =
   assert.deepEqual(s.mine.ideaVotes, []);
 });
 
-test('likely duplicates share words, accents aside', () => {
-  const v = { ideas: [idea(1, { title: 'Publier les contrats' }), idea(2, { title: 'Budget ouvert' }), idea(3, { title: 'Contrats publiés en ligne', status: 'pending' })] };
-  assert.deepEqual(similarIdeas(v, v.ideas[2]).map((x) => x.id), [1]);
+test('likely duplicates: the server\'s, in its order, as the view has them now', () => {
+  const v = {
+    ideas: [idea(1, { title: 'Publier les contrats' }), idea(2, { title: 'Budget ouvert' }), idea(3, { title: 'Contrats publiés en ligne', status: 'pending' }),
+      idea(4, { status: 'rejected' }), idea(5, { board: 2 }), idea(6, { title: 'Les contrats publics' })],
+  };
+  assert.deepEqual(likelyIdeas(v, v.ideas[2], [6, 1]).map((x) => x.id), [6, 1]);
+  // Refused since, another board's, itself, or gone: left out.
+  assert.deepEqual(likelyIdeas(v, v.ideas[2], [4, 5, 3, 9, 1]).map((x) => x.id), [1]);
+  assert.deepEqual(likelyIdeas(v, v.ideas[2], []), []);
 });

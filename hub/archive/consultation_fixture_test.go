@@ -103,10 +103,12 @@ type consultationCase struct {
 
 // tweaks bends the story for a cross-check test: carryTo is the question
 // the consultation says the carried question became in step 2 (the real
-// one is 1); cite adds a proposal source.
+// one is 1); cite adds a proposal source; ideas opens an ideas board at
+// CSTEP1 with idea 1 approved and idea 2 left waiting.
 type tweaks struct {
 	carryTo room.QuestionID
 	cite    *consultation.Source
+	ideas   bool
 }
 
 // newConsultation runs, on one new SQLite file, two step meetings and the
@@ -152,6 +154,12 @@ func newConsultation(t testing.TB, tw tweaks) *consultationCase {
 	m1.do(mod, room.Command{Op: room.OpApprove, Question: 1})
 	m1.do(m1.p("bob"), room.Command{Op: room.OpUpvote, Question: 1})
 	m1.do(m1.p("bob"), room.Command{Op: room.OpAsk, Text: pendingStep1}) // q2, never moderated
+	if tw.ideas {
+		m1.do(mod, room.Command{Op: room.OpBoardOpen, Text: "What should the plan commit to?", Step: -1})
+		m1.do(m1.p("alice"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Open the budget"}) // idea 1
+		m1.do(mod, room.Command{Op: room.OpIdeaApprove, Idea: 1})
+		m1.do(m1.p("bob"), room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Still waiting zqv"}) // idea 2, never moderated
+	}
 	m1.do(mod, room.Command{Op: room.OpGoto, Step: 1})
 	m1.do(mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Monthly or quarterly?", Options: []string{"Monthly", "Quarterly"}})
 	m1.do(mod, room.Command{Op: room.OpPollOpen, Poll: 1})

@@ -141,9 +141,9 @@ func TestConsultationOpenData(t *testing.T) {
 			{"P-4", pulledTitle, "Light rail along the quay.", "withdrawn", "", pulledReason, at(last - 5)},
 		},
 		"proposal_sources": {
-			{"P-1", "1", "question", "2", "CSTEP2", "1", "", ""},
-			{"P-1", "2", "poll", "1", "CSTEP1", "", "1", ""},
-			{"P-1", "3", "outcome", "1", "CSTEP1", "", "", "2"},
+			{"P-1", "1", "question", "2", "CSTEP2", "1", "", "", ""},
+			{"P-1", "2", "poll", "1", "CSTEP1", "", "1", "", ""},
+			{"P-1", "3", "outcome", "1", "CSTEP1", "", "", "2", ""},
 		},
 		"commitments":          {{"C-1", promiseTitle, "Nobody can follow the budget.", "complete", at(last - 3)}},
 		"commitment_proposals": {{"C-1", "P-1"}},

@@ -33,7 +33,7 @@ var (
 	stepStatuses     = enumOf(consultation.Upcoming, consultation.Live, consultation.Ended)
 	proposalStatuses = enumOf(consultation.Published, consultation.Merged, consultation.ProposalWithdrawn) // never a draft: the public sees none
 	progresses       = enumOf(consultation.NotStarted, consultation.Limited, consultation.Substantial, consultation.Complete, consultation.Withdrawn)
-	sourceKinds      = enumOf(consultation.QuestionSource, consultation.PollSource, consultation.OutcomeSource)
+	sourceKinds      = enumOf(consultation.QuestionSource, consultation.PollSource, consultation.OutcomeSource, consultation.IdeaSource)
 )
 
 // dateField is a calendar day, YYYY-MM-DD.
@@ -120,6 +120,7 @@ func consultationTables(v consultation.View) []Table {
 			}
 			return stepNumber(s.Step)
 		}},
+		{field: field("idea", "integer", "Idea number there", false), value: func(s source) string { return optInt(int(s.Idea)) }},
 	}
 	srcT := table("proposal_sources", OpenData, []string{"proposal", "source"}, srcCols, sources)
 	srcT.Schema.ForeignKeys = []ForeignKey{

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tribune-hub/tribune/hub/store"
+	"github.com/tribune-hub/tribune/room"
 	"github.com/tribune-hub/tribune/room/consultation"
 )
 
@@ -275,6 +276,41 @@ func TestConsultationCrossCheck(t *testing.T) {
 		log := exportConsultation(t, cc.cons.rows)
 		_, err := VerifyConsultation(bytes.NewReader(log), readers(cc.meetingLogs(t)...)...)
 		wantMismatch(t, err, cc.cons.seqs["propose"], "CSTEP1", "P-1 cites question 2, which the public never saw there")
+	})
+
+	t.Run("a proposal citing a live idea", func(t *testing.T) {
+		t.Parallel()
+		cc := newConsultation(t, tweaks{ideas: true, cite: &consultation.Source{Kind: consultation.IdeaSource, Code: "CSTEP1", Idea: 1}})
+		log := exportConsultation(t, cc.cons.rows)
+		if _, err := VerifyConsultation(bytes.NewReader(log), readers(cc.meetingLogs(t)...)...); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a proposal citing an idea the public never saw", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			name  string
+			tw    tweaks
+			idea  room.IdeaID
+			where string
+		}{
+			{"waiting", tweaks{ideas: true}, 2, "CSTEP1"},
+			{"none on its board", tweaks{ideas: true}, 3, "CSTEP1"},
+			{"no board at all", tweaks{}, 1, "CSTEP1"},
+			{"another step's", tweaks{ideas: true}, 1, "CSTEP2"},
+		} {
+			tc.tw.cite = &consultation.Source{Kind: consultation.IdeaSource, Code: tc.where, Idea: tc.idea}
+			cc := newConsultation(t, tc.tw)
+			log := exportConsultation(t, cc.cons.rows)
+			// The consultation's log verifies alone: only the meeting's
+			// log can tell.
+			if _, err := VerifyConsultation(bytes.NewReader(log)); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			_, err := VerifyConsultation(bytes.NewReader(log), readers(cc.meetingLogs(t)...)...)
+			wantMismatch(t, err, cc.cons.seqs["propose"], tc.where, fmt.Sprintf("P-1 cites idea %d, which the public never saw there", tc.idea))
+		}
 	})
 
 	t.Run("a meeting that is not a step", func(t *testing.T) {

@@ -150,6 +150,7 @@ const (
 	QuestionSource SourceKind = "question" // Code, Question
 	PollSource     SourceKind = "poll"     // Code, Poll: its results
 	OutcomeSource  SourceKind = "outcome"  // Code, Step: what came of that agenda step
+	IdeaSource     SourceKind = "idea"     // Code, Idea: an idea of an ideas board
 )
 
 // Source is what a proposal draws on, in a step meeting of the
@@ -160,6 +161,7 @@ type Source struct {
 	Question room.QuestionID `json:"question,omitempty"`
 	Poll     room.PollID     `json:"poll,omitempty"`
 	Step     int             `json:"step,omitempty"` // an agenda step's index, from 0
+	Idea     room.IdeaID     `json:"idea,omitempty"`
 }
 
 // Milestone is a measurable step of a commitment.

@@ -187,6 +187,17 @@ func TestOps(t *testing.T) {
 		{name: "source question 0", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{question("STEP1", 0)}}, err: room.ErrInvalid},
 		{name: "source poll 0", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{{Kind: PollSource, Code: "STEP1"}}}, err: room.ErrInvalid},
 		{name: "source step -1", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{{Kind: OutcomeSource, Code: "STEP1", Step: -1}}}, err: room.ErrInvalid},
+		{name: "propose from an idea", actor: org, cmd: Command{Op: OpProposalCreate, Title: "Open budget",
+			Sources: []Source{{Kind: IdeaSource, Code: "STEP1", Idea: 2, Question: 4, Poll: 1}}},
+			check: func(t *testing.T, s *script, ev Event) {
+				want := []Source{{Kind: IdeaSource, Code: "STEP1", Idea: 2}}
+				if !slices.Equal(ev.Sources, want) || !slices.Equal(s.c.View(Organiser).Proposals[0].Sources, want) {
+					t.Errorf("sources %s", mustJSON(t, ev.Sources))
+				}
+			}},
+		{name: "source idea 0", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{{Kind: IdeaSource, Code: "STEP1"}}}, err: room.ErrInvalid},
+		{name: "source idea outside the consultation", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{{Kind: IdeaSource, Code: "OTHER", Idea: 1}}}, err: ErrNoStep},
+		{name: "source idea twice", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{{Kind: IdeaSource, Code: "STEP1", Idea: 1}, {Kind: IdeaSource, Code: "STEP1", Idea: 1}}}, err: room.ErrInvalid},
 		{name: "source twice", actor: org, cmd: Command{Op: OpProposalCreate, Title: "a", Sources: []Source{question("STEP1", 1), question("STEP1", 1)}}, err: room.ErrInvalid},
 		{name: "edit a draft", setup: draft, actor: org, cmd: Command{Op: OpProposalEdit, Proposal: "P-1", Title: "Better", Text: "x"}},
 		{name: "edit a draft to the same", setup: draft, actor: org, cmd: Command{Op: OpProposalEdit, Proposal: "P-1", Title: "Publish the budget", Text: "Publish it monthly.", Sources: []Source{question("STEP1", 3)}}, err: room.ErrAlready},

@@ -36,7 +36,8 @@ func (m Mismatch) Error() string {
 //     question it came from, the votes and the text;
 //   - a proposal source naming a question its meeting does not have or
 //     never showed the public (pending, refused or withdrawn), a poll it
-//     does not have or that is a draft, or an agenda step past its agenda;
+//     does not have or that is a draft, an agenda step past its agenda, or
+//     an idea it does not have or that is waiting or refused;
 //   - then, meeting by meeting in the order of the steps, a question whose
 //     From or CarriedTo names this consultation but no carry of it.
 func (c *Consultation) CrossCheck(meetings map[string]room.View) []Mismatch {
@@ -108,6 +109,15 @@ func (c *Consultation) CrossCheck(meetings map[string]room.View) []Mismatch {
 			case OutcomeSource:
 				if s.Step >= len(v.Meeting.Agenda) {
 					bad(p.defined, s.Code, "%s cites agenda step %d of %d", id, s.Step, len(v.Meeting.Agenda))
+				}
+			case IdeaSource:
+				// A live idea merged since into another stays cited, as a
+				// question does: the public saw it. One that waits or was
+				// refused, the public never saw or no longer sees.
+				if !slices.ContainsFunc(v.Ideas, func(x room.IdeaView) bool {
+					return x.ID == s.Idea && (x.Status == room.Approved || x.Status == room.Merged)
+				}) {
+					bad(p.defined, s.Code, "%s cites idea %d, which the public never saw there", id, s.Idea)
 				}
 			}
 		}

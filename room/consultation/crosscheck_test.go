@@ -37,8 +37,13 @@ func newLinked(t *testing.T) *linked {
 	q := do(l.step1, ana, room.Command{Op: room.OpAsk, Text: "Will the budget be published?"}).Question
 	do(l.step1, ben, room.Command{Op: room.OpUpvote, Question: q})
 	do(l.step1, ana, room.Command{Op: room.OpAsk, Text: "Another"}) // 2
+	do(l.step1, mod, room.Command{Op: room.OpBoardOpen, Text: "What should the plan commit to?", Step: -1})
+	do(l.step1, ana, room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Open budget"}) // idea 1, live
 	do(l.step1, mod, room.Command{Op: room.OpSettings, Settings: &room.Settings{QAOpen: true, PreModeration: true}})
-	do(l.step1, ana, room.Command{Op: room.OpAsk, Text: "Still pending"}) // 3
+	do(l.step1, ana, room.Command{Op: room.OpAsk, Text: "Still pending"})                  // 3
+	do(l.step1, ana, room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Waiting idea"}) // idea 2, pending
+	do(l.step1, ana, room.Command{Op: room.OpIdeaSubmit, Board: 1, Title: "Refused idea"}) // idea 3
+	do(l.step1, mod, room.Command{Op: room.OpIdeaReject, Idea: 3, Reason: room.OffTopic})
 	p := do(l.step1, mod, room.Command{Op: room.OpPollCreate, Kind: room.Single, Text: "Publish?", Options: []string{"Yes", "No"}}).Poll
 	do(l.step1, mod, room.Command{Op: room.OpPollOpen, Poll: p})
 	do(l.step1, mod, room.Command{Op: room.OpPollCreate, Kind: room.Open, Text: "Draft poll"}) // 2
@@ -52,7 +57,8 @@ func newLinked(t *testing.T) *linked {
 	do(l.step1, rsys, room.Command{Op: room.OpCarry, Question: q, Link: &room.Link{Consultation: "CONS1", Code: "STEP2", Question: imp.Question, Step: "Step 2"}})
 	l.c.do(org, Command{Op: OpCarry, From: &Ref{"STEP1", q}, To: &Ref{"STEP2", imp.Question}, Text: text, Votes: 1})
 	l.c.proposal("Publish", true, question("STEP1", q), question("STEP2", imp.Question),
-		Source{Kind: PollSource, Code: "STEP1", Poll: p}, Source{Kind: OutcomeSource, Code: "STEP1", Step: 0})
+		Source{Kind: PollSource, Code: "STEP1", Poll: p}, Source{Kind: OutcomeSource, Code: "STEP1", Step: 0},
+		Source{Kind: IdeaSource, Code: "STEP1", Idea: 1})
 	return l
 }
 
@@ -89,6 +95,15 @@ func TestCrossCheck(t *testing.T) {
 		{"an outcome past the agenda", func(l *linked, vs map[string]room.View) {
 			l.c.proposal("x", false, Source{Kind: OutcomeSource, Code: "STEP2", Step: 0})
 		}, "P-2 cites agenda step 0 of 0"},
+		{"a waiting idea cited", func(l *linked, vs map[string]room.View) {
+			l.c.proposal("x", false, Source{Kind: IdeaSource, Code: "STEP1", Idea: 2})
+		}, "P-2 cites idea 2, which the public never saw"},
+		{"a refused idea cited", func(l *linked, vs map[string]room.View) {
+			l.c.proposal("x", false, Source{Kind: IdeaSource, Code: "STEP1", Idea: 3})
+		}, "P-2 cites idea 3, which the public never saw"},
+		{"no such idea", func(l *linked, vs map[string]room.View) {
+			l.c.proposal("x", false, Source{Kind: IdeaSource, Code: "STEP2", Idea: 1})
+		}, "STEP2: P-2 cites idea 1, which the public never saw"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := newLinked(t)

@@ -51,6 +51,9 @@ func (c *Consultation) Digest() [32]byte {
 			e.Int(int64(s.Question))
 			e.Int(int64(s.Poll))
 			e.Int(int64(s.Step))
+			if s.Kind == IdeaSource { // added later: written only when set
+				e.Int(int64(s.Idea))
+			}
 		}
 		e.Str(string(p.status))
 		e.Bool(p.public)

@@ -41,7 +41,7 @@
 // and A's CarriedTo says whether A recorded it. Each log verifies
 // alone; [Consultation.CrossCheck], which `tribune verify` runs, compares
 // the consultation with its step meetings' final states. A proposal's
-// sources name questions, polls and agenda steps of step meetings by join
+// sources name questions, polls, agenda steps and ideas of step meetings by join
 // code and id: the consultation checks that the meeting is one of its
 // steps, CrossCheck that the thing exists there and was public.
 //

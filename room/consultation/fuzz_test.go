@@ -83,8 +83,8 @@ func (in *fuzzInput) next(c *Consultation) (Actor, Command) {
 		k.Proposal, k.Title, k.Text = pid(), text(), text()
 		for range in.n(3) {
 			k.Sources = append(k.Sources, Source{
-				Kind: pick(in, []SourceKind{QuestionSource, PollSource, OutcomeSource, "bogus"}), Code: pick(in, fuzzCodes),
-				Question: room.QuestionID(in.n(3)), Poll: room.PollID(in.n(3)), Step: in.n(3) - 1,
+				Kind: pick(in, []SourceKind{QuestionSource, PollSource, OutcomeSource, IdeaSource, "bogus"}), Code: pick(in, fuzzCodes),
+				Question: room.QuestionID(in.n(3)), Poll: room.PollID(in.n(3)), Step: in.n(3) - 1, Idea: room.IdeaID(in.n(3)),
 			})
 		}
 	case OpProposalPublish:

@@ -31,7 +31,7 @@ func (c *Consultation) checkProposalText(k *Command) error {
 
 // checkSources returns a normalised copy of sources: each in a step
 // meeting of the consultation, with only its kind's fields, none twice.
-// Whether the question, poll or agenda step exists in that meeting is
+// Whether the question, poll, agenda step or idea exists in that meeting is
 // checked by `tribune verify` against the meeting's log, and by the hub
 // when the organiser cites it.
 func (c *Consultation) checkSources(sources []Source) ([]Source, error) {
@@ -63,8 +63,13 @@ func (c *Consultation) checkSources(sources []Source) ([]Source, error) {
 			if s.Step < 0 {
 				return nil, fmt.Errorf("%w: source %d: agenda step", room.ErrInvalid, i+1)
 			}
+		case IdeaSource:
+			n.Idea = s.Idea
+			if s.Idea < 1 {
+				return nil, fmt.Errorf("%w: source %d: idea id", room.ErrInvalid, i+1)
+			}
 		default:
-			return nil, fmt.Errorf("%w: source %d: kind is %s, %s or %s", room.ErrInvalid, i+1, QuestionSource, PollSource, OutcomeSource)
+			return nil, fmt.Errorf("%w: source %d: kind is %s, %s, %s or %s", room.ErrInvalid, i+1, QuestionSource, PollSource, OutcomeSource, IdeaSource)
 		}
 		if slices.Contains(out, n) {
 			return nil, fmt.Errorf("%w: source %d repeats an earlier one", room.ErrInvalid, i+1)

@@ -89,27 +89,44 @@ func (c *Consultation) Trace(q Ref) (Trace, error) {
 	}
 
 	// Proposals that cite one of the hops, and those they were merged into.
+	t.Proposals, t.Commitments = c.takenUp(func(p *proposal) *Ref {
+		for _, h := range t.Hops {
+			if slices.Contains(p.sources, Source{Kind: QuestionSource, Code: h.Code, Question: h.Question}) {
+				cites := h.Ref
+				return &cites
+			}
+		}
+		return nil
+	})
+	return t, nil
+}
+
+// takenUp returns the published proposals that cite what is traced (cites
+// says what of it a proposal cites, nil for none), then those they were
+// merged into, and the commitments that include any of them.
+func (c *Consultation) takenUp(cites func(*proposal) *Ref) ([]TracedProposal, []TracedCommitment) {
+	proposals, commitments := []TracedProposal{}, []TracedCommitment{}
 	seen := map[string]bool{}
 	for _, p := range c.proposals {
 		if !p.public {
 			continue
 		}
-		for _, h := range t.Hops {
-			if slices.Contains(p.sources, Source{Kind: QuestionSource, Code: h.Code, Question: h.Question}) {
-				cites := h.Ref
-				t.Proposals = append(t.Proposals, p.traced(&cites, ""))
-				seen[proposalID(p.n)] = true
-				break
+		if ref := cites(p); ref != nil {
+			tp := p.traced(ref, "")
+			if ref.Question == 0 {
+				tp.Cites = nil // an idea: IdeaTrace names it
 			}
+			proposals = append(proposals, tp)
+			seen[proposalID(p.n)] = true
 		}
 	}
-	for i := 0; i < len(t.Proposals); i++ { // grows as it goes
-		tp := t.Proposals[i]
+	for i := 0; i < len(proposals); i++ { // grows as it goes
+		tp := proposals[i]
 		if tp.MergedInto == "" || seen[tp.MergedInto] {
 			continue
 		}
 		into, _ := c.proposal(tp.MergedInto)
-		t.Proposals = append(t.Proposals, into.traced(nil, tp.ID))
+		proposals = append(proposals, into.traced(nil, tp.ID))
 		seen[tp.MergedInto] = true
 	}
 	for _, m := range c.commitments {
@@ -120,9 +137,44 @@ func (c *Consultation) Trace(q Ref) (Trace, error) {
 			}
 		}
 		if via != nil {
-			t.Commitments = append(t.Commitments, TracedCommitment{ID: commitmentID(m.n), Title: m.title, Status: m.status, Via: via})
+			commitments = append(commitments, TracedCommitment{ID: commitmentID(m.n), Title: m.title, Status: m.status, Via: via})
 		}
 	}
+	return proposals, commitments
+}
+
+// IdeaTrace is what became of an idea of a step meeting's ideas board
+// within the consultation: the published proposals that cite it (and
+// those they were merged into) and the commitments that include them.
+// Ideas are not carried: an idea stays in the meeting it was given in.
+// Whether the idea exists there, and was public, is the meeting's to say.
+type IdeaTrace struct {
+	Code        string             `json:"code"`
+	Idea        room.IdeaID        `json:"idea"`
+	Step        int                `json:"step"` // its index, from 1
+	StepTitle   string             `json:"stepTitle"`
+	Proposals   []TracedProposal   `json:"proposals"`
+	Commitments []TracedCommitment `json:"commitments"`
+}
+
+// TraceIdea returns what became of idea id of step meeting code, or
+// ErrNoStep when code is not a step meeting of the consultation.
+func (c *Consultation) TraceIdea(code string, id room.IdeaID) (IdeaTrace, error) {
+	i := c.stepIndex(code)
+	if i < 0 {
+		return IdeaTrace{}, fmt.Errorf("%w: %q", ErrNoStep, code)
+	}
+	if id < 1 {
+		return IdeaTrace{}, fmt.Errorf("%w: %d", room.ErrNoIdea, id)
+	}
+	t := IdeaTrace{Code: code, Idea: id, Step: i + 1, StepTitle: c.steps[i].title}
+	src := Source{Kind: IdeaSource, Code: code, Idea: id}
+	t.Proposals, t.Commitments = c.takenUp(func(p *proposal) *Ref {
+		if slices.Contains(p.sources, src) {
+			return &Ref{Code: code}
+		}
+		return nil
+	})
 	return t, nil
 }
 

@@ -76,3 +76,41 @@ func TestTraceThroughMerges(t *testing.T) {
 		t.Errorf("commitments %s", mustJSON(t, got.Commitments))
 	}
 }
+
+// An idea cited by a proposal: the trace names the proposal, the one it
+// was merged into and the commitment that takes that one up; a draft and
+// another idea's proposal are not in it.
+func TestTraceIdea(t *testing.T) {
+	s := newScript(t)
+	idea := Source{Kind: IdeaSource, Code: "STEP2", Idea: 4}
+	s.proposal("From the idea", true, idea)                                            // P-1
+	s.proposal("Draft from the idea", false, idea)                                     // P-2
+	s.proposal("Another idea", true, Source{Kind: IdeaSource, Code: "STEP2", Idea: 5}) // P-3
+	s.proposal("Same number, a question", true, question("STEP2", 4))                  // P-4
+	s.proposal("Takes it in", true)                                                    // P-5
+	s.do(org, Command{Op: OpProposalMerge, Proposal: "P-1", Into: "P-5"})
+	s.do(org, Command{Op: OpCommitmentCreate, Title: "Done", Proposals: []string{"P-5"}})
+	got, err := s.c.TraceIdea("STEP2", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := IdeaTrace{Code: "STEP2", Idea: 4, Step: 2, StepTitle: s.c.steps[1].title,
+		Proposals: []TracedProposal{
+			{ID: "P-1", Title: "From the idea", Status: Merged, MergedInto: "P-5"},
+			{ID: "P-5", Title: "Takes it in", Status: Published, Via: "P-1"},
+		},
+		Commitments: []TracedCommitment{{ID: "C-1", Title: "Done", Status: NotStarted, Via: []string{"P-5"}}},
+	}
+	if mustJSON(t, got) != mustJSON(t, want) {
+		t.Errorf("trace:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, want))
+	}
+	if got, err := s.c.TraceIdea("STEP1", 4); err != nil || len(got.Proposals) != 0 || len(got.Commitments) != 0 {
+		t.Errorf("an idea of another step: %s, %v", mustJSON(t, got), err)
+	}
+	if _, err := s.c.TraceIdea("OTHER", 1); !errors.Is(err, ErrNoStep) {
+		t.Errorf("outside the consultation: %v", err)
+	}
+	if _, err := s.c.TraceIdea("STEP1", 0); !errors.Is(err, room.ErrNoIdea) {
+		t.Errorf("idea 0: %v", err)
+	}
+}
