@@ -43,12 +43,15 @@ var (
 	systemActs = consultation.Actor{Role: consultation.System}
 )
 
-// consultations is the hub's registry of loaded consultations. Once loaded
-// a consultation stays cached until the hub closes: there are few, and
-// each is small (its organiser's acts).
+// consultations is the hub's registry of loaded consultations: at most
+// max (maxConsultations) stay cached, the least recently used that nobody
+// is using let go first, to be read from the store again when asked for.
 type consultations struct {
-	mu   sync.Mutex // guards byID
+	mu   sync.Mutex // guards byID, clock and the entries' users and used
 	byID map[string]*hubConsultation
+	// clock counts uses, to find the least recently used.
+	clock uint64
+	max   int // 0: maxConsultations; set before the hub serves (tests)
 
 	replayed replayed // step meetings as last read from the store
 
@@ -60,6 +63,11 @@ type consultations struct {
 // hubConsultation is one consultation as the hub serves it.
 type hubConsultation struct {
 	id string
+
+	// users is how many callers hold it, used when it was last taken:
+	// guarded by consultations.mu.
+	users int
+	used  uint64
 
 	// mu serialises everything below and every act on the consultation,
 	// store append included.
@@ -89,17 +97,8 @@ func (h *Hub) withConsultation(ctx context.Context, id string, f func(seam.Book,
 	if id == "" {
 		return errNoConsultation
 	}
-	h.cons.mu.Lock()
-	if h.cons.byID == nil {
-		h.cons.byID = make(map[string]*hubConsultation)
-	}
-	hc, ok := h.cons.byID[id]
-	if !ok {
-		hc = &hubConsultation{id: id}
-		h.cons.byID[id] = hc
-	}
-	h.cons.mu.Unlock()
-
+	hc := h.cons.take(id)
+	defer h.cons.release(hc)
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	if !hc.loaded {
@@ -117,6 +116,57 @@ func (h *Hub) withConsultation(ctx context.Context, id string, f func(seam.Book,
 		}
 	}
 	return f(st, hc)
+}
+
+// maxConsultations is how many consultations a hub keeps loaded at most.
+const maxConsultations = 256
+
+// take returns consultation id's entry, made if need be, counted as used
+// until release. Making one past the limit lets go of the least recently
+// used that nobody holds.
+func (cs *consultations) take(id string) *hubConsultation {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.byID == nil {
+		cs.byID = make(map[string]*hubConsultation)
+	}
+	hc, ok := cs.byID[id]
+	if !ok {
+		hc = &hubConsultation{id: id}
+		cs.byID[id] = hc
+	}
+	cs.clock++
+	hc.users, hc.used = hc.users+1, cs.clock
+	limit := cs.max
+	if limit <= 0 {
+		limit = maxConsultations
+	}
+	for len(cs.byID) > limit && cs.evictLocked() {
+	}
+	return hc
+}
+
+// release ends a use begun by take.
+func (cs *consultations) release(hc *hubConsultation) {
+	cs.mu.Lock()
+	hc.users--
+	cs.mu.Unlock()
+}
+
+// evictLocked lets go of the least recently used entry nobody holds, and
+// reports whether there was one.
+func (cs *consultations) evictLocked() bool {
+	var lru *hubConsultation
+	for _, hc := range cs.byID {
+		if hc.users == 0 && (lru == nil || hc.used < lru.used) {
+			lru = hc
+		}
+	}
+	if lru == nil {
+		return false
+	}
+	delete(cs.byID, lru.id)
+	return true
 }
 
 // load replays the consultation's log, after checking its chain. Head

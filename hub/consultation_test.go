@@ -726,3 +726,48 @@ func TestConsultationConcurrent(t *testing.T) {
 		t.Errorf("served %s\nreplayed %s", got, want)
 	}
 }
+
+// TestConsultationsLetGo: a hub keeps at most its limit of consultations
+// loaded, letting go of the least recently used that nobody holds; one let
+// go is read from the store again, whole, when next asked for.
+func TestConsultationsLetGo(t *testing.T) {
+	t.Parallel()
+	th := startHubWith(t, filepath.Join(t.TempDir(), "tribune.db"), testTick, func(h *Hub) { h.cons.max = 2 }, nil)
+	a := api{t, th.url}
+	var made []createConsultationResponse
+	for i := range 4 {
+		cr := a.create(fmt.Sprintf(`{"title":"Consultation %d"}`, i))
+		a.must(http.StatusOK, "POST", "/api/consultations/"+cr.ID+"/commands", cr.Key,
+			consultation.Command{Op: consultation.OpProposalCreate, Title: fmt.Sprintf("Proposal %d", i), Text: "Why."}, nil)
+		made = append(made, cr)
+	}
+	th.hub.cons.mu.Lock()
+	n := len(th.hub.cons.byID)
+	th.hub.cons.mu.Unlock()
+	if n > 2 {
+		t.Fatalf("%d consultations loaded, limit 2", n)
+	}
+	first := made[0]
+	a.must(http.StatusOK, "POST", "/api/consultations/"+first.ID+"/commands", first.Key,
+		consultation.Command{Op: consultation.OpProposalCreate, Title: "Another", Text: "Why."}, nil)
+	v, _ := a.view(first.ID, first.Key)
+	if v.View.Title != "Consultation 0" || len(v.View.Proposals) != 2 || !v.Organiser {
+		t.Fatalf("a consultation read again: %+v", v.View)
+	}
+
+	// One held is never let go, whatever the others.
+	var cs consultations
+	cs.max = 1
+	held := cs.take("held")
+	for _, id := range []string{"a", "b", "c"} {
+		cs.release(cs.take(id))
+	}
+	if cs.byID["held"] != held {
+		t.Fatal("a consultation in use was let go")
+	}
+	cs.release(held)
+	cs.release(cs.take("d"))
+	if _, ok := cs.byID["held"]; ok || len(cs.byID) != 1 {
+		t.Fatalf("after its use ended, the registry holds %d, held still there: %v", len(cs.byID), ok)
+	}
+}
