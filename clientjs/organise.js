@@ -1,5 +1,6 @@
-// The organiser's page, /c/ID/organise#key=KEY: step meetings (new, from a
-// previous one, or attached), questions carried forward, proposals
+// The organiser's page, /c/ID/organise#key=KEY: the consultation's title,
+// description and dates (edited), step meetings (new, from a previous one,
+// or attached; their title and date edited), questions carried forward, proposals
 // (written, published, merged, withdrawn, with their sources) and
 // commitments (created, given milestones, their status recorded with a
 // note and evidence).
@@ -80,8 +81,21 @@ async function reload() {
   render();
 }
 
-/** Runs act (a request) from a form: status says what happened; reloads after. */
-async function act(status, act, done) {
+/**
+ * An edit's refusal: what it means, then the server's own words, which
+ * say which field and why ("title: empty").
+ */
+const refusal = (err) => {
+  if (!err || err.code === 'network' || !err.message) return problem(err);
+  const said = problem(err);
+  return said.includes(err.message) ? said : `${said} (${err.message})`;
+};
+
+/**
+ * Runs act (a request) from a form: status says what happened; reloads
+ * after. told, when given, words a refusal (else problem).
+ */
+async function act(status, act, done, told = problem) {
   status.textContent = t('sending');
   try {
     const out = await act();
@@ -90,9 +104,17 @@ async function act(status, act, done) {
     announce(t('o.done'));
     if (done) done(out);
   } catch (err) {
-    status.textContent = problem(err);
+    status.textContent = told(err);
   }
 }
+
+/**
+ * The step meeting whose title and date are being edited, with what the
+ * organiser typed so far (kept across re-renders), or null.
+ * said is the server's message of its last refusal, saidText how it was shown.
+ * @type {{code: string, title: string, date: string, said: string, saidText?: string}|null}
+ */
+let stepEdit = null;
 
 function render() {
   if (!data) return;
@@ -112,7 +134,14 @@ function render() {
     h('p', { class: 'c-meta' }, [s.code, s.date ? formatDay(s.date, l) : ''].filter(Boolean).join(' · ')),
     h('p', { class: 'button-row' },
       h('a', { href: s.join }, t('c.joinStep', { n: s.index })),
-      h('a', { href: s.report }, t('c.reportStep', { n: s.index }))))));
+      h('a', { href: s.report }, t('c.reportStep', { n: s.index })),
+      h('button', {
+        type: 'button', class: 'small', dataset: { edit: s.code },
+        'aria-expanded': String(!!stepEdit && stepEdit.code === s.code),
+        'aria-controls': stepEdit && stepEdit.code === s.code ? `step-edit-${s.code}` : null,
+        on: { click: () => (stepEdit && stepEdit.code === s.code ? closeStepEdit(s.code) : openStepEdit(s)) },
+      }, t('o.editStep', { n: s.index }))),
+    stepEdit && stepEdit.code === s.code ? stepEditor(s, stepEdit) : null)));
 
   const stepOptions = (sel, first) => {
     const was = sel.value;
@@ -178,6 +207,121 @@ function render() {
       `${formatDate(x.at, l)} · ${progressName(x.status, l)}`, x.note ? ` · ${x.note}` : '',
       webLink(x.evidence) ? [' · ', h('a', { href: webLink(x.evidence), rel: 'noopener' }, t('c.evidence'))] : null))) : null,
     c.status !== 'withdrawn' ? [statusForm(c), milestoneForm(c)] : null)));
+}
+
+/** Fills the consultation's form with what the consultation says now. */
+function fillAbout() {
+  if (!data) return;
+  const v = data.view;
+  byId('e-title').value = v.title || '';
+  byId('e-description').value = v.description || '';
+  byId('e-opens').value = v.opens || '';
+  byId('e-closes').value = v.closes || '';
+  byId('e-title').removeAttribute('aria-invalid');
+}
+
+byId('edit-box').addEventListener('toggle', () => {
+  if (byId('edit-box').open) {
+    fillAbout();
+    byId('e-status').textContent = '';
+  }
+});
+
+byId('e-reset').addEventListener('click', () => {
+  fillAbout();
+  byId('e-status').textContent = '';
+  byId('e-title').focus();
+});
+
+// The whole of it is sent (the command replaces title, description and
+// dates together); the server checks it and says what is wrong.
+byId('edit-consultation').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = byId('e-status');
+  const cmd = {
+    op: 'consultation.edit', title: byId('e-title').value.trim(), text: byId('e-description').value.trim(),
+    opens: byId('e-opens').value, closes: byId('e-closes').value,
+  };
+  byId('e-title').removeAttribute('aria-invalid');
+  act(status, () => send('/commands', cmd), () => {
+    fillAbout();
+    status.textContent = t('o.editSaved');
+    announce(t('o.editSaved'));
+  }, (err) => {
+    if (err && err.message && /^title\b/.test(err.message)) {
+      byId('e-title').setAttribute('aria-invalid', 'true');
+      byId('e-title').focus();
+    }
+    return refusal(err);
+  });
+});
+
+/** Opens the editor of step meeting s, in its place in the list. */
+function openStepEdit(s) {
+  stepEdit = { code: s.code, title: s.title, date: s.date, said: '', saidText: '' };
+  byId('steps-status').textContent = '';
+  render();
+  const input = document.getElementById(`step-edit-${s.code}-title`);
+  if (input) input.focus();
+}
+
+/** Closes the editor of step meeting code; the focus goes back to its Edit button. */
+function closeStepEdit(code) {
+  stepEdit = null;
+  render();
+  const button = byId('steps').querySelector(`button[data-edit="${code}"]`);
+  if (button) button.focus();
+}
+
+/**
+ * The inline editor of step meeting s: its title and date, what step.edit
+ * replaces. Escape or Cancel closes it unchanged.
+ * @param {{code: string, index: number}} s
+ * @param {{code: string, title: string, date: string, said: string, saidText?: string}} draft
+ */
+function stepEditor(s, draft) {
+  const fid = `step-edit-${s.code}`;
+  const title = h('input', {
+    type: 'text', id: `${fid}-title`, maxlength: '200', value: draft.title, required: true, 'aria-required': 'true',
+    'aria-invalid': /^title\b/.test(draft.said) ? 'true' : null,
+    on: { input: () => { draft.title = title.value; } },
+  });
+  const date = h('input', { type: 'date', id: `${fid}-date`, value: draft.date, on: { input: () => { draft.date = date.value; } } });
+  const status = h('p', { class: 'form-status', role: 'status' }, draft.saidText || '');
+  const form = h('form', { class: 'c-subform step-edit', id: fid, novalidate: true, 'aria-label': t('o.editStepLabel', { n: s.index }) },
+    h('div', { class: 'field-pair' },
+      h('div', { class: 'field' }, h('label', { for: `${fid}-title` }, t('o.editStepTitle', { n: s.index })), title),
+      h('div', { class: 'field' }, h('label', { for: `${fid}-date` }, t('o.editStepDate', { n: s.index })), date)),
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: 'primary small' }, t('o.saveStep', { n: s.index })),
+      h('button', { type: 'button', class: 'small', on: { click: () => closeStepEdit(s.code) } }, t('o.cancelEdit'))),
+    status);
+  form.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      closeStepEdit(s.code);
+    }
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const cmd = { op: 'step.edit', code: s.code, title: title.value.trim(), date: date.value };
+    act(status, () => send('/commands', cmd), () => {
+      closeStepEdit(s.code);
+      byId('steps-status').textContent = t('o.stepSaved', { n: s.index });
+      announce(t('o.stepSaved', { n: s.index }));
+    }, (err) => {
+      draft.said = (err && err.message) || '';
+      draft.saidText = refusal(err);
+      if (/^title\b/.test(draft.said)) {
+        title.setAttribute('aria-invalid', 'true');
+        title.focus();
+      } else {
+        title.removeAttribute('aria-invalid');
+      }
+      return draft.saidText;
+    });
+  });
+  return form;
 }
 
 /** The controls of a proposal: publish a draft; merge or withdraw a published one. */
@@ -472,4 +616,5 @@ onLangChange(render);
   }
   byId('loading').hidden = true;
   byId('organise').hidden = false;
+  fillAbout();
 })();
