@@ -16,7 +16,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
@@ -29,10 +29,10 @@ async function accessible(page, name) {
   assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
 }
 
-/** Nothing scrolls sideways: the page is no wider than the window. */
+/** Nothing scrolls sideways (lib/browser.mjs overflow). */
 async function fits(page, name) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px window`);
+  const wide = await overflow(page);
+  assert.equal(wide, null, `${name}: ${wide}`);
 }
 
 /** Checks a page in both sizes: axe, no sideways scroll, a screenshot of each. */

@@ -14,7 +14,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
@@ -24,17 +24,10 @@ async function accessible(page, name) {
   assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
 }
 
-/**
- * Nothing scrolls sideways: the page is no wider than the viewport. (On a
- * phone, window.innerWidth grows with a page too wide, so the viewport's
- * own width is the measure.) A failure names what sticks out.
- */
+/** Nothing scrolls sideways (lib/browser.mjs overflow). */
 async function fits(page, name) {
-  const width = page.viewportSize().width;
-  const [scroll, wide] = await page.evaluate((w) => [document.documentElement.scrollWidth,
-    [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > w + 0.5)
-      .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}px`)], width);
-  assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px viewport: ${wide.join(', ')}`);
+  const wide = await overflow(page);
+  assert.equal(wide, null, `${name}: ${wide}`);
 }
 
 async function post(url, body, key) {

@@ -437,3 +437,17 @@ export async function until(fn, what, ms = 10_000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * The page's width when it scrolls sideways, with what sticks out, or
+ * null when it fits. The viewport's own width is the measure: on a phone,
+ * window.innerWidth grows with a page too wide.
+ * @param {import('playwright-core').Page} page
+ */
+export async function overflow(page) {
+  const width = page.viewportSize().width;
+  const [scroll, wide] = await page.evaluate((w) => [document.documentElement.scrollWidth,
+    [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > w + 0.5)
+      .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}px`)], width);
+  return scroll <= width ? null : `${scroll}px wide in a ${width}px viewport: ${wide.join(', ')}`;
+}
