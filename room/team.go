@@ -76,7 +76,15 @@ func SeatActor(id SeatID) string { return seatPrefix + strconv.Itoa(int(id)) }
 // that is not written as SeatActor writes it ("seat-03", "seat-x") is a
 // seat's, numbered 0: no seat, so it acts on nothing.
 func parseSeat(id string) (SeatID, bool) {
-	s, ok := strings.CutPrefix(id, seatPrefix)
+	n, ok := parseNumbered(id, seatPrefix)
+	return SeatID(n), ok
+}
+
+// parseNumbered reads an id written as prefix then a number from 1 with
+// no leading zero (seats, cards): ok when id has the prefix, n 0 when the
+// rest is not written so.
+func parseNumbered(id, prefix string) (n int, ok bool) {
+	s, ok := strings.CutPrefix(id, prefix)
 	if !ok {
 		return 0, false
 	}
@@ -84,7 +92,7 @@ func parseSeat(id string) (SeatID, bool) {
 	if err != nil || n < 1 || strconv.Itoa(n) != s {
 		return 0, true
 	}
-	return SeatID(n), true
+	return n, true
 }
 
 // seat is one seat of the team.

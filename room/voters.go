@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/tribune-hub/tribune/room/internal/canon"
 )
@@ -69,17 +68,7 @@ func CardActor(n int) string { return cardPrefix + strconv.Itoa(n) }
 // parseCard returns the card a participant id names, and whether it is a
 // card's id at all. An id with the card prefix not written as CardActor
 // writes it is a card's, numbered 0: no card.
-func parseCard(id string) (int, bool) {
-	s, ok := strings.CutPrefix(id, cardPrefix)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || strconv.Itoa(n) != s {
-		return 0, true
-	}
-	return n, true
-}
+func parseCard(id string) (int, bool) { return parseNumbered(id, cardPrefix) }
 
 // validCounting reports whether c names a counting; empty is the default.
 func validCounting(c Counting) bool { return c == "" || slices.Contains(Countings, c) }
