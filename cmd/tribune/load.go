@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,7 @@ type loadConfig struct {
 	pid          int
 	tick         time.Duration
 	settle       time.Duration
+	cpuprofile   string          // the generator's own CPU profile, over the scenario
 	bcast        broadcastConfig // -scenario broadcast (load_broadcast.go)
 }
 
@@ -75,6 +77,7 @@ func loadCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs.IntVar(&c.pid, "pid", 0, "server process to report CPU and memory of, when -url is given")
 	fs.DurationVar(&c.tick, "tick", 0, "the started server's tick (0: its default)")
 	fs.DurationVar(&c.settle, "settle", 30*time.Second, "how long to wait for every client to converge at the end")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write the generator's own CPU profile over the scenario (not the ramp) to this file: what the generator costs the machine it shares with the server")
 	c.bcast.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -343,6 +346,18 @@ type loadClient struct {
 	n     int
 	dead  bool
 	voted map[room.QuestionID]bool // steady: the questions this client holds a vote on
+	recv  []receipt                // the patches received, for propagation
+}
+
+// receipt is a patch a client received at (UnixNano), taking it from
+// sequence number from to to. Propagation is worked out from receipts once
+// the run is over (loadRun.propagation): one latency per event and client
+// is 100 million at 10,000 voters, and counting them as they come would
+// take the generator a fifth of a core, away from the server it shares
+// the machine with.
+type receipt struct {
+	at       int64
+	from, to uint64
 }
 
 type loadReply struct {
@@ -437,6 +452,10 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 	if sampler != nil {
 		cpu0 = sampler.cpu()
 	}
+	stopProfile, err := startProfile(c.cpuprofile)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
 	switch c.scenario {
 	case "vote":
@@ -457,14 +476,17 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 		err = fmt.Errorf("load: unknown scenario %q", c.scenario)
 	}
 	res.elapsed = time.Since(start)
+	stopProfile()
 	res.runMsgs, res.runBytes = res.msgs.Load()-msgs0, res.bytes.Load()-bytes0
 	if sampler != nil {
 		res.runCPU = sampler.cpu() - cpu0
 	}
 	if err != nil {
+		lr.propagation(clients)
 		return res, err
 	}
 	lr.converge(ctx, cr.Code, clients)
+	lr.propagation(clients)
 	if sampler != nil {
 		res.cpu, res.wall, res.rssPeak = sampler.stop()
 		res.rssEnd = sampler.rss()
@@ -478,6 +500,48 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 		return res, fmt.Errorf("load: %d clients diverged from the server", res.diverged)
 	}
 	return res, nil
+}
+
+// propagation counts, for every client and every acknowledged command,
+// the time from its acknowledgement to the patch that brought it to the
+// client. A patch that came before the command's sender had its
+// acknowledgement is not counted, as when it was counted on arrival.
+func (lr *loadRun) propagation(clients []*loadClient) {
+	for _, cl := range clients {
+		if cl == nil {
+			continue
+		}
+		cl.mu.Lock()
+		for _, r := range cl.recv {
+			for s := r.from + 1; s <= r.to; s++ {
+				if at := lr.acks.get(s); at != 0 && at <= r.at {
+					lr.res.prop.add(time.Duration(r.at - at))
+				}
+			}
+		}
+		cl.recv = nil
+		cl.mu.Unlock()
+	}
+}
+
+// startProfile starts the generator's CPU profile into path, if any; the
+// function returned stops it.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: -cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("load: -cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // dial connects one client and waits for its snapshot.
@@ -504,6 +568,11 @@ func (lr *loadRun) dial(ctx context.Context, code string, hello map[string]any, 
 		return nil, err
 	}
 	cl := &loadClient{c: c, wait: make(map[string]chan loadReply), voted: make(map[room.QuestionID]bool)}
+	// Reads wait without a deadline (a context that is never done costs
+	// coder/websocket nothing per read; one that can be costs a timer per
+	// frame, a tenth of the generator): the run's end closes the
+	// connection instead.
+	context.AfterFunc(ctx, func() { c.CloseNow() })
 	ready := make(chan struct{})
 	go lr.read(ctx, cl, ready, measure)
 	select {
@@ -520,8 +589,9 @@ func (lr *loadRun) dial(ctx context.Context, code string, hello map[string]any, 
 func (lr *loadRun) read(ctx context.Context, cl *loadClient, ready chan struct{}, measure bool) {
 	res := lr.res
 	var once sync.Once
+	rctx := context.WithoutCancel(ctx)
 	for {
-		_, b, err := cl.c.Read(ctx)
+		_, b, err := cl.c.Read(rctx)
 		if err != nil {
 			cl.mu.Lock()
 			cl.dead = true
@@ -586,21 +656,16 @@ func (lr *loadRun) read(ctx context.Context, cl *loadClient, ready chan struct{}
 				continue
 			}
 			cl.mu.Lock()
-			prev := cl.seq
 			if h.From > cl.seq {
 				res.errs.Add(1) // a gap: the generator does not resume
 			} else if h.To > cl.seq {
+				if measure {
+					cl.recv = append(cl.recv, receipt{now, cl.seq, h.To})
+				}
 				cl.view.ApplyPatch(h.To, p)
 				cl.seq = h.To
 			}
 			cl.mu.Unlock()
-			if measure {
-				for s := prev + 1; s <= h.To; s++ {
-					if at := lr.acks.get(s); at != 0 {
-						res.prop.add(time.Duration(now - at))
-					}
-				}
-			}
 		case "ack", "error":
 			cl.mu.Lock()
 			if ch, ok := cl.wait[h.ID]; ok {

@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,7 +235,8 @@ func TestServeContact(t *testing.T) {
 func TestLoadSmoke(t *testing.T) {
 	base := startServe(t, "-tick", "20ms", "-joins-per-minute", "-1")
 	var out, log bytes.Buffer
-	err := run(context.Background(), []string{"load", "-url", base, "-participants", "300", "-window", "2s", "-settle", "20s"},
+	profile := filepath.Join(t.TempDir(), "load.pprof")
+	err := run(context.Background(), []string{"load", "-url", base, "-participants", "300", "-window", "2s", "-settle", "20s", "-cpuprofile", profile},
 		func(string) string { return "" }, &out, &log)
 	t.Logf("%s\n%s", log.String(), out.String())
 	if err != nil {
@@ -244,6 +247,19 @@ func TestLoadSmoke(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(300 acked, 0 refused)") {
 		t.Fatalf("not every vote was acknowledged:\n%s", out.String())
+	}
+	// Every vote reached every one of the 300 clients, and each arrival
+	// is a delivery counted once the run is over; a patch that beat its
+	// voter's acknowledgement is not counted, hence the margin below.
+	var deliveries int
+	if m := regexp.MustCompile(`\((\d+) deliveries\)`).FindStringSubmatch(out.String()); m != nil {
+		deliveries, _ = strconv.Atoi(m[1])
+	}
+	if deliveries < 300*300*9/10 || deliveries > 300*(300+10) {
+		t.Fatalf("%d deliveries counted, want about 300×300:\n%s", deliveries, out.String())
+	}
+	if st, err := os.Stat(profile); err != nil || st.Size() == 0 {
+		t.Fatalf("-cpuprofile wrote nothing: %v", err)
 	}
 }
 
