@@ -71,7 +71,7 @@ func tickFanout(t *testing.T, n, k int, tick time.Duration) (primary *room.Room,
 // not go out at half the rate because a flush is stamped after the fact.
 func TestTickKept(t *testing.T) {
 	const tick = 50 * time.Millisecond
-	for _, n := range []int{10, 1000, 5000} {
+	for _, n := range []int{10, 1000, 10000} {
 		t.Run(fmt.Sprintf("sessions=%d", n), func(t *testing.T) {
 			primary, f, ss := tickFanout(t, n, n, tick)
 			watched := ss[n/2]
