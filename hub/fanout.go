@@ -80,7 +80,7 @@ type fanout struct {
 	metrics  *metrics
 
 	seq        atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
-	writers    writerCount                    // running session writers (session.writers)
+	writers    writerCount                    // the room's session writers (writers.go)
 	gate       *joinGate                      // the room's new participants, told to moderators (joins.go); nil in tests
 	joinLimit  int                            // per minute, 0 for none
 	joinsEvery time.Duration                  // joinsPeriod but in tests (Hub.newFanout); set before run
@@ -113,21 +113,6 @@ type fanout struct {
 	codeWindow int64
 	codeNeeded bool
 	codeMsg    []byte
-}
-
-// writerCount counts a room's running session writers, and stamps when
-// the last one ended: the end of a round of writes.
-type writerCount struct {
-	n    atomic.Int64
-	idle atomic.Int64 // UnixNano when n last fell to zero
-}
-
-func (w *writerCount) start() { w.n.Add(1) }
-
-func (w *writerCount) end() {
-	if w.n.Add(-1) == 0 {
-		w.idle.Store(time.Now().UnixNano())
-	}
 }
 
 func newFanout(code string, replica *room.Room, tick time.Duration, logger *slog.Logger, m *metrics) *fanout {
@@ -284,6 +269,7 @@ func (f *fanout) step(now time.Time) {
 	for _, fn := range inspects {
 		fn(f.replica)
 	}
+	f.writers.check(time.Now())
 	if idle := f.writers.idle.Load(); f.flushedAt != 0 && idle > f.flushedAt {
 		f.round = time.Duration(idle - f.flushedAt)
 		f.flushedAt = 0

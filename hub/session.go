@@ -88,11 +88,12 @@ type session struct {
 	mu      sync.Mutex
 	queue   [][]byte // guarded by mu; at most queueSize messages
 	spare   [][]byte // owned by the running flush: the slice it drained last
-	writing bool     // guarded by mu: a flush goroutine is running
-	// writers, guarded by mu, counts the running writers of the room this
-	// session is in (fanout.writers), so that the fan-out can hold a patch
-	// while the last one is still being written (fanout.step). Nil until
-	// the session joins a fan-out.
+	writing bool     // guarded by mu: a turn to write is under way (flush)
+	// writers, guarded by mu, are the writers of the room this session is
+	// in (fanout.writers, writers.go): they write its queue, and count the
+	// turns under way so that the fan-out can hold a patch while the last
+	// one is still being written (fanout.step). Nil until the session
+	// joins a fan-out.
 	writers *writerCount
 	closed  bool // guarded by mu
 	pinging atomic.Bool
@@ -142,8 +143,12 @@ func (s *session) enqueue(msg []byte) bool {
 		}
 	}
 	s.mu.Unlock()
-	if start {
-		go s.flush(w)
+	switch {
+	case !start:
+	case w != nil:
+		w.submit(s) // the room's writers (writers.go)
+	default:
+		go s.flush(nil) // not in a room yet: its hello's answer
 	}
 	return true
 }
@@ -164,8 +169,8 @@ func (s *session) take() [][]byte {
 }
 
 // flush writes what is queued, then what was queued meanwhile, and ends
-// when the queue is empty. At most one runs per session; w is the counter
-// of running writers it was counted in, if any.
+// the session's turn when the queue is empty. At most one runs per
+// session; w is the room's writers the turn was counted in, if any.
 func (s *session) flush(w *writerCount) {
 	if w != nil {
 		defer w.end()

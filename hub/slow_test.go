@@ -37,7 +37,6 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 // disconnected as too slow instead of being buffered without bound.
 func TestSlowClientIsDropped(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), time.Millisecond, nil, func(l net.Listener) net.Listener { return smallBuffers{l} })
 	h := th.hub
 
@@ -47,31 +46,7 @@ func TestSlowClientIsDropped(t *testing.T) {
 	reader := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
 	reader.name = "reader"
 
-	// The frozen client: small receive buffer, says hello, never reads again.
-	// The receive buffer is set before connecting, so that the window the
-	// server sees is small from the first byte.
-	dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) {
-			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
-		})
-	}}
-	httpc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := dialer.DialContext(ctx, network, addr)
-		if tc, ok := c.(*net.TCPConn); ok {
-			tc.SetReadBuffer(4096)
-		}
-		return c, err
-	}}}
-	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	frozen, _, err := websocket.Dial(dctx, wsURL(th.url, cr.Code), &websocket.DialOptions{HTTPClient: httpc, HTTPHeader: http.Header{"Origin": {th.url}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer frozen.CloseNow()
-	if err := frozen.Write(dctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","v":%d,"role":"participant"}`, ProtocolVersion))); err != nil {
-		t.Fatal(err)
-	}
+	dialFrozen(t, th, cr.Code)
 
 	// Big announcements make big patches: the frozen socket fills quickly.
 	// Several moderator tabs send them, each within its own frame rate.
@@ -124,6 +99,35 @@ func TestSlowClientIsDropped(t *testing.T) {
 	wg.Wait()
 	reader.waitSeq(last)
 	sameState(t, th, cr.Code, cr.ModeratorKey, reader, mod)
+}
+
+// dialFrozen connects a participant that says hello and never reads
+// again, with a small receive buffer set before connecting, so that the
+// window the server sees is small from the first byte.
+func dialFrozen(t *testing.T, th *testHub, code string) {
+	t.Helper()
+	dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+	}}
+	httpc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetReadBuffer(4096)
+		}
+		return c, err
+	}}}
+	dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	frozen, _, err := websocket.Dial(dctx, wsURL(th.url, code), &websocket.DialOptions{HTTPClient: httpc, HTTPHeader: http.Header{"Origin": {th.url}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { frozen.CloseNow() })
+	if err := frozen.Write(dctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","v":%d,"role":"participant"}`, ProtocolVersion))); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // wgRunning reports whether the senders are still going, without waiting.

@@ -1,0 +1,71 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/tribune-hub/tribune/room"
+)
+
+// TestStuckWritersReplaced: more phones stop reading than the room has
+// writers, so that every one of its writers is stuck in a write to a full
+// socket. The room starts others in their place: a participant who reads
+// gets the next change at once, not when the frozen ones are cut as too
+// slow (writeTimeout, 10 s, later).
+func TestStuckWritersReplaced(t *testing.T) {
+	t.Parallel()
+	th := startHubWith(t, filepath.Join(t.TempDir(), "t.db"), time.Millisecond, nil, func(l net.Listener) net.Listener { return smallBuffers{l} })
+	cr := createRoom(t, th.url, `{"title":"Frozen phones"}`)
+	mod := dial(t, th.url, cr.Code, helloArgs{Role: "moderator", Key: cr.ModeratorKey})
+	mod.name = "mod"
+	reader := dial(t, th.url, cr.Code, helloArgs{Role: "participant"})
+	reader.name = "reader"
+	frozen := poolSize() + 2
+	for range frozen {
+		dialFrozen(t, th, cr.Code)
+	}
+	hr, err := th.hub.room(context.Background(), cr.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck := func() int {
+		w := &hr.fan.writers
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return len(w.workers) - w.freeLocked(time.Now().UnixNano())
+	}
+
+	// Big announcements fill the frozen sockets until a writer is stuck
+	// on each of them.
+	text := strings.Repeat("x", 480)
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; stuck() < frozen; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writers stuck after %d announcements, want %d", stuck(), i, frozen)
+		}
+		r := mod.do(room.Command{Op: room.OpAnnounce, Text: fmt.Sprintf("%d %s", i, text)})
+		if r.Code == "rate_limited" {
+			time.Sleep(50 * time.Millisecond)
+		} else if r.Code != "" {
+			t.Fatalf("announce: %+v", r)
+		}
+	}
+	r := mod.do(room.Command{Op: room.OpAnnounce, Text: "the reader gets this one"})
+	if r.Code != "" {
+		t.Fatalf("announce: %+v", r)
+	}
+	reader.waitSeq(r.Seq)
+	if n := testutil.ToFloat64(th.hub.metrics.slow); n != 0 {
+		t.Fatalf("the reader waited for %v frozen clients to be cut", n)
+	}
+	if n := stuck(); n < frozen {
+		t.Fatalf("only %d writers still stuck when the reader got its change: the test proved nothing", n)
+	}
+}
