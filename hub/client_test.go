@@ -180,8 +180,11 @@ func dialWith(t testing.TB, base, code string, h helloArgs, opts *websocket.Dial
 	json.Unmarshal(b, &hello)
 	cl.send(hello)
 	cl.waitFor(func() bool { return cl.hasView || cl.closed })
-	if cl.closed {
-		t.Fatalf("dial %s: closed: %v (errors %v)", code, cl.closeErr, cl.errs)
+	cl.mu.Lock()
+	closed, closeErr, errs := cl.closed, cl.closeErr, cl.errs
+	cl.mu.Unlock()
+	if closed {
+		t.Fatalf("dial %s: closed: %v (errors %v)", code, closeErr, errs)
 	}
 	return cl
 }
