@@ -37,6 +37,7 @@ type writerCount struct {
 	head    int
 	workers []*poolWriter // the writers running
 	size    int           // writers wanted, 0 for poolSize
+	checked int64         // UnixNano of the last check: the clock submit judges stuck writers by
 }
 
 // poolWriter is one running writer.
@@ -57,11 +58,14 @@ func (w *writerCount) end() {
 }
 
 // submit queues s, whose turn to write has come (session.enqueue), and
-// starts a writer if fewer than the pool's size are free.
+// starts a writer if fewer than the pool's size are free. Writers are
+// judged stuck by the time of the last check (a tick ago at most), so that
+// a round of patches does not wait a tick behind writers already known
+// to be stuck, and submit reads no clock.
 func (w *writerCount) submit(s *session) {
 	w.mu.Lock()
 	w.ready = append(w.ready, s)
-	start := w.freeLocked(0) < w.wanted()
+	start := w.freeLocked(w.checked) < w.wanted()
 	var pw *poolWriter
 	if start {
 		pw = &poolWriter{}
@@ -81,7 +85,7 @@ func (w *writerCount) wanted() int {
 }
 
 // freeLocked counts the writers not stuck at now (UnixNano; 0: none is
-// taken as stuck, for submit, where the clock is not worth reading).
+// taken as stuck).
 func (w *writerCount) freeLocked(now int64) int {
 	if now == 0 {
 		return len(w.workers)
@@ -98,6 +102,7 @@ func (w *writerCount) freeLocked(now int64) int {
 // check starts writers in place of the stuck ones while sessions wait.
 func (w *writerCount) check(now time.Time) {
 	w.mu.Lock()
+	w.checked = now.UnixNano()
 	var start []*poolWriter
 	if w.head < len(w.ready) {
 		for n := w.freeLocked(now.UnixNano()); n < w.wanted() && n < len(w.ready)-w.head; n++ {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/tribune-hub/tribune/room"
@@ -67,5 +70,53 @@ func TestStuckWritersReplaced(t *testing.T) {
 	}
 	if n := stuck(); n < frozen {
 		t.Fatalf("only %d writers still stuck when the reader got its change: the test proved nothing", n)
+	}
+}
+
+// TestSubmitPassesStuckWriters: when every writer of the pool is already
+// known to be stuck (as of the last check), a session whose turn comes is
+// written at once by a new writer, not a tick later: a room with a few
+// frozen phones would otherwise send every round a tick late.
+func TestSubmitPassesStuckWriters(t *testing.T) {
+	conns := make(chan *websocket.Conn, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(rw, r, nil)
+		if err != nil {
+			return
+		}
+		conns <- c
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseNow()
+	serverSide := <-conns
+
+	now := time.Now()
+	w := &writerCount{}
+	for range w.wanted() {
+		pw := &poolWriter{} // blocked in the kernel, as far as the pool knows
+		pw.since.Store(now.Add(-time.Second).UnixNano())
+		w.workers = append(w.workers, pw)
+	}
+	w.checked = now.UnixNano()
+	s := newSession(room.Participant, room.Actor{ID: "p-1", Role: room.Participant})
+	s.c, s.writers = serverSide, w
+	if !s.enqueue([]byte(`{"t":"hb","seq":7}`)) {
+		t.Fatal("enqueue refused")
+	}
+	rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
+	defer rcancel()
+	_, b, err := client.Read(rctx)
+	if err != nil {
+		t.Fatalf("nothing written while the pool's writers were stuck: %v", err)
+	}
+	if string(b) != `{"t":"hb","seq":7}` {
+		t.Fatalf("got %s", b)
 	}
 }
