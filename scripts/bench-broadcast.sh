@@ -21,7 +21,10 @@ set -u
 # (tribune serve -joins-per-minute; binaries before it ignore this).
 export TRIBUNE_JOINS_PER_MINUTE=-1
 cd "$(dirname "$0")/.."
-bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
+# The generator is always this tree's; the server is too unless
+# TRIBUNE_BIN names another build.
+gen=/tmp/tribune-bench
+bin=${TRIBUNE_BIN:-$gen}
 centrifugo=${CENTRIFUGO_BIN:-/opt/centrifugo-bin/centrifugo}
 audiences=${AUDIENCES:-1000 5000 10000}
 duration=${DURATION:-10s}
@@ -34,7 +37,7 @@ tport=${TRIBUNE_PORT:-18095}
 cport=${CENTRIFUGO_PORT:-18096}
 
 [ -x "$centrifugo" ] || { echo "bench-broadcast: no centrifugo at $centrifugo (CENTRIFUGO_BIN)" >&2; exit 1; }
-go build -o "$bin" ./cmd/tribune || exit 1
+go build -o "$gen" ./cmd/tribune || exit 1
 dir=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -104,7 +107,7 @@ measure() {
   local s=$1 aud=$2 rate=$3
   start "$s"
   echo "=== $s, $aud subscribers, $rate msgs/s for $duration (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  timeout 600 "$bin" load -scenario broadcast -target "$s" -url "$url" -secret "$secret" -pid "$server" \
+  timeout 600 "$gen" load -scenario broadcast -target "$s" -url "$url" -secret "$secret" -pid "$server" \
     -participants "$aud" -rate "$rate" -duration "$duration" -settle 20s >"$dir/out" 2>&1
   grep -v '^load: conn' "$dir/out"
   stop

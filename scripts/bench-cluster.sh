@@ -6,14 +6,19 @@
 # cluster at VOTERS (default 1,000, 5,000 and 10,000: the p99 chart's
 # cluster line, scripts/figures/cluster.tsv), and BIG=1 adds the check of
 # BENCHMARKS.md's model: 18,000 voters within 20 s, 9,000 on each edge.
-# Loopback only; about 10 minutes (15 with BIG=1).
+# TRIBUNE_BIN=/path runs another build's servers (the generator stays this
+# tree's). Loopback only; about 10 minutes (15 with BIG=1).
 set -u
 # A load test is thousands of newcomers at once: no per-meeting limit
 # (tribune serve -joins-per-minute; binaries before it ignore this).
 export TRIBUNE_JOINS_PER_MINUTE=-1
 cd "$(dirname "$0")/.."
-bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
-go build -o "$bin" ./cmd/tribune || exit 1
+# The generator is always this tree's; the server is too unless
+# TRIBUNE_BIN names another build (an earlier commit's, for before/after
+# figures measured by the same generator).
+gen=/tmp/tribune-bench
+go build -o "$gen" ./cmd/tribune || exit 1
+bin=${TRIBUNE_BIN:-$gen}
 command -v redis-server >/dev/null || { echo "bench-cluster: needs redis-server" >&2; exit 1; }
 db=$(mktemp -d)
 rport=6390
@@ -26,7 +31,7 @@ redis_url=redis://127.0.0.1:$rport
 cpu() { awk '{printf "%.1f s", ($14+$15)/100}' "/proc/$1/stat"; }
 rss() { awk '/VmHWM/{printf "%.0f MiB", $2/1024}' "/proc/$1/status"; }
 publishes() { redis-cli -p "$rport" info commandstats | sed -n 's/^cmdstat_publish:calls=\([0-9]*\),.*/\1/p'; }
-steady() { "$bin" load -participants 5000 -scenario steady -questions 1 -duration 20s "$@" 2>&1 | grep -v '^load: conn'; }
+steady() { "$gen" load -participants 5000 -scenario steady -questions 1 -duration 20s "$@" 2>&1 | grep -v '^load: conn'; }
 
 embedded() { # upvotes, then serve flags
   local up=$1
@@ -71,7 +76,7 @@ stop_cluster() {
 vote() { # participants, window
   start_cluster
   echo "=== primary + 2 edges, $1 voters within $2 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "$bin" load -participants "$1" -window "$2" -url http://127.0.0.1:18093,http://127.0.0.1:18094 2>&1 | grep -v '^load: conn' | tee "$out"
+  "$gen" load -participants "$1" -window "$2" -url http://127.0.0.1:18093,http://127.0.0.1:18094 2>&1 | grep -v '^load: conn' | tee "$out"
   stop_cluster
   [ "$2" = 10s ] && printf 'primary + 2 edges\t%s\t%s\n' "$1" "$(sed -n 's/^propagation: .*p99 \([0-9.]*\) ms.*/\1/p' "$out")" >>"$tsv"
 }

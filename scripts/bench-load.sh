@@ -6,8 +6,10 @@
 #
 #   RUNS=2          how many times each run is made
 #   VOTERS="1000 5000 10000 15000"   audiences of the vote run
-#   BEFORE=/path    also run this other tribune binary, alternating with
-#                   this tree's (before/after tables)
+#   BEFORE=/path    also run this other tribune binary's server, alternating
+#                   with this tree's (before/after tables); the generator
+#                   is this tree's for both
+#   TRIBUNE_BIN=/path  the server to measure instead of this tree's
 #
 # It ends by writing scripts/figures/single-node.tsv (vote p99 by audience)
 # and redrawing scripts/figures/p99-participants.svg (bench-charts.sh).
@@ -16,8 +18,12 @@ set -u
 # (tribune serve -joins-per-minute; binaries before it ignore this).
 export TRIBUNE_JOINS_PER_MINUTE=-1
 cd "$(dirname "$0")/.."
-bin=${TRIBUNE_BIN:-/tmp/tribune-bench}
-go build -o "$bin" ./cmd/tribune || exit 1
+# The generator is always this tree's; the server is too unless
+# TRIBUNE_BIN names another build (an earlier commit's, for before/after
+# figures measured by the same generator).
+gen=/tmp/tribune-bench
+go build -o "$gen" ./cmd/tribune || exit 1
+bin=${TRIBUNE_BIN:-$gen}
 runs=${RUNS:-2}
 voters=${VOTERS:-1000 5000 10000 15000}
 db=$(mktemp -d)
@@ -36,7 +42,7 @@ run() { # binary, then load flags
   local pid=$!
   sleep 1
   echo "=== $(basename "$b") load $* (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "$b" load -url "http://$addr" -pid "$pid" "$@" 2>&1 | grep -v '^load: conn' | tee "$out"
+  "$gen" load -url "http://$addr" -pid "$pid" "$@" 2>&1 | grep -v '^load: conn' | tee "$out"
   # The server's own view: acknowledgement times and patches sent.
   curl -s "http://$addr/metrics" | grep -E '^tribune_ack_seconds_(bucket\{le="0.0(1|5)"\}|count)|^tribune_commit_seconds_(sum|count)|^tribune_patches_total\{role="participant"\}'
   kill "$pid"
