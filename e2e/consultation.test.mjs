@@ -16,7 +16,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow, story } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
@@ -64,24 +64,7 @@ test('a consultation: a question from step 1 to a commitment, traced', { timeout
   const errors = { org: watchErrors(org), mod: watchErrors(mod), phone: watchErrors(phone), laptop: watchErrors(laptop) };
   mod.on('dialog', (d) => d.accept());
   const pages = { org, mod, phone, laptop };
-  /**
-   * A step of the story. When one fails, every page is kept as a
-   * screenshot and the steps after it are skipped: they build on it.
-   */
-  let broken = '';
-  const step = (name, fn) => t.test(name, async (st) => {
-    if (broken) {
-      st.skip(`after "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      broken = name;
-      for (const [who, page] of Object.entries(pages)) await screenshot(page, `consultation-failed-${who}`).catch(() => {});
-      throw err;
-    }
-  });
+  const step = story(t, pages, 'consultation');
 
   let id;
   const steps = []; // [{code, moderator}]

@@ -14,7 +14,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow } from './lib/browser.mjs';
+import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow, story } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
@@ -57,20 +57,7 @@ test('the organiser edits the consultation and a step meeting', { timeout: 180_0
   const orgCtx = await browser.newContext({ ...laptopView, locale: 'en-US' });
   const org = await orgCtx.newPage();
   const errors = watchErrors(org);
-  let broken = '';
-  const step = (name, fn) => t.test(name, async (st) => {
-    if (broken) {
-      st.skip(`after "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      broken = name;
-      await screenshot(org, 'organise-edit-failed').catch(() => {});
-      throw err;
-    }
-  });
+  const step = story(t, { org }, 'organise-edit');
 
   await step('the form opens with what the consultation says, and saves a new title', async () => {
     await org.goto(made.links.organiser);

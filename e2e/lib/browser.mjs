@@ -326,6 +326,30 @@ export async function screenshot(page, name) {
 }
 
 /**
+ * A test told as a story: story(t, pages, name) returns step(title, fn),
+ * a subtest of t that runs fn unless an earlier step failed (the steps
+ * after a failure build on it, so they are skipped), and that keeps a
+ * screenshot of every page in pages ({who: page}) when fn fails, named
+ * `${name}-failed-${who}`.
+ */
+export function story(t, pages, name) {
+  let broken = '';
+  return (title, fn) => t.test(title, async (st) => {
+    if (broken) {
+      st.skip(`after "${broken}" failed`);
+      return;
+    }
+    try {
+      await fn();
+    } catch (err) {
+      broken = title;
+      for (const [who, page] of Object.entries(pages)) await screenshot(page, `${name}-failed-${who}`).catch(() => {});
+      throw err;
+    }
+  });
+}
+
+/**
  * Collects what goes wrong in the page from now on: uncaught exceptions and
  * console errors, which include Content-Security-Policy violations and
  * failed loads. Returns the live array of messages; a clean page leaves it
