@@ -80,7 +80,7 @@ type fanout struct {
 	metrics  *metrics
 
 	seq        atomic.Uint64                  // the replica's sequence number, for welcome and heartbeats
-	writers    writerCount                    // the room's session writers (writers.go)
+	writers    writerPool                     // the room's session writers (writers.go)
 	gate       *joinGate                      // the room's new participants, told to moderators (joins.go); nil in tests
 	joinLimit  int                            // per minute, 0 for none
 	joinsEvery time.Duration                  // joinsPeriod but in tests (Hub.newFanout); set before run
@@ -269,7 +269,7 @@ func (f *fanout) step(now time.Time) {
 	for _, fn := range inspects {
 		fn(f.replica)
 	}
-	f.writers.check(time.Now())
+	f.writers.check(time.Now()) // the writers stamp the real clock, not the tick's
 	if idle := f.writers.idle.Load(); f.flushedAt != 0 && idle > f.flushedAt {
 		f.round = time.Duration(idle - f.flushedAt)
 		f.flushedAt = 0

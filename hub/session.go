@@ -94,7 +94,7 @@ type session struct {
 	// turns under way so that the fan-out can hold a patch while the last
 	// one is still being written (fanout.step). Nil until the session
 	// joins a fan-out.
-	writers *writerCount
+	writers *writerPool
 	closed  bool // guarded by mu
 	pinging atomic.Bool
 	// writeStart is when the write under way began (UnixNano), 0 when none
@@ -171,7 +171,7 @@ func (s *session) take() [][]byte {
 // flush writes what is queued, then what was queued meanwhile, and ends
 // the session's turn when the queue is empty. At most one runs per
 // session; w is the room's writers the turn was counted in, if any.
-func (s *session) flush(w *writerCount) {
+func (s *session) flush(w *writerPool) {
 	if w != nil {
 		defer w.end()
 	}

@@ -98,8 +98,8 @@ func TestSubmitPassesStuckWriters(t *testing.T) {
 	serverSide := <-conns
 
 	now := time.Now()
-	w := &writerCount{}
-	for range w.wanted() {
+	w := &writerPool{}
+	for range poolSize() {
 		pw := &poolWriter{} // blocked in the kernel, as far as the pool knows
 		pw.since.Store(now.Add(-time.Second).UnixNano())
 		w.workers = append(w.workers, pw)
@@ -118,5 +118,38 @@ func TestSubmitPassesStuckWriters(t *testing.T) {
 	}
 	if string(b) != `{"t":"hb","seq":7}` {
 		t.Fatalf("got %s", b)
+	}
+}
+
+// TestWritersQueueCompacted: a queue that never empties (writers behind
+// a busy machine) keeps its order and drops what was taken instead of
+// growing with it.
+func TestWritersQueueCompacted(t *testing.T) {
+	var w writerPool
+	pw := &poolWriter{}
+	w.workers = []*poolWriter{pw}
+	var in []*session
+	push := func(n int) {
+		for range n {
+			s := newSession(room.Participant, room.Actor{ID: fmt.Sprintf("p-%d", len(in)), Role: room.Participant})
+			in = append(in, s)
+			w.ready = append(w.ready, s) // what submit queues, without starting a writer
+		}
+	}
+	taken := 0
+	for range 20 {
+		push(1000)
+		for range 900 {
+			if s := w.next(pw); s != in[taken] {
+				t.Fatalf("session %d taken out of order", taken)
+			}
+			taken++
+		}
+	}
+	if waiting := len(w.ready) - w.head; waiting != len(in)-taken {
+		t.Fatalf("%d waiting, want %d", waiting, len(in)-taken)
+	}
+	if len(w.ready) > 2*compactAfter+(len(in)-taken) {
+		t.Fatalf("the queue holds %d slots for %d waiting: what was taken stays", len(w.ready), len(in)-taken)
 	}
 }
