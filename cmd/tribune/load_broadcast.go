@@ -305,9 +305,14 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 	// The generator shares the machine: its own CPU says whether it, not
 	// the server, was the limit.
 	gen := newProcSampler(os.Getpid())
+	stopProfile, err := startProfile(c.cpuprofile)
+	if err != nil {
+		return res, err
+	}
 	msgs := c.bcast.messages(c.duration)
 	br.publish(ctx, pubs, msgs)
 	br.settle(ctx, int64(msgs)*int64(c.participants))
+	stopProfile()
 	res.genCPU, res.genWall, _ = gen.stop()
 	if sampler != nil {
 		res.cpu, res.wall, res.rssPeak = sampler.stop()

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,7 +66,8 @@ func TestLoadBroadcast(t *testing.T) {
 		t.Run(target, func(t *testing.T) {
 			base := startServe(t, "-tick", "20ms")
 			var out, log bytes.Buffer
-			err := run(context.Background(), []string{"load", "-url", base, "-scenario", "broadcast", "-target", target, "-participants", "20", "-rate", "20", "-duration", "1s", "-settle", "10s"},
+			profile := filepath.Join(t.TempDir(), "broadcast.pprof")
+			err := run(context.Background(), []string{"load", "-url", base, "-scenario", "broadcast", "-target", target, "-participants", "20", "-rate", "20", "-duration", "1s", "-settle", "10s", "-cpuprofile", profile},
 				func(string) string { return "" }, &out, &log)
 			t.Logf("%s\n%s", log.String(), out.String())
 			if err != nil {
@@ -74,6 +77,9 @@ func TestLoadBroadcast(t *testing.T) {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("no %q in the report", want)
 				}
+			}
+			if st, err := os.Stat(profile); err != nil || st.Size() == 0 {
+				t.Errorf("-cpuprofile wrote nothing: %v", err)
 			}
 		})
 	}
