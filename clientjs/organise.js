@@ -91,6 +91,9 @@ const refusal = (err) => {
   return said.includes(err.message) ? said : `${said} (${err.message})`;
 };
 
+/** Whether a refusal's message (the server's words) is about the title field. */
+const aboutTitle = (message) => /^title\b/.test(message || '');
+
 /**
  * Runs act (a request) from a form: status says what happened; reloads
  * after. told, when given, words a refusal (else problem).
@@ -248,7 +251,7 @@ byId('edit-consultation').addEventListener('submit', (ev) => {
     status.textContent = t('o.editSaved');
     announce(t('o.editSaved'));
   }, (err) => {
-    if (err && err.message && /^title\b/.test(err.message)) {
+    if (aboutTitle(err && err.message)) {
       byId('e-title').setAttribute('aria-invalid', 'true');
       byId('e-title').focus();
     }
@@ -283,7 +286,7 @@ function stepEditor(s, draft) {
   const fid = `step-edit-${s.code}`;
   const title = h('input', {
     type: 'text', id: `${fid}-title`, maxlength: '200', value: draft.title, required: true, 'aria-required': 'true',
-    'aria-invalid': /^title\b/.test(draft.said) ? 'true' : null,
+    'aria-invalid': aboutTitle(draft.said) ? 'true' : null,
     on: { input: () => { draft.title = title.value; } },
   });
   const date = h('input', { type: 'date', id: `${fid}-date`, value: draft.date, on: { input: () => { draft.date = date.value; } } });
@@ -312,7 +315,7 @@ function stepEditor(s, draft) {
     }, (err) => {
       draft.said = (err && err.message) || '';
       draft.saidText = refusal(err);
-      if (/^title\b/.test(draft.said)) {
+      if (aboutTitle(draft.said)) {
         title.setAttribute('aria-invalid', 'true');
         title.focus();
       } else {
