@@ -16,34 +16,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow, story } from './lib/browser.mjs';
+import { launch, startServer, screenshot, watchErrors, until, story, accessible, fits, checkBothSizes } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
 
 const question = 'Le budget sera-t-il publié chaque mois, ligne par ligne ?';
 const answer = 'Oui : les tableaux seront en ligne chaque mois dès mars.';
-
-async function accessible(page, name) {
-  const violations = await axeCheck(page);
-  assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
-}
-
-/** Nothing scrolls sideways (lib/browser.mjs overflow). */
-async function fits(page, name) {
-  const wide = await overflow(page);
-  assert.equal(wide, null, `${name}: ${wide}`);
-}
-
-/** Checks a page in both sizes: axe, no sideways scroll, a screenshot of each. */
-async function checkBothSizes(page, name) {
-  for (const [size, vp] of [['phone', phoneView.viewport], ['laptop', laptopView.viewport]]) {
-    await page.setViewportSize(vp);
-    await fits(page, `${name} (${size})`);
-    await accessible(page, `${name} (${size})`);
-    await screenshot(page, `${name}-${size}`);
-  }
-}
 
 /** The lines of the trace page, in order. */
 const tracePath = (page) => page.locator('#path > li .trace-text').allTextContents();

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeCheck, formatViolations, until, newPage, live, shared, createRoom, join } from './lib/browser.mjs';
+import { until, newPage, live, shared, createRoom, join, accessible } from './lib/browser.mjs';
 
 const texts = (p, sel) => p.locator(sel).allTextContents();
 
@@ -19,11 +19,6 @@ const newRoom = () => createRoom(env.server, {
 });
 
 const page = (t, options) => newPage(env.browser, t, options);
-
-async function accessible(p, name) {
-  const violations = await axeCheck(p);
-  assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
-}
 
 test('an author corrects a waiting question; a reload keeps the correction', async (t) => {
   const room = await newRoom();

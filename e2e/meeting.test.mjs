@@ -12,7 +12,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until } from './lib/browser.mjs';
+import { launch, startServer, screenshot, watchErrors, until, accessible } from './lib/browser.mjs';
 
 
 /** The text of the connection banner. */
@@ -20,11 +20,6 @@ const conn = (page) => page.locator('#conn').getAttribute('data-conn');
 
 async function live(page) {
   await until(async () => (await conn(page)) === 'live', 'a live connection');
-}
-
-async function accessible(page, name) {
-  const violations = await axeCheck(page);
-  assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
 }
 
 /** The texts and votes of the public question list, in order. */

@@ -14,21 +14,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, axeCheck, formatViolations, screenshot, watchErrors, until, overflow, story } from './lib/browser.mjs';
+import { launch, startServer, screenshot, watchErrors, until, story, accessible, fits, checkBothSizes } from './lib/browser.mjs';
 
 const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const laptopView = { viewport: { width: 1366, height: 768 } };
-
-async function accessible(page, name) {
-  const violations = await axeCheck(page);
-  assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
-}
-
-/** Nothing scrolls sideways (lib/browser.mjs overflow). */
-async function fits(page, name) {
-  const wide = await overflow(page);
-  assert.equal(wide, null, `${name}: ${wide}`);
-}
 
 async function post(url, body, key) {
   const headers = { 'content-type': 'application/json' };
@@ -187,12 +176,3 @@ test('the organiser edits the consultation and a step meeting', { timeout: 180_0
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
 });
 
-/** Checks a page in both sizes: axe, no sideways scroll, a screenshot of each. */
-async function checkBothSizes(page, name) {
-  for (const [size, vp] of [['phone', phoneView.viewport], ['laptop', laptopView.viewport]]) {
-    await page.setViewportSize(vp);
-    await fits(page, `${name} (${size})`);
-    await accessible(page, `${name} (${size})`);
-    await screenshot(page, `${name}-${size}`);
-  }
-}

@@ -326,6 +326,35 @@ export async function screenshot(page, name) {
 }
 
 /**
+ * Fails the test with what axe finds in page (axeCheck's options), name
+ * saying where.
+ */
+export async function accessible(page, name, options) {
+  const violations = await axeCheck(page, options);
+  assert.deepEqual(violations, [], `${name}: ${formatViolations(violations)}`);
+}
+
+/** Fails the test when anything in page scrolls sideways (overflow). */
+export async function fits(page, name) {
+  const wide = await overflow(page);
+  assert.equal(wide, null, `${name}: ${wide}`);
+}
+
+/**
+ * Checks page at a phone's size (390x844) and a laptop's (1366x768): axe,
+ * nothing sideways, a screenshot of each named `${name}-phone` and
+ * `${name}-laptop`. The page is left at the laptop's size.
+ */
+export async function checkBothSizes(page, name) {
+  for (const [size, vp] of [['phone', { width: 390, height: 844 }], ['laptop', { width: 1366, height: 768 }]]) {
+    await page.setViewportSize(vp);
+    await fits(page, `${name} (${size})`);
+    await accessible(page, `${name} (${size})`);
+    await screenshot(page, `${name}-${size}`);
+  }
+}
+
+/**
  * A test told as a story: story(t, pages, name) returns step(title, fn),
  * a subtest of t that runs fn unless an earlier step failed (the steps
  * after a failure build on it, so they are skipped), and that keeps a
