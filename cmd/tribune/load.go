@@ -161,7 +161,8 @@ func startServer(ctx context.Context, tick time.Duration, stderr io.Writer) (sto
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	args := []string{"serve", "-addr", addr, "-db", filepath.Join(dir, "load.db"), "-log-level", "warn"}
+	// A load test is thousands of newcomers at once: no per-meeting limit.
+	args := []string{"serve", "-addr", addr, "-db", filepath.Join(dir, "load.db"), "-log-level", "warn", "-joins-per-minute", "-1"}
 	if tick > 0 {
 		args = append(args, "-tick", tick.String())
 	}
@@ -416,7 +417,7 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 	clients := make([]*loadClient, c.participants)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.dialers)
-	var dialErr atomic.Value
+	var dialErr atomic.Pointer[error] // the errors differ in type: atomic.Value would panic
 	for i := range clients {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -430,7 +431,7 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 			start := time.Now()
 			cl, err := lr.dial(ctx, cr.Code, map[string]any{"role": "participant", "channel": ch}, true)
 			if err != nil {
-				dialErr.Store(err)
+				dialErr.Store(&err)
 				res.errs.Add(1)
 				return
 			}
@@ -439,8 +440,8 @@ func runLoad(ctx context.Context, c loadConfig, log io.Writer) (*loadResult, err
 		}()
 	}
 	wg.Wait()
-	if err, _ := dialErr.Load().(error); err != nil {
-		return res, fmt.Errorf("load: connect: %w", err)
+	if err := dialErr.Load(); err != nil {
+		return res, fmt.Errorf("load: connect: %w", *err)
 	}
 	fmt.Fprintf(log, "load: connected (p99 %s); running %s\n", res.connect.quantile(.99), c.scenario)
 

@@ -264,7 +264,7 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.dialers)
-	var dialErr atomic.Value
+	var dialErr atomic.Pointer[error] // the errors differ in type: atomic.Value would panic
 	for i := range c.participants {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -274,7 +274,7 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 			start := time.Now()
 			conn, err := t.subscriber(ctx, i)
 			if err != nil {
-				dialErr.Store(err)
+				dialErr.Store(&err)
 				res.errs.Add(1)
 				return
 			}
@@ -285,8 +285,8 @@ func runBroadcast(ctx context.Context, c loadConfig, log io.Writer) (*broadcastR
 		}()
 	}
 	wg.Wait()
-	if err, _ := dialErr.Load().(error); err != nil {
-		return res, fmt.Errorf("load: connect: %w", err)
+	if err := dialErr.Load(); err != nil {
+		return res, fmt.Errorf("load: connect: %w", *err)
 	}
 	n := c.bcast.publisherConns()
 	res.publisherConnsCount = n

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tribune-hub/tribune/hub"
 )
 
 // startServe runs `tribune serve` in-process on a free port and returns its
@@ -260,6 +263,25 @@ func TestLoadSmoke(t *testing.T) {
 	}
 	if st, err := os.Stat(profile); err != nil || st.Size() == 0 {
 		t.Fatalf("-cpuprofile wrote nothing: %v", err)
+	}
+}
+
+// TestLoadStartsItsOwnServer: `tribune load` without -url, as the README
+// gives it, starts a server of its own that lets a load test's hundreds
+// of newcomers in at once (more than a meeting's default per-minute
+// limit lets in at once).
+func TestLoadStartsItsOwnServer(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "tribune")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	n := hub.DefaultJoinsPerMinute/2 + 100
+	out, err := exec.Command(bin, "load", "-participants", strconv.Itoa(n), "-window", "1s", "-settle", "20s").CombinedOutput()
+	if err != nil {
+		t.Fatalf("load: %v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("converged:    %d of %d", n, n); !strings.Contains(string(out), want) {
+		t.Fatalf("no %q in:\n%s", want, out)
 	}
 }
 
